@@ -37,6 +37,8 @@ class PairMatrix:
 
 
 class PairScorer:
+    decision_threshold = 0.5
+
     @classmethod
     def load(cls) -> "PairScorer":
         return cls()

@@ -1,0 +1,1 @@
+"""Benchmarks run on real, third-party data (read in place from ../shared/data)."""

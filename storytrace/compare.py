@@ -1,0 +1,95 @@
+"""The compare pipeline: articles in, stories with their full analysis out.
+
+segment -> embed -> align every pair -> group into stories -> per story:
+reuse shares, derivation, differences (findings), fusion (brief).
+Each stage is a module of pure functions; this one only wires them.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .align import PairAlignment, align_sentences, reuse_shares
+from .derivation import infer_derivation
+from .differences import find_differences
+from .fusion import fuse_brief
+from .grouping import group_stories, same_story_probability, story_pair_features
+from .model import Alignment, Article, Comparison, Document, PairReuse, Story, StoryAnalysis
+from .pairscore import PairScorer
+from .segment import segment
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    *,
+    encoder=None,
+    scorer: PairScorer | None = None,
+    progress: Progress = _noop,
+) -> Comparison:
+    """Group ``articles`` into stories and analyse each story."""
+    if encoder is None:
+        from .embed import default_encoder
+
+        encoder = default_encoder()
+    scorer = scorer or PairScorer.load()
+    progress("segmenting")
+    docs = {a.id: segment(a) for a in articles}
+    progress("embedding sentences")
+    texts = [s.text for d in docs.values() for s in d.sentences]
+    vectors = encoder.encode(texts)
+    emb: dict[str, np.ndarray] = {}
+    offset = 0
+    for d in docs.values():
+        emb[d.id] = vectors[offset : offset + len(d.sentences)]
+        offset += len(d.sentences)
+
+    progress("aligning sentences")
+    links: dict[tuple[str, str], list[Alignment]] = {}
+    reuse: dict[tuple[str, str], PairReuse] = {}
+    same: dict[tuple[str, str], float] = {}
+    for x, y in combinations(docs, 2):
+        pa: PairAlignment = align_sentences(docs[x], docs[y], emb[x], emb[y], scorer)
+        links[(x, y)] = pa.links
+        links[(y, x)] = pa.reversed_links()
+        reuse[(x, y)] = reuse_shares(docs[x], y, links[(x, y)])
+        reuse[(y, x)] = reuse_shares(docs[y], x, links[(y, x)])
+        features = story_pair_features(
+            docs[x], docs[y], emb[x], emb[y], reuse[(x, y)].total, reuse[(y, x)].total
+        )
+        same[(x, y)] = same_story_probability(features)
+
+    progress("grouping stories")
+    stories = group_stories(list(docs), same)
+    analyses = []
+    for story in stories:
+        progress(f"analysing {story.id}")
+        analyses.append(analyse_story(story, docs, links, reuse))
+    return Comparison(list(articles), docs, stories, analyses)
+
+
+def analyse_story(
+    story: Story,
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    reuse: dict[tuple[str, str], PairReuse],
+) -> StoryAnalysis:
+    members = {i: docs[i] for i in story.article_ids}
+    pairs = [(x, y) for x in members for y in members if x != y]
+    story_links = {p: links[p] for p in pairs}
+    story_reuse = {p: reuse[p] for p in pairs}
+    derivation = infer_derivation(members, story_links, story_reuse)
+    findings = find_differences(members, story_links, derivation)
+    brief = fuse_brief(members, story_links, findings)
+    alignments = [l for x, y in combinations(members, 2) for l in links[(x, y)]]
+    return StoryAnalysis(
+        story, members, alignments, [story_reuse[p] for p in pairs], derivation, findings, brief
+    )

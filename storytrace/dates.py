@@ -1,0 +1,290 @@
+"""Dates in two aligned sentences: find them and say when they disagree.
+
+Method
+------
+``extract_dates`` runs a handful of regular expressions over the sentence and
+keeps the longest non-overlapping matches:
+
+* weekdays, optionally with "last/next/this" and a following date
+  ("on Sunday", "last Tuesday", "Sunday, July 9, 2023");
+* day and month in either order, with an optional year ("July 9", "9th July",
+  "9 July 2023", "July 9, 2023"), month and year ("February 2022"), a month on
+  its own when it follows a preposition ("in July", "since March") -- "May" and
+  "March" need a preposition or a following number/year because they are also
+  ordinary words -- and ISO dates ("2023-07-09");
+* years: four-digit numbers 1800-2100 read as years by ``is_year_token`` (a
+  preposition before, or no plural noun after: "in 2022" is a year, "2000
+  troops" is not);
+* relative expressions ("yesterday", "last month", "earlier this year",
+  "three days ago"), normalised to an anchor and a unit so that "earlier this
+  month" equals "this month" and "yesterday" equals "last night".
+
+Numeric dates such as "9/7" are skipped: day/month order is ambiguous.
+
+``compare_dates`` splits each mention into facets -- weekday, day (month+day),
+month, year, relative (anchor, unit) -- removes the facets the two sentences
+share, and pairs what is left *of the same facet* in order of appearance. A
+pair means both sentences date the same thing at the same granularity and
+disagree (Tuesday -> Wednesday, July 9 -> July 10, 2022 -> 2021, last month
+-> last week). Facet changes of the same two mentions are reported as one
+change. A date in one sentence only, or dates of different granularity
+("yesterday" vs "on Sunday", "in July" vs "July 9"), give nothing.
+
+Severity: a different year, month or a day more than one apart is high; a
+weekday or day one apart (often a time-zone or overnight difference) and a
+changed relative reference are medium.
+
+Limits: no resolution of relative dates against the publication date
+("yesterday" in a story published on Monday is Sunday, but is not matched with
+"on Sunday"); no times of day; seasons, quarters and ranges ("between 2019 and
+2021") are not understood beyond their years; dates that refer to different
+events in the two sentences are paired by order and can be misreported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+}
+MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)(?![\d,]\d)"
+
+_DAY_MONTH = rf"(?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?"
+_MONTH_DAY = rf"(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y2>{_YEAR}))?"
+_MONTH_YEAR = rf"(?P<m3>{_MONTH}),?\s+(?P<y3>{_YEAR})"
+
+_FULL_RE = re.compile(
+    rf"\b(?:(?P<anchor>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WEEKDAY})s?"
+    rf"(?:,?\s+(?:the\s+)?(?:{_DAY_MONTH}|{_MONTH_DAY}))?\b"
+    rf"|\b(?:the\s+)?{_DAY_MONTH}\b|\b{_MONTH_DAY}\b|\b{_MONTH_YEAR}\b"
+    rf"|\b(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01])\b"
+)
+_MONTH_ALONE_RE = re.compile(
+    rf"\b(?:(?P<prep>in|since|until|till|by|from|during|early|late|mid|last|next|this|of|before|after|"
+    rf"between|and|to|through)[\s-]+)?(?P<m>{_MONTH})\b(?!['’]s\s+(?:march|may))"
+)
+_YEAR_RE = re.compile(r"(?<![\d,.$£€])\b\d{4}\b")
+_NUMWORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|\d+)"
+_REL_RE = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|last night|this (?:morning|afternoon|evening)"
+    r"|(?:earlier|later) (?:this|last|next) (?:week|weekend|month|year)"
+    r"|(?:earlier|later) today"
+    r"|(?:last|next|this|the past|the previous) (?:week|weekend|month|year)"
+    rf"|{_NUMWORD} (?:days?|weeks?|months?|years?|decades?) ago)\b",
+    re.IGNORECASE,
+)
+_YEAR_PREV = {
+    "in", "since", "by", "of", "until", "till", "from", "to", "before", "after", "early", "late",
+    "mid", "during", "through", "throughout", "between", "and", "or", "spring", "summer",
+    "autumn", "fall", "winter", "year", "fiscal", "season", "around", "circa", "c", "the",
+    "-", "–",
+} | set(MONTHS)
+_NOT_COUNT_AFTER = {"as", "was", "is", "has", "this", "his", "its", "us", "yes", "less", "unless", "thus"}
+_COUNT_NOUNS = {"people", "police", "staff", "personnel", "children", "men", "women", "cattle"}
+
+
+def is_year_token(text: str, start: int, end: int) -> bool:
+    """Whether the digits ``text[start:end]`` read as a year (1800-2100) rather than a count."""
+    tok = text[start:end]
+    if not re.fullmatch(r"\d{4}", tok):
+        return False
+    v = int(tok)
+    if not 1800 <= v <= 2100:
+        return False
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 1]
+    if before in ("$", "£", "€") or after in ("%",):
+        return False
+    prev = re.search(r"([A-Za-z]+|[-–])\W*$", text[max(0, start - 20):start])
+    if prev and prev.group(1).lower() in _YEAR_PREV:
+        return True
+    nxt = re.match(r"\s+([a-z]+)\b", text[end:])
+    if nxt:
+        w = nxt.group(1)
+        if w in _COUNT_NOUNS or (w.endswith("s") and len(w) > 3 and w not in _NOT_COUNT_AFTER):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    weekday: int | None = None  # 0 = Monday
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    relative: str | None = None  # normalised: "last month", "this day", "3 day ago", "last" (weekday)
+
+
+@dataclass(frozen=True)
+class DateChange:
+    a: DateMention
+    b: DateMention
+    severity: Literal["high", "medium", "low"]
+    explanation: str
+
+
+_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+        "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+        "a few": 3, "several": 4}
+
+
+def _normalise_relative(phrase: str) -> str:
+    p = " ".join(phrase.lower().split())
+    if p in ("yesterday", "last night"):
+        return "last day"
+    if p in ("today", "tonight", "earlier today", "later today") or p.startswith("this ") and \
+            p.split()[1] in ("morning", "afternoon", "evening"):
+        return "this day"
+    if p == "tomorrow":
+        return "next day"
+    m = re.fullmatch(r"(.+) (day|week|month|year|decade)s? ago", p)
+    if m:
+        n = m.group(1)
+        return f"{_NUM.get(n, n)} {m.group(2)} ago"
+    m = re.fullmatch(r"(?:earlier|later) (this|last|next) (\w+)", p)
+    if m:
+        return f"{m.group(1)} {m.group(2)}"
+    m = re.fullmatch(r"(?:the )?(last|next|this|past|previous) (\w+)", p)
+    if m:
+        anchor = {"past": "last", "previous": "last"}.get(m.group(1), m.group(1))
+        return f"{anchor} {m.group(2)}"
+    return p
+
+
+def _month(s: str | None) -> int | None:
+    return MONTHS[s.lower().rstrip(".")] if s else None
+
+
+def _day(s: str | None) -> int | None:
+    return int(re.match(r"\d+", s).group()) if s else None
+
+
+def extract_dates(text: str) -> list[DateMention]:
+    """Date mentions in ``text``, in order, without overlaps."""
+    found: list[DateMention] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= f.start or s >= f.end for f in found)
+
+    for m in _FULL_RE.finditer(text):
+        g = m.groupdict()
+        if g["iy"]:
+            found.append(DateMention(m.start(), m.end(), m.group(), None, int(g["im"]), int(g["id"]),
+                                     int(g["iy"]), None))
+            continue
+        month = _month(g["m1"] or g["m2"] or g["m3"])
+        day = _day(g["d1"] or g["d2"])
+        year_s = g["y1"] or g["y2"] or g["y3"]
+        weekday = WEEKDAYS.index(g["wd"]) if g["wd"] else None
+        anchor = g["anchor"].lower() if g["anchor"] else None
+        # 'May 5' / 'March 9' are fine; a bare ambiguous month is handled below
+        found.append(DateMention(m.start(), m.end(), m.group(), weekday, month, day,
+                                 int(year_s) if year_s else None, anchor))
+    for m in _MONTH_ALONE_RE.finditer(text):
+        s, e = m.start("m"), m.end("m")
+        if not free(s, e):
+            continue
+        name = m.group("m").rstrip(".")
+        prep = m.group("prep")
+        if name in ("May", "March", "Mar", "Jan", "Sep", "Dec", "Oct", "Nov", "Aug", "Jun", "Jul", "Apr", "Feb") \
+                and not prep:
+            continue
+        if prep and prep.lower() in ("and", "to", "of") and name in ("May", "March"):
+            continue
+        found.append(DateMention(s, e, text[s:e], None, _month(name), None, None, None))
+    for m in _REL_RE.finditer(text):
+        if free(m.start(), m.end()):
+            found.append(DateMention(m.start(), m.end(), m.group(), None, None, None, None,
+                                     _normalise_relative(m.group())))
+    for m in _YEAR_RE.finditer(text):
+        if free(m.start(), m.end()) and is_year_token(text, m.start(), m.end()):
+            found.append(DateMention(m.start(), m.end(), m.group(), year=int(m.group())))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+# ------------------------------------------------------------------ comparison
+
+
+def _facets(d: DateMention) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    if d.weekday is not None:
+        out.append(("weekday", d.weekday))
+    if d.month is not None and d.day is not None:
+        out.append(("day", (d.month, d.day)))
+    if d.month is not None:
+        out.append(("month", d.month))
+    if d.year is not None:
+        out.append(("year", d.year))
+    if d.relative is not None and d.weekday is None:
+        out.append(("relative", d.relative))
+    return out
+
+
+def _describe(kind: str, va: object, vb: object) -> tuple[str, str]:
+    """(phrase, severity) for one changed facet."""
+    if kind == "weekday":
+        gap = min((va - vb) % 7, (vb - va) % 7)  # type: ignore[operator]
+        return (f"the weekday changed from {WEEKDAYS[va]} to {WEEKDAYS[vb]}",  # type: ignore[index]
+                "medium" if gap == 1 else "high")
+    if kind == "day":
+        (ma, da), (mb, db) = va, vb  # type: ignore[misc]
+        sev = "medium" if ma == mb and abs(da - db) == 1 else "high"
+        return f"the date changed from {MONTH_NAMES[ma]} {da} to {MONTH_NAMES[mb]} {db}", sev
+    if kind == "month":
+        return f"the month changed from {MONTH_NAMES[va]} to {MONTH_NAMES[vb]}", "high"  # type: ignore[index]
+    if kind == "year":
+        return f"the year changed from {va} to {vb}", "high"
+    return f'the time reference changed from "{va}" to "{vb}"', "medium"
+
+
+_ORDER = ["weekday", "day", "month", "year", "relative"]
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def compare_dates(a: str, b: str) -> list[DateChange]:
+    """Dates of the same granularity that disagree between aligned sentences ``a`` and ``b``."""
+    da, db = extract_dates(a), extract_dates(b)
+    per_pair: dict[tuple[int, int], list[tuple[str, object, object]]] = {}
+    for kind in _ORDER:
+        fa = [(d_i, v) for d_i, d in enumerate(da) for k, v in _facets(d) if k == kind]
+        fb = [(d_j, v) for d_j, d in enumerate(db) for k, v in _facets(d) if k == kind]
+        left_a = list(fa)
+        left_b = list(fb)
+        for item in fa:
+            match = next((y for y in left_b if y[1] == item[1]), None)
+            if match is not None:
+                left_a.remove(item)
+                left_b.remove(match)
+        for (i, va), (j, vb) in zip(left_a, left_b):
+            per_pair.setdefault((i, j), []).append((kind, va, vb))
+    changes: list[DateChange] = []
+    for (i, j), diffs in sorted(per_pair.items()):
+        kinds = {k for k, _, _ in diffs}
+        if "day" in kinds:
+            diffs = [d for d in diffs if d[0] != "month"]
+        described = [_describe(*d) for d in diffs]
+        severity = min((s for _, s in described), key=_RANK.__getitem__)
+        text = "; ".join(p for p, _ in described)
+        changes.append(DateChange(da[i], db[j], severity, f'"{da[i].text}" became "{db[j].text}": {text}.'))
+    return changes
+
+
+__all__ = ["DateMention", "DateChange", "extract_dates", "compare_dates", "is_year_token", "MONTHS"]

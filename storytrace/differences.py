@@ -1,0 +1,393 @@
+"""Differences between versions of one story: the findings.
+
+Method: every aligned sentence pair of two versions is passed through the
+detectors (figures: `quantities`; dates: `dates`; polarity and strength:
+`polarity`; quotes and speakers: `quotes`; named entities: spaCy's NER from
+`segment`). Sentences aligned to nothing in any other version are
+unsupported additions; sentences a derived version drops although its
+source and another version carry them are omissions (only along a derivation
+edge). Each finding is reported on the version that departs, chosen in this
+order: the derived end of a derivation edge; the side a third version
+disagrees with (a majority reading, as in collation of manuscripts); the
+later-published one; the one more condensed into the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from . import dates, polarity, quantities
+from .derivation import COMMON_SOURCE
+from .lexical import content_words
+from .model import (
+    SEVERITY_RANK,
+    Alignment,
+    Counterpart,
+    DerivationEdge,
+    Document,
+    Finding,
+    Sentence,
+)
+from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
+
+PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A detector's verdict on one aligned pair, spans relative to the article texts."""
+
+    kind: str
+    severity: str
+    span: tuple[int, int]  # in the reported (departing) version
+    counter_span: tuple[int, int]  # in the counterpart version
+    explanation: str
+
+
+def _abs(s: Sentence, span: tuple[int, int] | None) -> tuple[int, int]:
+    return (s.start + span[0], s.start + span[1]) if span else (s.start, s.end)
+
+
+def _sentence_changes(src: Document, si: int, dst: Document, di: int) -> list[_Change]:
+    """What changed from sentence ``si`` of ``src`` to sentence ``di`` of ``dst``."""
+    a, b = src.sentences[si], dst.sentences[di]
+    out: list[_Change] = []
+    for qc in quantities.compare_quantities(a.text, b.text):
+        out.append(
+            _Change(
+                "number_changed",
+                qc.severity,
+                _abs(b, (qc.b.start, qc.b.end) if qc.b else None),
+                _abs(a, (qc.a.start, qc.a.end) if qc.a else None),
+                qc.explanation,
+            )
+        )
+    for dc in dates.compare_dates(a.text, b.text):
+        out.append(
+            _Change(
+                "date_changed",
+                dc.severity,
+                _abs(b, (dc.b.start, dc.b.end)),
+                _abs(a, (dc.a.start, dc.a.end)),
+                dc.explanation,
+            )
+        )
+    pc = polarity.compare_polarity(a.text, b.text)
+    if pc is not None:
+        out.append(_Change(pc.kind, pc.severity, _abs(b, pc.b_span), _abs(a, pc.a_span), pc.explanation))
+    out.extend(_quote_changes(src, si, dst, di))
+    out.extend(_entity_changes(src, a, dst, b))
+    return out
+
+
+def _quote_changes(src: Document, si: int, dst: Document, di: int) -> list[_Change]:
+    out: list[_Change] = []
+    a, b = src.sentences[si], dst.sentences[di]
+    a_quotes, b_quotes = src.quotes_in(si), dst.quotes_in(di)
+    for qb in b_quotes:
+        if qb.broken:
+            out.append(
+                _Change(
+                    "quote_altered",
+                    "medium",
+                    (qb.start, qb.end),
+                    (a.start, a.end),
+                    "The quotation marks are broken: a closing mark has no opening one, "
+                    "so the reader cannot tell which words were said.",
+                )
+            )
+            continue
+        if not a_quotes:
+            if quote_similarity(qb.text, a.text) >= 0.5:
+                out.append(
+                    _Change(
+                        "quote_altered",
+                        "medium",
+                        (qb.start, qb.end),
+                        (a.start, a.end),
+                        "Words given here as a direct quote appear in the other version only as reported speech.",
+                    )
+                )
+            continue
+        qa = max(a_quotes, key=lambda q: quote_similarity(q.text, qb.text))
+        sim = quote_similarity(qa.text, qb.text)
+        if sim < 0.5:
+            continue
+        only_a, only_b = word_diff(qa.text, qb.text)
+        if only_a or only_b:
+            removed = " ".join(only_a) or "nothing"
+            added = " ".join(only_b) or "nothing"
+            out.append(
+                _Change(
+                    "quote_altered",
+                    "high",
+                    (qb.start, qb.end),
+                    (qa.start, qa.end),
+                    f"The quote's words differ: \"{removed}\" became \"{added}\".",
+                )
+            )
+        if qa.speaker and qb.speaker and not same_speaker(qa.speaker, qb.speaker):
+            out.append(
+                _Change(
+                    "speaker_changed",
+                    "high",
+                    qb.speaker_span or (qb.start, qb.end),
+                    qa.speaker_span or (qa.start, qa.end),
+                    f"The same quote is attributed to {qb.speaker} here but to {qa.speaker} in the other version.",
+                )
+            )
+    return out
+
+
+def _named(doc: Document, s: Sentence) -> list:
+    return [e for e in doc.entities_in(s.start, s.end) if e.label == "PERSON" or e.label in PLACE_ORG]
+
+
+def _entity_group(label: str) -> str:
+    return "PERSON" if label == "PERSON" else "PLACE_ORG"
+
+
+def _mentions(name: str, text: str) -> bool:
+    low = text.lower()
+    return name.lower() in low or name.lower().split()[-1] in low
+
+
+def _entity_changes(src: Document, a: Sentence, dst: Document, b: Sentence) -> list[_Change]:
+    """A name in b where a has a different name of the same kind, neither found in the other."""
+    a_ents = [e for e in _named(src, a) if not _mentions(e.text, b.text)]
+    b_ents = [e for e in _named(dst, b) if not _mentions(e.text, a.text)]
+    out = []
+    used = set()
+    for eb in b_ents:
+        for k, ea in enumerate(a_ents):
+            if k in used or _entity_group(ea.label) != _entity_group(eb.label):
+                continue
+            if eb.label == "PERSON" and same_speaker(ea.text, eb.text):
+                continue
+            used.add(k)
+            out.append(
+                _Change(
+                    "entity_changed",
+                    "high" if eb.label == "PERSON" else "medium",
+                    (eb.start, eb.end),
+                    (ea.start, ea.end),
+                    f"\"{ea.text}\" in the other version is \"{eb.text}\" here.",
+                )
+            )
+            break
+    return out
+
+
+def _exchange_reversals(src: Document, dst: Document, links: list[Alignment]) -> list[_Change]:
+    """Who replied to whom is reversed between two aligned passages."""
+    near: dict[int, set[int]] = {}
+    for l in links:  # l.a in src, l.b in dst
+        near.setdefault(l.b_index, set()).update(range(l.a_index - 2, l.a_index + 3))
+    src_resp = [x for x in find_attributions(src) if x.is_response and x.responds_to]
+    out = []
+    for y in find_attributions(dst):
+        if not (y.is_response and y.responds_to):
+            continue
+        for x in src_resp:
+            if x.sentence_index not in near.get(y.sentence_index, set()):
+                continue
+            if same_speaker(x.speaker, y.responds_to) and same_speaker(x.responds_to, y.speaker):
+                out.append(
+                    _Change(
+                        "speaker_changed",
+                        "high",
+                        y.speaker_span,
+                        x.speaker_span,
+                        f"Here {y.speaker} replies to {y.responds_to}; in the other version "
+                        f"{x.speaker} replies to {x.responds_to}: who said what first is reversed.",
+                    )
+                )
+    return out
+
+
+def _orientation(
+    x: Document,
+    y: Document,
+    edges: list[DerivationEdge],
+    coverage: dict[tuple[str, str], float],
+) -> tuple[Document, Document] | None:
+    """(source, derived) when the evidence says which way text flowed, else None."""
+    for e in edges:
+        if e.source == x.id and e.derived == y.id:
+            return x, y
+        if e.source == y.id and e.derived == x.id:
+            return y, x
+    tx, ty = x.article.published_at, y.article.published_at
+    if tx and ty and tx != ty:
+        return (x, y) if tx < ty else (y, x)
+    return None
+
+
+def _best_links(links: list[Alignment]) -> list[Alignment]:
+    """Each sentence of the reported side compared with its best counterpart only."""
+    best: dict[int, Alignment] = {}
+    for l in links:
+        if l.b_index not in best or l.score > best[l.b_index].score:
+            best[l.b_index] = l
+    return sorted(best.values(), key=lambda l: l.b_index)
+
+
+def _third_party_says_deviant(
+    change: _Change, src: Document, si: int, dst: Document, di: int,
+    others: list[Document], links: dict[tuple[str, str], list[Alignment]],
+) -> bool | None:
+    """Does a third version side with src (True), with dst (False), or neither (None)?"""
+    votes = 0
+    for z in others:
+        for l in links[(z.id, src.id)]:
+            if l.b_index != si:
+                continue
+            zi = l.a_index
+            src_differs = any(c.kind == change.kind for c in _sentence_changes(z, zi, src, si))
+            dst_differs = any(c.kind == change.kind for c in _sentence_changes(z, zi, dst, di))
+            if dst_differs and not src_differs:
+                votes += 1
+            elif src_differs and not dst_differs:
+                votes -= 1
+    return None if votes == 0 else votes > 0
+
+
+def find_differences(
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    derivation: list[DerivationEdge],
+) -> list[Finding]:
+    coverage = {}
+    for (a, b), ls in links.items():
+        coverage[(a, b)] = len({l.a_index for l in ls}) / max(1, len(docs[a].sentences))
+    findings: dict[tuple, Finding] = {}
+
+    def add(f: Finding) -> None:
+        key = (f.article, f.kind, f.span)
+        if key not in findings or SEVERITY_RANK[f.severity] < SEVERITY_RANK[findings[key].severity]:
+            findings[key] = f
+
+    for xid, yid in combinations(docs, 2):
+        x, y = docs[xid], docs[yid]
+        oriented = _orientation(x, y, derivation, coverage)
+        src, dst = oriented or (
+            (x, y) if coverage[(yid, xid)] >= coverage[(xid, yid)] else (y, x)
+        )
+        others = [d for d in docs.values() if d.id not in (xid, yid)]
+        for l in _best_links(links[(src.id, dst.id)]):
+            si, di = l.a_index, l.b_index
+            changes = _sentence_changes(src, si, dst, di) if l.kind != "verbatim" else []
+            for ch in changes:
+                s, d = src, dst
+                if oriented is None and others:
+                    verdict = _third_party_says_deviant(ch, src, si, dst, di, others, links)
+                    if verdict is False:
+                        flipped = [
+                            c for c in _sentence_changes(dst, di, src, si) if c.kind == ch.kind
+                        ]
+                        if not flipped:
+                            continue
+                        ch, s, d = flipped[0], dst, src
+                add(_finding(d, s, ch))
+        for ch in _exchange_reversals(src, dst, links[(src.id, dst.id)]):
+            add(_finding(dst, src, ch))
+
+    for f in _unsupported_additions(docs, links):
+        add(f)
+    for f in _omissions(docs, links, derivation):
+        add(f)
+    return sorted(
+        findings.values(), key=lambda f: (SEVERITY_RANK[f.severity], f.article, f.span[0], f.kind)
+    )
+
+
+def _finding(reported: Document, counterpart: Document, ch: _Change) -> Finding:
+    t, c = reported.article.text, counterpart.article.text
+    return Finding(
+        article=reported.id,
+        kind=ch.kind,
+        severity=ch.severity,  # type: ignore[arg-type]
+        text=t[ch.span[0] : ch.span[1]],
+        span=ch.span,
+        explanation=ch.explanation,
+        counterpart=Counterpart(counterpart.id, c[ch.counter_span[0] : ch.counter_span[1]], ch.counter_span),
+    )
+
+
+def _has_specifics(doc: Document, s: Sentence) -> bool:
+    return bool(
+        quantities.extract_quantities(s.text)
+        or doc.quotes_in(s.index)
+        or _named(doc, s)
+    )
+
+
+def _unsupported_additions(
+    docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]
+) -> list[Finding]:
+    if len(docs) < 2:
+        return []
+    out = []
+    story_words: dict[str, set[str]] = {
+        d.id: set().union(*(content_words(s.text) for s in d.sentences)) if d.sentences else set()
+        for d in docs.values()
+    }
+    for d in docs.values():
+        linked = {l.a_index for (a, _), ls in links.items() if a == d.id for l in ls}
+        elsewhere = set().union(*(w for k, w in story_words.items() if k != d.id))
+        for s in d.sentences:
+            if s.is_heading or s.index in linked:
+                continue
+            new_words = content_words(s.text) - elsewhere
+            specific = _has_specifics(d, s)
+            severity = "medium" if specific and new_words else "low"
+            out.append(
+                Finding(
+                    d.id,
+                    "unsupported_addition",
+                    severity,  # type: ignore[arg-type]
+                    s.text,
+                    (s.start, s.end),
+                    "No other version of the story carries this claim"
+                    + (f"; it introduces {', '.join(sorted(new_words)[:4])}." if new_words else "."),
+                )
+            )
+    return out
+
+
+def _omissions(
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    derivation: list[DerivationEdge],
+) -> list[Finding]:
+    out = []
+    for e in derivation:
+        if e.source == COMMON_SOURCE or e.level == "shared_source":
+            continue
+        src, dst = docs[e.source], docs[e.derived]
+        kept = {l.a_index: l.b_index for l in links[(src.id, dst.id)]}
+        for s in src.sentences:
+            if s.is_heading or s.index in kept:
+                continue
+            repeated_by = [
+                z for z in docs
+                if z not in (src.id, dst.id) and any(l.a_index == s.index for l in links[(src.id, z)])
+            ]
+            if not repeated_by:
+                continue
+            before = [kept[i] for i in kept if i < s.index]
+            anchor = dst.sentences[max(before)].end if before else 0
+            out.append(
+                Finding(
+                    dst.id,
+                    "omission",
+                    "medium" if _has_specifics(src, s) else "low",
+                    s.text,
+                    (anchor, anchor),
+                    f"{dst.id} derives from {src.id} but leaves out this sentence, "
+                    f"which {', '.join(repeated_by)} also carries.",
+                    Counterpart(src.id, s.text, (s.start, s.end)),
+                )
+            )
+    return out

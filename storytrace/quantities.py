@@ -1,0 +1,799 @@
+"""Numbers in two aligned sentences: find them, pair them, say what changed.
+
+Method
+------
+``extract_quantities`` scans a word/number tokenisation of the sentence (regular
+expressions, no parser). A quantity is an optional qualifier ("more than",
+"nearly", "up to", ...), a number core and an optional unit:
+
+* digits with thousands separators and decimals ("4,200", "1.5"), a scale word or
+  suffix ("3.2 million", "$4.5bn", "10k"), a currency sign ("$", "£", "€"), a
+  percent sign or "per cent"/"percent";
+* number words ("seventeen", "twenty-five", "two hundred", "five thousand",
+  "a dozen", "a million");
+* fractions ("half", "a third", "one-sixth", "two-thirds", "three quarters") when
+  followed by "of" (or "the" for "half");
+* simple ranges ("20-30", "20 to 30", "between 20 and 30"), whose interval is the
+  range.
+
+Not quantities: ordinals ("3rd", "first"), years ("2022", "February 2022"; see
+``storytrace.dates.is_year_token``), days of the month next to a month name
+("July 9"), clock times ("09:00", "9am", "9.30pm"), identifiers glued to letters
+("G7", "COVID-19", "F-16"), decades ("1990s") and vague plurals ("dozens",
+"hundreds", "thousands of"), which are handled as *vague phrases* instead.
+
+The unit is the next word, lower-cased with a plural "s" stripped (a few
+irregular plurals and aliases are mapped: people -> person, kilometres -> km,
+"%"/"per cent" -> percent, "$" -> usd). Up to two modifiers between the number
+and its noun are skipped ("4,200 more troops", "5,000 Russian troops"), and
+"17-month" reads as months. A fraction followed by "of" has unit ``None``.
+Time units (second ... year) are converted to hours for comparison, so
+"72 hours" equals "three days" and "two weeks" equals "14 days".
+
+Each quantity carries the interval its qualifier implies: exact ``[v, v]``,
+over ``(v, inf)``, at least ``[v, inf)``, under / up to ``[0, v)``, nearly
+``[0.9v, v)``, about ``[0.9v, 1.1v]``.
+
+``compare_quantities`` pairs quantities across the two sentences: first equal
+values of compatible units, then the rest of each unit in order of appearance,
+and finally, when exactly one quantity is left on each side and their units are
+not of different measured kinds (time vs percent vs money vs distance), those
+two. For each pair it reports:
+
+* ``value``: the values differ -- high when the relative change exceeds 10%,
+  low when the two implied intervals still overlap ("more than 4,000" ->
+  "4,200"), else medium;
+* ``qualifier``: same value, qualifier changed -- medium when the intervals no
+  longer overlap ("over 17 months" -> "nearly 17 months"), low when one was
+  narrowed or widened ("up to 300" -> "300"); exact <-> "about" and
+  over <-> at least / under <-> up to are treated as the same claim;
+* ``vague``: a figure in a with no counterpart in b where b introduces a vague
+  quantity phrase ("a significant portion", "many", "dozens", "much of") that a
+  lacks -- low, or medium when the phrase cannot cover the figure ("dozens" for
+  4,200, "most of" for a sixth).
+
+Limits: no syntax, so the unit is a guess from the next word, and a number's
+referent is not checked beyond the unit; "a year"/"a day" (article + unit) are
+not quantities; fractions and percentages compare with each other but not with
+counts; scores ("3-1"), phone numbers and ratios ("one in five") are not
+understood; pairing by order can mismatch when a sentence lists several figures
+of the same unit in a different order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from storytrace.dates import MONTHS, is_year_token
+
+INF = math.inf
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: float
+    low: float
+    high: float
+    qualifier: str | None
+    unit: str | None
+
+
+QuantityKind = Literal["value", "qualifier", "vague"]
+
+
+@dataclass(frozen=True)
+class VaguePhrase:
+    start: int
+    end: int
+    text: str
+    low: float | None = None  # the range of counts the phrase can stand for, if any
+    high: float | None = None
+    share: Literal["majority", "minority"] | None = None
+
+
+@dataclass(frozen=True)
+class QuantityChange:
+    a: Quantity | None
+    b: Quantity | VaguePhrase | None
+    kind: QuantityKind
+    severity: Literal["high", "medium", "low"]
+    explanation: str
+
+
+# ------------------------------------------------------------------- lexicons
+
+QUALIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (("more", "than"), "over"),
+        (("over",), "over"),
+        (("above",), "over"),
+        (("upwards", "of"), "over"),
+        (("in", "excess", "of"), "over"),
+        (("exceeding",), "over"),
+        (("just", "over"), "over"),
+        (("well", "over"), "over"),
+        (("well", "above"), "over"),
+        (("under",), "under"),
+        (("less", "than"), "under"),
+        (("fewer", "than"), "under"),
+        (("below",), "under"),
+        (("about",), "about"),
+        (("around",), "about"),
+        (("roughly",), "about"),
+        (("approximately",), "about"),
+        (("approx",), "about"),
+        (("some",), "about"),
+        (("an", "estimated"), "about"),
+        (("estimated",), "about"),
+        (("an", "approximate"), "about"),
+        (("nearly",), "nearly"),
+        (("almost",), "nearly"),
+        (("close", "to"), "nearly"),
+        (("just", "under"), "nearly"),
+        (("just", "below"), "nearly"),
+        (("just", "short", "of"), "nearly"),
+        (("at", "least"), "at_least"),
+        (("no", "fewer", "than"), "at_least"),
+        (("no", "less", "than"), "at_least"),
+        (("a", "minimum", "of"), "at_least"),
+        (("up", "to"), "up_to"),
+        (("as", "many", "as"), "up_to"),
+        (("as", "much", "as"), "up_to"),
+        (("at", "most"), "up_to"),
+        (("a", "maximum", "of"), "up_to"),
+        (("no", "more", "than"), "up_to"),
+    ],
+    key=lambda q: -len(q[0]),
+)
+
+QUALIFIER_WORDS = {
+    None: "an exact figure",
+    "over": "more than",
+    "under": "less than",
+    "about": "approximately",
+    "nearly": "less than",
+    "at_least": "at least",
+    "up_to": "at most",
+}
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1e9, "trillion": 1e12}
+_SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1e9, "b": 1e9, "tn": 1e12}
+_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+    "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}
+_CURRENCY_SIGNS = {"$": "usd", "£": "gbp", "€": "eur"}
+_CURRENCY_WORDS = {
+    "dollar": "usd", "dollars": "usd", "pound": "gbp", "pounds": "gbp", "euro": "eur",
+    "euros": "eur", "yen": "jpy", "rouble": "rub", "roubles": "rub", "ruble": "rub",
+    "rubles": "rub", "hryvnia": "uah", "hryvnias": "uah",
+}
+_UNIT_ALIASES = {
+    "people": "person", "persons": "person", "men": "man", "women": "woman",
+    "children": "child", "kilometres": "km", "kilometre": "km", "kilometers": "km",
+    "kilometer": "km", "kms": "km", "metres": "m", "metre": "m", "meters": "m", "meter": "m",
+    "kilograms": "kg", "kilogram": "kg", "kilos": "kg", "tonnes": "tonne", "tons": "tonne",
+    "ton": "tonne", "hrs": "hour", "hr": "hour", "mins": "minute", "min": "minute",
+    "secs": "second", "sec": "second", "yrs": "year", "percent": "percent", "pc": "percent",
+    "feet": "foot", "ft": "foot", "lbs": "lb", "mph": "mph", "news": "news", "series": "series",
+    "species": "species", "data": "data", "police": "police", "staff": "staff",
+}
+_GLUED_UNITS = {"m": "m", "km": "km", "kg": "kg", "mph": "mph", "cm": "cm", "mm": "mm", "ft": "foot",
+                "lb": "lb", "lbs": "lb", "mi": "mile", "h": "hour", "hrs": "hour"}
+TIME_HOURS = {
+    "second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0,
+    "fortnight": 336.0, "month": 730.5, "year": 8766.0, "decade": 87660.0,
+}
+_DIMENSIONS = {
+    **{u: "time" for u in TIME_HOURS},
+    "percent": "percent",
+    "usd": "money", "gbp": "money", "eur": "money", "jpy": "money", "rub": "money", "uah": "money",
+    "km": "distance", "mile": "distance", "m": "distance", "foot": "distance", "cm": "distance",
+    "mm": "distance",
+    "kg": "weight", "tonne": "weight", "lb": "weight",
+}
+_SKIPPABLE_MODIFIERS = {
+    "more", "additional", "extra", "new", "other", "further", "straight", "consecutive",
+    "full", "whole", "separate", "different", "of", "fewer", "less", "or", "so",
+}
+_NOT_UNITS = {
+    "the", "a", "an", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with",
+    "from", "as", "into", "onto", "than", "that", "this", "these", "those", "which", "who",
+    "whom", "whose", "what", "is", "are", "was", "were", "be", "been", "being", "has", "have",
+    "had", "do", "does", "did", "will", "would", "could", "should", "may", "might", "must",
+    "can", "said", "says", "say", "told", "it", "its", "they", "their", "them", "he", "his",
+    "him", "she", "her", "we", "our", "you", "your", "i", "my", "me", "us", "if", "when",
+    "while", "after", "before", "since", "until", "over", "under", "about", "per", "each",
+    "every", "all", "also", "not", "no", "so", "then", "there", "here", "where", "how",
+    "why", "up", "down", "out", "off", "again", "later", "earlier", "ago", "more", "less",
+    "times", "percent", "across", "through", "during", "against", "between", "among",
+    "had", "reportedly", "allegedly", "died", "killed", "injured", "were", "remain",
+    "remained", "left", "went", "came", "got",
+}
+
+# vague phrases: (regex, low, high, share) -- low/high bound the counts a phrase can mean
+_VAGUE_PATTERNS: list[tuple[str, float | None, float | None, str | None]] = [
+    (r"a (?:significant|substantial|considerable|sizeable|sizable|large|big|huge|great|vast|good) "
+     r"(?:portion|part|proportion|share|amount|number|chunk|percentage|fraction|swathe|swath|majority|minority)",
+     None, None, None),
+    (r"a (?:small|tiny|modest|limited) (?:portion|part|proportion|share|amount|number|fraction|percentage|minority)",
+     None, None, "minority"),
+    (r"(?:the|a) (?:vast )?majority of", None, None, "majority"),
+    (r"most of|the bulk of|much of", None, None, "majority"),
+    (r"a (?:portion|part|proportion|share|fraction) of|parts of|some of", None, None, None),
+    (r"a (?:good|great) (?:deal|many)|a lot of|lots of|plenty of", None, None, None),
+    (r"tens of thousands", 20_000, 100_000, None),
+    (r"hundreds of thousands", 200_000, 1_000_000, None),
+    (r"dozens(?: of)?|scores(?: of)?", 24, 199, None),
+    (r"hundreds(?: of)?", 200, 1999, None),
+    (r"thousands(?: of)?", 2000, 999_999, None),
+    (r"millions(?: of)?", 2_000_000, 999_999_999, None),
+    (r"a handful(?: of)?|a couple of", 2, 9, None),
+    (r"a few", 2, 12, None),
+    (r"several", 3, 20, None),
+    (r"a number of|numerous|countless|multiple|many|various|some|a range of", None, None, None),
+]
+_VAGUE_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(f"({p[0]})" for p in _VAGUE_PATTERNS) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+_TOKEN_RE = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:['’][A-Za-z]+)?|[$£€%]|[-–—]|\S"
+)
+_TIME_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b(?:\s*(?:[ap]\.m\.|[ap]m\b))?"
+    r"|\b\d{1,2}\.\d{2}\s*(?:[ap]\.m\.|[ap]m\b)"
+    r"|\b\d{1,2}\s*(?:[ap]\.m\.|[ap]m\b)"
+    r"|\b\d{1,2}\s+o['’]clock",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Tok:
+    text: str
+    low: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _is_digit(t: _Tok | None) -> bool:
+    return t is not None and t.text[0].isdigit()
+
+
+def _num(t: _Tok) -> float:
+    return float(t.text.replace(",", ""))
+
+
+def _adjacent(a: _Tok, b: _Tok) -> bool:
+    return a.end == b.start
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w in _UNIT_ALIASES:
+        return _UNIT_ALIASES[w]
+    if len(w) > 3 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and re.search(r"(?:ches|shes|sses|xes|zes)$", w):
+        return w[:-2]
+    if len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
+    v = value
+    if qualifier == "over" or qualifier == "at_least":
+        return (v, INF)
+    if qualifier == "under" or qualifier == "up_to":
+        return (min(0.0, v), v)
+    if qualifier == "nearly":
+        return (0.9 * v, v)
+    if qualifier == "about":
+        return (0.9 * v, 1.1 * v)
+    return (v, v)
+
+
+# ------------------------------------------------------------------ extraction
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = _tokens(text)
+        self.masked = [(m.start(), m.end()) for m in _TIME_RE.finditer(text)]
+
+    def tok(self, i: int) -> _Tok | None:
+        return self.toks[i] if 0 <= i < len(self.toks) else None
+
+    def low(self, i: int) -> str:
+        t = self.tok(i)
+        return t.low if t else ""
+
+    def in_mask(self, t: _Tok) -> bool:
+        return any(s <= t.start < e for s, e in self.masked)
+
+    # -- qualifier -------------------------------------------------------
+    def qualifier_at(self, i: int) -> tuple[int, str | None]:
+        for words, name in QUALIFIERS:
+            if all(self.low(i + k) == w for k, w in enumerate(words)):
+                return i + len(words), name
+        return i, None
+
+    # -- number cores: return (end_index_exclusive, value, low, high, unit, is_fraction) or None
+    def digits_at(self, i: int):
+        t = self.tok(i)
+        currency = None
+        j = i
+        if t is not None and t.text in _CURRENCY_SIGNS:
+            currency = _CURRENCY_SIGNS[t.text]
+            j = i + 1
+        elif t is not None and t.low in ("us", "a", "c", "au") and self.tok(i + 1) is not None \
+                and self.tok(i + 1).text == "$" and _adjacent(t, self.tok(i + 1)) and t.text.isupper():
+            currency = "usd" if t.low == "us" else t.low + "d"
+            j = i + 2
+        d = self.tok(j)
+        if not _is_digit(d) or (currency and not _adjacent(self.tok(j - 1), d)):
+            return None
+        if self.in_mask(d):
+            return None
+        prev = self.tok(i - 1)
+        nxt = self.tok(j + 1)
+        # glued to letters or an identifier hyphen before: G7, COVID-19, F-16
+        if prev is not None and _adjacent(prev, d) and not currency:
+            if prev.text[0].isalpha() or prev.text in "-–" and self.tok(i - 2) is not None \
+                    and self.tok(i - 2).text[0].isalpha() and _adjacent(self.tok(i - 2), prev):
+                return None
+            if prev.text in ("/", ".", ":", "#"):
+                return None
+        if nxt is not None and _adjacent(d, nxt):
+            if nxt.text in ("/", ":"):
+                return None
+            if nxt.low in ("st", "nd", "rd", "th", "s") or (nxt.low == "s" and d.text.endswith("0")):
+                return None  # ordinal or decade
+        value = _num(d)
+        end = j + 1
+        unit = currency
+        # day of month next to a month name
+        if not currency and "," not in d.text and "." not in d.text and value <= 31:
+            if (prev is not None and prev.low.rstrip(".") in MONTHS) or \
+                    (nxt is not None and nxt.low.rstrip(".") in MONTHS) or \
+                    (nxt is not None and nxt.low == "of" and self.low(j + 2).rstrip(".") in MONTHS):
+                return None
+        # year
+        if not currency and is_year_token(self.text, d.start, d.end):
+            return None
+        scale_tok = self.tok(end)
+        if scale_tok is not None and _adjacent(d, scale_tok) and scale_tok.low in _SUFFIX_SCALES \
+                and (currency or scale_tok.low in ("bn", "tn", "mn", "k")):
+            value *= _SUFFIX_SCALES[scale_tok.low]
+            end += 1
+        elif scale_tok is not None and _adjacent(d, scale_tok) and scale_tok.low in _GLUED_UNITS:
+            unit = _GLUED_UNITS[scale_tok.low]
+            end += 1
+        elif scale_tok is not None and scale_tok.low in _SCALES:
+            value *= _SCALES[scale_tok.low]
+            end += 1
+        elif scale_tok is not None and _adjacent(d, scale_tok) and scale_tok.text[0].isalpha():
+            return None  # 5G, 4x4, A320-ish glued identifiers
+        return end, value, unit
+
+    def words_at(self, i: int):
+        """Number words: 'twenty-five', 'two hundred', 'a dozen', 'a million'."""
+        t = self.tok(i)
+        if t is None:
+            return None
+        j = i
+        total = 0.0
+        current = 0.0
+        seen = False
+        if t.low in ("a", "an"):
+            n = self.low(i + 1)
+            if n == "dozen":
+                return i + 2, 12.0, None
+            if n in _SCALES:
+                j = i + 1
+                current = 1.0
+                seen = True
+            else:
+                return None
+        while True:
+            w = self.low(j)
+            if w in _SMALL:
+                v = _SMALL[w]
+                r = current % 100
+                if seen and not (r == 0 and (current or total)) and not (r >= 20 and r % 10 == 0 and v < 10):
+                    break
+                current += v
+                seen = True
+                j += 1
+            elif w in _TENS:
+                if seen and current % 100 != 0:
+                    break
+                current += _TENS[w]
+                seen = True
+                j += 1
+                # twenty-five
+                if self.low(j) in ("-", "–") and self.low(j + 1) in _SMALL and _SMALL[self.low(j + 1)] < 10:
+                    current += _SMALL[self.low(j + 1)]
+                    j += 2
+            elif w == "dozen" and seen:
+                current *= 12
+                j += 1
+            elif w in _SCALES and seen:
+                if w == "hundred":
+                    current = (current or 1) * 100
+                else:
+                    total += (current or 1) * _SCALES[w]
+                    current = 0
+                j += 1
+            elif w == "and" and seen and self.low(j + 1) in {**_SMALL, **_TENS} \
+                    and (total or current >= 100):
+                j += 1
+            else:
+                break
+        if not seen:
+            return None
+        return j, total + current, None
+
+    def fraction_at(self, i: int):
+        w = self.low(i)
+        # bare "half": 'half of', 'half the'
+        if w == "half":
+            if self.low(i + 1) in ("of", "the", "its", "their", "his", "her", "a", "an"):
+                return i + 1, 0.5, None
+            return None
+        num = None
+        j = i
+        if w in ("a", "an", "one"):
+            num, j = 1, i + 1
+        elif w in _SMALL and _SMALL[w] > 1:
+            num, j = _SMALL[w], i + 1
+        else:
+            return None
+        if self.low(j) in ("-", "–"):
+            j += 1
+        den_word = self.low(j)
+        if den_word not in _DENOMINATORS:
+            return None
+        if num == 1 and den_word.endswith("s") and den_word != "halves":
+            return None
+        if num > 1 and not den_word.endswith("s") and den_word not in ("half",):
+            return None
+        if self.low(j + 1) != "of" and not (den_word == "half" and self.low(j + 1) in ("the", "a", "an")):
+            return None
+        return j + 1, num / _DENOMINATORS[den_word], None
+
+    # -- unit ---------------------------------------------------------
+    def unit_after(self, end: int) -> tuple[str | None, int]:
+        """Return (unit, index after the unit word or ``end`` if none)."""
+        t = self.tok(end)
+        if t is None:
+            return None, end
+        if t.text == "%":
+            return "percent", end + 1
+        if t.low == "per" and self.low(end + 1) == "cent":
+            return "percent", end + 2
+        if t.low in ("percent", "pc"):
+            return "percent", end + 1
+        # 17-month
+        if t.text in ("-", "–") and self.tok(end + 1) is not None and self.tok(end + 1).text[0].isalpha() \
+                and _adjacent(t, self.tok(end + 1)) and _adjacent(self.toks[end - 1], t):
+            w = self.tok(end + 1).low
+            return _singular(w), end + 2
+        j = end
+        for _ in range(3):
+            w = self.tok(j)
+            if w is None or not w.text[0].isalpha():
+                return None, end
+            if w.low in _CURRENCY_WORDS:
+                return _CURRENCY_WORDS[w.low], j + 1
+            if w.low in _SKIPPABLE_MODIFIERS and not (w.low == "of" and j != end):
+                if w.low in ("or", "so") or (w.low in ("more", "less", "fewer") and self.low(j + 1) == "than"):
+                    return None, end
+                j += 1
+                continue
+            if w.text[0].isupper() and j - end < 2 and self.tok(j + 1) is not None \
+                    and self.tok(j + 1).text[0].isalpha() and self.tok(j + 1).text[0].islower():
+                j += 1  # "5,000 Russian troops"
+                continue
+            if w.low in _NOT_UNITS or w.text[0].isupper():
+                return None, end
+            return _singular(w.low), j + 1
+        return None, end
+
+    # -- main loop ------------------------------------------------------
+    def run(self) -> list[Quantity]:
+        out: list[Quantity] = []
+        i = 0
+        n = len(self.toks)
+        while i < n:
+            q_end, qualifier = self.qualifier_at(i)
+            found = self.number_at(q_end)
+            if found is None:
+                found = self.number_at(i)
+                qualifier = None
+                q_end = i
+                if found is None:
+                    i += 1
+                    continue
+            num_end, value, low, high, unit, is_fraction, is_word = found
+            start = self.toks[i].start
+            span_end_tok = num_end - 1
+            if unit is None and not is_fraction:
+                unit, after = self.unit_after(num_end)
+                if unit is not None:
+                    span_end_tok = after - 1
+            elif unit in ("usd", "gbp", "eur"):
+                pass
+            if is_word and value == 1 and unit is None:
+                i = num_end
+                continue  # 'one' as a pronoun
+            if low is None:
+                low, high = _interval(value, qualifier)
+            end = self.toks[span_end_tok].end
+            out.append(Quantity(start, end, self.text[start:end], value, low, high, qualifier, unit))
+            i = span_end_tok + 1
+        return out
+
+    def number_at(self, i: int):
+        """(end, value, low, high, unit, is_fraction, is_word) or None; handles ranges."""
+        t = self.tok(i)
+        if t is None:
+            return None
+        # between X and Y
+        if t.low == "between":
+            first = self.digits_at(i + 1) or self.words_at(i + 1)
+            if first and self.low(first[0]) == "and":
+                second = self.digits_at(first[0] + 1) or self.words_at(first[0] + 1)
+                if second and second[1] > first[1]:
+                    lo, hi = first[1], second[1]
+                    return second[0], (lo + hi) / 2, lo, hi, second[2] or first[2], False, False
+            return None
+        core = self.digits_at(i)
+        is_word = False
+        if core is None:
+            frac = self.fraction_at(i)
+            if frac is not None:
+                return frac[0], frac[1], None, None, None, True, True
+            core = self.words_at(i)
+            is_word = core is not None
+        if core is None:
+            return None
+        end, value, unit = core
+        # ranges: 20-30, 20 to 30
+        sep = self.tok(end)
+        if sep is not None and not is_word and (sep.text in ("-", "–") or sep.low == "to" and self.low(i - 1) != "from"):
+            other = self.digits_at(end + 1)
+            if other is not None and other[1] > value:
+                return other[0], (value + other[1]) / 2, value, other[1], unit or other[2], False, False
+        return end, value, None, None, unit, False, is_word
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text``, in order; offsets index ``text``."""
+    return _Scanner(text).run()
+
+
+def extract_vague_phrases(text: str) -> list[VaguePhrase]:
+    """Vague quantity phrases ('a significant portion', 'dozens of', 'many') in ``text``."""
+    out = []
+    masked = [(q.start, q.end) for q in extract_quantities(text)]
+    for m in _VAGUE_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in masked):
+            continue  # 'some 300 people' is a qualifier, not a vague phrase
+        idx = next(k for k, g in enumerate(m.groups()) if g is not None)
+        _, lo, hi, share = _VAGUE_PATTERNS[idx]
+        phrase = m.group().lower()
+        if phrase == "some":
+            nxt = re.match(r"\s+(\w+)", text[m.end():])
+            if nxt and nxt.group(1).lower() in ("of", "time", "point", "way", "say", "said", "kind", "sort"):
+                continue
+        out.append(VaguePhrase(m.start(), m.end(), m.group(), lo, hi, share))
+    return out
+
+
+# ------------------------------------------------------------------ comparison
+
+
+def _dimension(unit: str | None) -> str | None:
+    return _DIMENSIONS.get(unit) if unit else None
+
+
+def _base(q: Quantity) -> tuple[float, float, float]:
+    """Value and interval in a comparable base: hours for time, share (0-1) for percent."""
+    f = 1.0
+    if q.unit in TIME_HOURS:
+        f = TIME_HOURS[q.unit]
+    elif q.unit == "percent":
+        f = 0.01
+    return q.value * f, q.low * f, q.high * f
+
+
+def _compatible(qa: Quantity, qb: Quantity, strict: bool) -> bool:
+    if qa.unit == qb.unit:
+        return True
+    da, db = _dimension(qa.unit), _dimension(qb.unit)
+    if da is not None and da == db and da in ("time",):
+        return True
+    fa = qa.unit is None and qa.value < 1 or qa.unit == "percent"
+    fb = qb.unit is None and qb.value < 1 or qb.unit == "percent"
+    if {qa.unit, qb.unit} <= {None, "percent"} and fa and fb:
+        return True
+    if strict:
+        return False
+    # loose pairing of the last leftovers: allowed unless they measure different kinds of things
+    if da is not None and db is not None and da != db:
+        return False
+    if (da is None) != (db is None) and (qa.unit is not None and qb.unit is not None):
+        return False
+    return True
+
+
+def _same_value(qa: Quantity, qb: Quantity) -> bool:
+    va, vb = _base(qa)[0], _base(qb)[0]
+    tol = 0.015 if (qa.unit != qb.unit) else 1e-9
+    return abs(va - vb) <= tol * max(abs(va), abs(vb), 1e-12)
+
+
+_EQUIVALENT_QUALIFIERS = [{None, "about"}, {"over", "at_least"}, {"under", "up_to"}]
+
+
+def _same_claim(qa: Quantity, qb: Quantity) -> bool:
+    if (qa.low, qa.high) != (qa.value, qa.value) and qa.qualifier is None or \
+            (qb.low, qb.high) != (qb.value, qb.value) and qb.qualifier is None:
+        # ranges: compare the intervals themselves
+        la, ha = _base(qa)[1:]
+        lb, hb = _base(qb)[1:]
+        return math.isclose(la, lb, rel_tol=0.015) and math.isclose(ha, hb, rel_tol=0.015)
+    if not _same_value(qa, qb):
+        return False
+    if qa.qualifier == qb.qualifier:
+        return True
+    return any({qa.qualifier, qb.qualifier} <= g for g in _EQUIVALENT_QUALIFIERS)
+
+
+def _overlap(qa: Quantity, qb: Quantity) -> bool:
+    _, la, ha = _base(qa)
+    _, lb, hb = _base(qb)
+    lo, hi = max(la, lb), min(ha, hb)
+    if lo < hi:
+        return True
+    if lo == hi:  # touching: closed ends only
+        return qa.qualifier not in ("over", "under", "nearly") and qb.qualifier not in ("over", "under", "nearly")
+    return False
+
+
+def _pair(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[tuple[Quantity, Quantity]], list[Quantity], list[Quantity]]:
+    pairs: list[tuple[Quantity, Quantity]] = []
+    left_a = list(qa)
+    left_b = list(qb)
+    # 1. same claim, compatible unit
+    for x in list(left_a):
+        for y in left_b:
+            if _compatible(x, y, strict=True) and _same_claim(x, y):
+                pairs.append((x, y))
+                left_a.remove(x)
+                left_b.remove(y)
+                break
+    # 2. same value, compatible unit (qualifier changes)
+    for x in list(left_a):
+        for y in left_b:
+            if _compatible(x, y, strict=True) and _same_value(x, y):
+                pairs.append((x, y))
+                left_a.remove(x)
+                left_b.remove(y)
+                break
+    # 3. same unit, in order
+    for x in list(left_a):
+        for y in left_b:
+            if _compatible(x, y, strict=True):
+                pairs.append((x, y))
+                left_a.remove(x)
+                left_b.remove(y)
+                break
+    # 4. one leftover each
+    if len(left_a) == 1 and len(left_b) == 1 and _compatible(left_a[0], left_b[0], strict=False):
+        pairs.append((left_a[0], left_b[0]))
+        left_a, left_b = [], []
+    pairs.sort(key=lambda p: p[0].start)
+    return pairs, left_a, left_b
+
+
+def _fmt(v: float) -> str:
+    if v == int(v):
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def compare_quantities(a: str, b: str) -> list[QuantityChange]:
+    """Differences between the figures of two aligned sentences ``a`` and ``b``."""
+    qa = extract_quantities(a)
+    qb = extract_quantities(b)
+    pairs, left_a, left_b = _pair(qa, qb)
+    changes: list[QuantityChange] = []
+    for x, y in pairs:
+        if _same_claim(x, y):
+            continue
+        if _same_value(x, y) and (x.low, x.high) == _interval(x.value, x.qualifier) \
+                and (y.low, y.high) == _interval(y.value, y.qualifier):
+            disjoint = not _overlap(x, y)
+            severity = "medium" if disjoint else "low"
+            what = "so the two ranges no longer overlap" if disjoint else "so the claim is looser or tighter"
+            changes.append(QuantityChange(
+                x, y, "qualifier", severity,
+                f'"{x.text}" became "{y.text}": the figure\'s qualifier changed from '
+                f"{QUALIFIER_WORDS[x.qualifier]} to {QUALIFIER_WORDS[y.qualifier]}, {what}.",
+            ))
+            continue
+        va, vb = _base(x)[0], _base(y)[0]
+        rel = abs(vb - va) / max(abs(va), 1e-12)
+        compatible = _overlap(x, y)
+        if compatible:
+            severity = "low"
+        elif rel > 0.10:
+            severity = "high"
+        else:
+            severity = "medium"
+        direction = "rose" if vb > va else "fell"
+        note = f"the figure {direction} by {rel:.0%}" if rel < 10 else f"the figure {direction} sharply"
+        if compatible:
+            note = "the two figures differ but their ranges still overlap"
+        elif x.unit != y.unit and _dimension(x.unit) != "time":
+            note += f" (and the unit changed from {x.unit or 'none'} to {y.unit or 'none'})"
+        changes.append(QuantityChange(x, y, "value", severity, f'"{x.text}" became "{y.text}": {note}.'))
+    # a precise figure replaced by a vague phrase
+    if left_a and not left_b:
+        a_vague = {v.text.lower() for v in extract_vague_phrases(a)}
+        b_vague = [v for v in extract_vague_phrases(b) if v.text.lower() not in a_vague]
+        for x, v in zip(left_a, b_vague):
+            severity = "low"
+            why = "a precise figure was replaced by a vague phrase"
+            if v.low is not None and x.unit not in ("percent",) and not (x.unit is None and x.value < 1):
+                if not (v.low * 0.5 <= x.value <= v.high * 2 or x.qualifier in ("over", "at_least") and x.value <= v.high
+                        or x.qualifier in ("under", "up_to", "nearly") and x.value >= v.low):
+                    severity = "medium"
+                    why = "a precise figure was replaced by a vague phrase that does not fit it"
+            share = _base(x)[0] if (x.unit == "percent" or x.unit is None and x.value < 1) else None
+            if v.share is not None and share is not None:
+                if v.share == "majority" and x.high * (0.01 if x.unit == "percent" else 1) <= 0.5 or \
+                        v.share == "minority" and x.low * (0.01 if x.unit == "percent" else 1) >= 0.5:
+                    severity = "medium"
+                    why = "a precise figure was replaced by a vague phrase that does not fit it"
+            changes.append(QuantityChange(x, v, "vague", severity, f'"{x.text}" became "{v.text}": {why}.'))
+    return changes
+
+
+__all__ = [
+    "Quantity",
+    "QuantityChange",
+    "VaguePhrase",
+    "extract_quantities",
+    "extract_vague_phrases",
+    "compare_quantities",
+]

@@ -1,0 +1,108 @@
+"""The compare JSON document (the contract every interface shares)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Comparison
+
+SCHEMA_VERSION = 1
+
+
+def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str, Any]:
+    """``{"articles", "stories", "pairs", "derivation", "findings", "brief"}`` plus extras.
+
+    ``pairs`` lists every ordered pair inside a story; ``a_in_b`` is the share of
+    ``a``'s sentences found in ``b``. Spans are ``[start, end)`` character offsets
+    into the article text as read. Each derivation edge, finding and brief entry
+    also names its ``story``.
+    """
+    story_of = {a: s.id for s in c.stories for a in s.article_ids}
+    articles = []
+    for a in c.articles:
+        doc = c.documents[a.id]
+        entry: dict[str, Any] = {
+            "id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "published_at": a.published_at,
+            "url": a.url,
+            "n_sentences": len(doc.sentences),
+            "story": story_of.get(a.id),
+            "sentences": [[s.start, s.end] for s in doc.sentences],
+        }
+        if include_text:
+            entry["text"] = a.text
+        articles.append(entry)
+    pairs, derivation, findings, brief = [], [], [], []
+    for an in c.analyses:
+        sid = an.story.id
+        for r in an.reuse:
+            pair_links = [l for l in an.alignments if (l.a, l.b) == (r.a, r.b)] or [
+                l for l in an.alignments if (l.a, l.b) == (r.b, r.a)
+            ]
+            flipped = bool(pair_links) and pair_links[0].a != r.a
+            pairs.append(
+                {
+                    "story": sid,
+                    "a": r.a,
+                    "b": r.b,
+                    "a_in_b": {
+                        "verbatim": round(r.verbatim, 4),
+                        "edited": round(r.edited, 4),
+                        "paraphrase": round(r.paraphrase, 4),
+                        "total": round(r.total, 4),
+                    },
+                    "alignments": [
+                        {
+                            "a_span": list(l.b_span if flipped else l.a_span),
+                            "b_span": list(l.a_span if flipped else l.b_span),
+                            "a_sentence": l.b_index if flipped else l.a_index,
+                            "b_sentence": l.a_index if flipped else l.b_index,
+                            "kind": l.kind,
+                            "score": l.score,
+                        }
+                        for l in pair_links
+                    ],
+                }
+            )
+        for e in an.derivation:
+            derivation.append(
+                {"story": sid, "source": e.source, "derived": e.derived, "level": e.level,
+                 "confidence": e.confidence, "evidence": e.evidence}
+            )
+        for f in an.findings:
+            findings.append(
+                {
+                    "story": sid,
+                    "article": f.article,
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "text": f.text,
+                    "span": list(f.span),
+                    "counterpart": None
+                    if f.counterpart is None
+                    else {"article": f.counterpart.article, "text": f.counterpart.text,
+                          "span": list(f.counterpart.span)},
+                    "explanation": f.explanation,
+                }
+            )
+        for b in an.brief:
+            brief.append(
+                {
+                    "story": sid,
+                    "text": b.text,
+                    "sources": [{"article": s.article, "span": list(s.span)} for s in b.sources],
+                    "support": b.support,
+                    "conflicts": list(b.conflicts),
+                }
+            )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "articles": articles,
+        "stories": [{"id": s.id, "articles": list(s.article_ids)} for s in c.stories],
+        "pairs": pairs,
+        "derivation": derivation,
+        "findings": findings,
+        "brief": brief,
+    }

@@ -1,0 +1,109 @@
+"""The compare report for a terminal (rich), readable at 80 columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40) -> None:
+    """Print the report built by `report_json.comparison_to_dict`."""
+    articles = {a["id"]: a for a in report["articles"]}
+    console.print(Text("storytrace compare", style="bold"), Text(f" {len(articles)} articles, "
+                  f"{len(report['stories'])} stories"))
+    for story in report["stories"]:
+        sid, members = story["id"], story["articles"]
+        head = Table.grid(padding=(0, 1))
+        for aid in members:
+            a = articles[aid]
+            meta = " · ".join(x for x in (a.get("source"), a.get("published_at")) if x)
+            head.add_row(Text(aid, style="cyan"), Text(_short(a.get("title") or "", 40)),
+                         Text(f"{a['n_sentences']} sent." + (f" · {meta}" if meta else ""), style="dim"))
+        console.print(Panel(head, title=f"[bold]{sid}[/] · {len(members)} version(s)", expand=True))
+        if len(members) < 2:
+            continue
+        _reuse(console, report, sid, members)
+        _derivation(console, report, sid)
+        _findings(console, report, sid, max_findings)
+        _brief(console, report, sid)
+
+
+def _reuse(console: Console, report: dict, sid: str, members: list[str]) -> None:
+    shares = {(p["a"], p["b"]): p["a_in_b"] for p in report["pairs"] if p.get("story") == sid}
+    t = Table(title="Reuse: share of ROW's sentences found in COLUMN (verbatim/edited/paraphrase)",
+              title_justify="left", expand=False)
+    t.add_column("")
+    for b in members:
+        t.add_column(b, justify="right")
+    for a in members:
+        row = [Text(a, style="cyan")]
+        for b in members:
+            if a == b:
+                row.append(Text("—", style="dim"))
+                continue
+            s = shares.get((a, b), {})
+            total = s.get("verbatim", 0) + s.get("edited", 0) + s.get("paraphrase", 0)
+            row.append(Text.assemble(
+                (f"{total:.0%}", "bold"),
+                (f" {s.get('verbatim', 0):.0%}/{s.get('edited', 0):.0%}/{s.get('paraphrase', 0):.0%}", "dim"),
+            ))
+        t.add_row(*row)
+    console.print(t)
+
+
+def _derivation(console: Console, report: dict, sid: str) -> None:
+    edges = [e for e in report["derivation"] if e.get("story") == sid]
+    console.print(Text("Derivation", style="bold underline"))
+    if not edges:
+        console.print(Text("  no version took enough from another to call it derived", style="dim"))
+    for e in edges:
+        arrow = "⇢" if e["level"] == "shared_source" else "→"
+        console.print(Text.assemble(
+            ("  ", ""), (e["source"], "cyan"), (f" {arrow} ", ""), (e["derived"], "cyan"),
+            (f"  {e['level']}", "bold"), (f" (confidence {e['confidence']:.2f})", "dim"),
+        ))
+        console.print(Text("    " + e["evidence"], style="dim"))
+
+
+def _findings(console: Console, report: dict, sid: str, limit: int) -> None:
+    fs = [f for f in report["findings"] if f.get("story") == sid]
+    console.print(Text(f"Findings ({len(fs)}, most severe first)", style="bold underline"))
+    for f in fs[:limit]:
+        line = Text.assemble(
+            (f"  {f['severity'].upper():6}", SEVERITY_STYLE[f["severity"]]),
+            (f" {f['kind']}", "bold"), (f"  in {f['article']}", "cyan"),
+            (f" @{f['span'][0]}-{f['span'][1]}", "dim"),
+        )
+        console.print(line)
+        console.print(Text(f"    “{_short(f['text'], 110)}”"))
+        cp = f.get("counterpart")
+        if cp:
+            console.print(Text(f"    vs {cp['article']}: “{_short(cp['text'], 100)}”", style="dim"))
+        console.print(Text(f"    {f['explanation']}", style="italic"))
+    if len(fs) > limit:
+        console.print(Text(f"  … {len(fs) - limit} more (use --json or --html for all)", style="dim"))
+
+
+def _brief(console: Console, report: dict, sid: str) -> None:
+    entries = [b for b in report["brief"] if b.get("story") == sid]
+    console.print(Text("Fused brief (one entry per fact, story order)", style="bold underline"))
+    rows = []
+    for k, b in enumerate(entries, 1):
+        srcs = ", ".join(sorted({s["article"] for s in b["sources"]}))
+        rows.append(Text.assemble(
+            (f"{k:>3}. ", "dim"), (_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan"),
+        ))
+        for c in b["conflicts"][:3]:
+            rows.append(Text(f"       ⚠ {_short(c, 150)}", style="yellow"))
+    console.print(Group(*rows))

