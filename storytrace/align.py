@@ -2,16 +2,18 @@
 
 Method: every sentence of ``a`` is scored against every sentence of ``b`` by
 the calibrated pair scorer (`storytrace.pairscore`), which combines MiniLM
-cosine with lexical evidence. A pair is aligned when its probability of
-stating the same content reaches the scorer's decision threshold (fitted on
-MRPC train, see `pairscore`). Alignment is many-to-many, as in monolingual
-sentence alignment for text reuse (Barzilay & Elhadad 2003, "Sentence
-alignment for monolingual comparable corpora", EMNLP): a condensed sentence
-that carries two source sentences links to both. Such a merged sentence is
-long, which lowers its symmetric score, so a second route keeps a link when
-most of the shorter sentence's content words are contained in the longer one
-and the probability reaches half the decision threshold. The cut-off for that
-containment is `MERGE_CONTAINMENT`, fitted in ``training/fit_thresholds.py``.
+cosine with lexical evidence. Inside one story every sentence is on topic, so
+scores alone over-link; links are chosen by competitive linking (Melamed
+2000, "Models of translational equivalence among words", Computational
+Linguistics 26(2)): greedily by probability, one-to-one, down to the scorer's
+decision threshold (fitted on MRPC train, see `pairscore`). Alignment is then
+made many-to-many as in monolingual alignment for text reuse (Barzilay &
+Elhadad 2003, "Sentence alignment for monolingual comparable corpora",
+EMNLP): a sentence left unlinked joins a counterpart already taken when most
+of its content words are contained in it and the probability reaches half the
+decision threshold, so a condensed sentence that carries two source sentences
+links to both. The containment cut-off ``merge_containment`` is fitted in
+``training/fit_thresholds.py``.
 """
 
 from __future__ import annotations
@@ -63,38 +65,45 @@ def align_sentences(
     # containment of b_j's words in a_i: score b against a once and transpose
     contain_ab = matrix.containment
     contain_ba = scorer.score_matrix(b_texts, a_texts, b_emb, a_emb).containment.T
-    for i, sa in enumerate(a.sentences):
-        for j, sb in enumerate(b.sentences):
-            p = float(prob[i, j])
-            if sa.is_heading != sb.is_heading and p < tau:
-                continue
-            merged = max(contain_ab[i, j], contain_ba[i, j]) >= merge_c and p >= tau / 2
-            if p < tau and not merged:
-                continue
-            kind = kinds[i, j] if kinds[i, j] in KIND_ORDER else "paraphrase"
-            links.append(
-                Alignment(a.id, b.id, i, j, (sa.start, sa.end), (sb.start, sb.end), kind, round(p, 4))
-            )
-    return PairAlignment(a.id, b.id, _prune(links, prob), matrix)
 
+    def make(i: int, j: int) -> Alignment:
+        sa, sb = a.sentences[i], b.sentences[j]
+        kind = kinds[i, j] if kinds[i, j] in KIND_ORDER else "paraphrase"
+        return Alignment(a.id, b.id, i, j, (sa.start, sa.end), (sb.start, sb.end), kind,
+                         round(float(prob[i, j]), 4))
 
-def _prune(links: list[Alignment], prob: np.ndarray) -> list[Alignment]:
-    """Drop weak extra links: a sentence keeps links within reach of its best one.
-
-    A sentence mentioning the same people can clear the threshold against
-    several sentences; only links whose score is at least half of both ends'
-    best link survive, which keeps genuine merges (both halves score alike).
-    """
-    if not links:
-        return links
-    best_a: dict[int, float] = {}
-    best_b: dict[int, float] = {}
-    for l in links:
-        best_a[l.a_index] = max(best_a.get(l.a_index, 0.0), l.score)
-        best_b[l.b_index] = max(best_b.get(l.b_index, 0.0), l.score)
-    return [
-        l for l in links if l.score >= 0.5 * best_a[l.a_index] and l.score >= 0.5 * best_b[l.b_index]
-    ]
+    # Competitive linking (Melamed 2000, "Models of translational equivalence
+    # among words", Computational Linguistics 26(2)): inside one story every
+    # sentence is on topic, so a sentence links to its best counterpart only,
+    # greedily by score, one-to-one ...
+    order = np.dstack(np.unravel_index(np.argsort(-prob, axis=None), prob.shape))[0]
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for i, j in order:
+        if prob[i, j] < tau:
+            break
+        if i in used_a or j in used_b:
+            continue
+        if a.sentences[i].is_heading != b.sentences[j].is_heading:
+            continue
+        used_a.add(int(i))
+        used_b.add(int(j))
+        links.append(make(int(i), int(j)))
+    # ... then a sentence left over joins a counterpart already taken when its
+    # content is contained in it: one condensed sentence carrying two.
+    for i, j in order:
+        if prob[i, j] < tau / 2:
+            break
+        i, j = int(i), int(j)
+        if (i in used_a) == (j in used_b):
+            continue
+        short_in_long = contain_ab[i, j] if i not in used_a else contain_ba[i, j]
+        if short_in_long >= merge_c:
+            used_a.add(i)
+            used_b.add(j)
+            links.append(make(i, j))
+    links.sort(key=lambda l: (l.a_index, l.b_index))
+    return PairAlignment(a.id, b.id, links, matrix)
 
 
 def reuse_shares(doc: Document, other: str, links: list[Alignment]) -> PairReuse:

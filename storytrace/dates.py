@@ -63,14 +63,22 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?:1[89]\d\d|20\d\d)(?![\d,]\d)"
 
-_DAY_MONTH = rf"(?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?"
-_MONTH_DAY = rf"(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y2>{_YEAR}))?"
+
+
+def _day_month(k: str) -> str:
+    return rf"(?P<d1{k}>{_DAY})(?:\s+of)?\s+(?P<m1{k}>{_MONTH})(?:,?\s+(?P<y1{k}>{_YEAR}))?"
+
+
+def _month_day(k: str) -> str:
+    return rf"(?P<m2{k}>{_MONTH})\s+(?P<d2{k}>{_DAY})(?:,?\s+(?P<y2{k}>{_YEAR}))?"
+
+
 _MONTH_YEAR = rf"(?P<m3>{_MONTH}),?\s+(?P<y3>{_YEAR})"
 
 _FULL_RE = re.compile(
     rf"\b(?:(?P<anchor>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WEEKDAY})s?"
-    rf"(?:,?\s+(?:the\s+)?(?:{_DAY_MONTH}|{_MONTH_DAY}))?\b"
-    rf"|\b(?:the\s+)?{_DAY_MONTH}\b|\b{_MONTH_DAY}\b|\b{_MONTH_YEAR}\b"
+    rf"(?:,?\s+(?:the\s+)?(?:{_day_month('w')}|{_month_day('w')}))?\b"
+    rf"|\b(?:the\s+)?{_day_month('')}\b|\b{_month_day('')}\b|\b{_MONTH_YEAR}\b"
     rf"|\b(?P<iy>{_YEAR})-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01])\b"
 )
 _MONTH_ALONE_RE = re.compile(
@@ -88,10 +96,9 @@ _REL_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_PREV = {
-    "in", "since", "by", "of", "until", "till", "from", "to", "before", "after", "early", "late",
-    "mid", "during", "through", "throughout", "between", "and", "or", "spring", "summer",
-    "autumn", "fall", "winter", "year", "fiscal", "season", "around", "circa", "c", "the",
-    "-", "–",
+    "in", "since", "by", "until", "till", "before", "after", "early", "late", "mid", "during",
+    "through", "throughout", "spring", "summer", "autumn", "fall", "winter", "year", "fiscal",
+    "season", "circa", "-", "–",
 } | set(MONTHS)
 _NOT_COUNT_AFTER = {"as", "was", "is", "has", "this", "his", "its", "us", "yes", "less", "unless", "thus"}
 _COUNT_NOUNS = {"people", "police", "staff", "personnel", "children", "men", "women", "cattle"}
@@ -189,9 +196,9 @@ def extract_dates(text: str) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), m.group(), None, int(g["im"]), int(g["id"]),
                                      int(g["iy"]), None))
             continue
-        month = _month(g["m1"] or g["m2"] or g["m3"])
-        day = _day(g["d1"] or g["d2"])
-        year_s = g["y1"] or g["y2"] or g["y3"]
+        month = _month(g["m1"] or g["m2"] or g["m3"] or g["m1w"] or g["m2w"])
+        day = _day(g["d1"] or g["d2"] or g["d1w"] or g["d2w"])
+        year_s = g["y1"] or g["y2"] or g["y3"] or g["y1w"] or g["y2w"]
         weekday = WEEKDAYS.index(g["wd"]) if g["wd"] else None
         anchor = g["anchor"].lower() if g["anchor"] else None
         # 'May 5' / 'March 9' are fine; a bare ambiguous month is handled below

@@ -14,6 +14,7 @@ later-published one; the one more condensed into the other.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -29,9 +30,15 @@ from .model import (
     Finding,
     Sentence,
 )
+from .thresholds import threshold
 from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
+# Share of the non-name content words two sentences must share for a name
+# difference between them to read as a substitution rather than a different
+# statement. Set to the MRPC-fitted containment cut-off used for merges, the
+# point above which one sentence's content is carried by the other.
+ENTITY_CONTEXT_OVERLAP_NAME = "merge_containment"
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ def _sentence_changes(src: Document, si: int, dst: Document, di: int) -> list[_C
             )
         )
     pc = polarity.compare_polarity(a.text, b.text)
+    if pc is not None and pc.kind != "contradiction" and not _close_wording(a, b):
+        pc = None  # strength words differ all the time between loose paraphrases
     if pc is not None:
         out.append(_Change(pc.kind, pc.severity, _abs(b, pc.b_span), _abs(a, pc.a_span), pc.explanation))
     out.extend(_quote_changes(src, si, dst, di))
@@ -81,24 +90,52 @@ def _sentence_changes(src: Document, si: int, dst: Document, di: int) -> list[_C
     return out
 
 
+def _close_wording(a: Sentence, b: Sentence) -> bool:
+    """Most content words of the shorter sentence appear in the longer one."""
+    wa, wb = content_words(a.text), content_words(b.text)
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= threshold("merge_containment")
+
+
+def _broken_quotes(docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]) -> list[Finding]:
+    """Quotation marks that do not pair up, in a sentence another version also tells."""
+    out = []
+    for d in docs.values():
+        for q in d.quotes:
+            if not q.broken:
+                continue
+            counter = [l for (x, _), ls in links.items() if x == d.id for l in ls if l.a_index == q.sentence_index]
+            cp = None
+            explanation = ("The quotation marks are broken: a closing mark has no opening one, "
+                           "so the reader cannot tell which words were said.")
+            if counter:
+                best = max(counter, key=lambda l: l.score)
+                other = docs[best.b]
+                quotes = other.quotes_in(best.b_index)
+                if quotes:
+                    oq = max(quotes, key=lambda x: quote_similarity(x.text, q.text))
+                    cp = Counterpart(other.id, oq.text, (oq.start, oq.end))
+                    only_a, only_b = word_diff(oq.text, q.text)
+                    if only_a or only_b:
+                        explanation += (f" The words also differ from {other.id}'s quote: "
+                                        f"\"{' '.join(only_a) or 'nothing'}\" became \"{' '.join(only_b) or 'nothing'}\".")
+                else:
+                    s = other.sentences[best.b_index]
+                    cp = Counterpart(other.id, s.text, (s.start, s.end))
+            out.append(Finding(d.id, "quote_altered", "medium", q.text, (q.start, q.end), explanation, cp))
+    return out
+
+
 def _quote_changes(src: Document, si: int, dst: Document, di: int) -> list[_Change]:
     out: list[_Change] = []
     a, b = src.sentences[si], dst.sentences[di]
     a_quotes, b_quotes = src.quotes_in(si), dst.quotes_in(di)
+    a_quotes = [q for q in a_quotes if not q.broken]
     for qb in b_quotes:
         if qb.broken:
-            out.append(
-                _Change(
-                    "quote_altered",
-                    "medium",
-                    (qb.start, qb.end),
-                    (a.start, a.end),
-                    "The quotation marks are broken: a closing mark has no opening one, "
-                    "so the reader cannot tell which words were said.",
-                )
-            )
-            continue
+            continue  # reported once per article by _broken_quotes
         if not a_quotes:
+            if any(q.broken for q in src.quotes_in(si)):
+                continue
             if quote_similarity(qb.text, a.text) >= 0.5:
                 out.append(
                     _Change(
@@ -148,34 +185,49 @@ def _entity_group(label: str) -> str:
     return "PERSON" if label == "PERSON" else "PLACE_ORG"
 
 
+def _name_key(name: str) -> str:
+    """Surname-like key: last word, lower case, possessive and "the" removed."""
+    words = re.sub(r"['’]s\b", "", name.lower()).replace("the ", "").split()
+    return words[-1] if words else ""
+
+
 def _mentions(name: str, text: str) -> bool:
-    low = text.lower()
-    return name.lower() in low or name.lower().split()[-1] in low
+    key = _name_key(name)
+    return bool(key) and key in re.sub(r"['’]s\b", "", text.lower())
 
 
 def _entity_changes(src: Document, a: Sentence, dst: Document, b: Sentence) -> list[_Change]:
-    """A name in b where a has a different name of the same kind, neither found in the other."""
-    a_ents = [e for e in _named(src, a) if not _mentions(e.text, b.text)]
-    b_ents = [e for e in _named(dst, b) if not _mentions(e.text, a.text)]
+    """One name swapped for another of the same kind, the rest of the sentence kept.
+
+    Only a clean substitution counts: exactly one name of a kind in each
+    sentence that the other sentence does not mention, in a pair whose
+    remaining words mostly agree. Sentences that merely mention different
+    people (a loose paraphrase, a merged sentence) are not entity changes.
+    """
     out = []
-    used = set()
-    for eb in b_ents:
-        for k, ea in enumerate(a_ents):
-            if k in used or _entity_group(ea.label) != _entity_group(eb.label):
-                continue
-            if eb.label == "PERSON" and same_speaker(ea.text, eb.text):
-                continue
-            used.add(k)
-            out.append(
-                _Change(
-                    "entity_changed",
-                    "high" if eb.label == "PERSON" else "medium",
-                    (eb.start, eb.end),
-                    (ea.start, ea.end),
-                    f"\"{ea.text}\" in the other version is \"{eb.text}\" here.",
-                )
+    for group in ("PERSON", "PLACE_ORG"):
+        a_only = [e for e in _named(src, a) if _entity_group(e.label) == group and not _mentions(e.text, b.text)]
+        b_only = [e for e in _named(dst, b) if _entity_group(e.label) == group and not _mentions(e.text, a.text)]
+        if len({_name_key(e.text) for e in a_only}) != 1 or len({_name_key(e.text) for e in b_only}) != 1:
+            continue
+        ea, eb = a_only[0], b_only[0]
+        if group == "PERSON" and same_speaker(ea.text, eb.text):
+            continue
+        rest_a = content_words(a.text) - content_words(ea.text)
+        rest_b = content_words(b.text) - content_words(eb.text)
+        if not rest_a or len(rest_a & rest_b) / min(len(rest_a), len(rest_b) or 1) < threshold(
+            ENTITY_CONTEXT_OVERLAP_NAME
+        ):
+            continue
+        out.append(
+            _Change(
+                "entity_changed",
+                "high" if group == "PERSON" else "medium",
+                (eb.start, eb.end),
+                (ea.start, ea.end),
+                f"Where the other version names \"{ea.text}\", this one names \"{eb.text}\".",
             )
-            break
+        )
     return out
 
 
@@ -293,6 +345,8 @@ def find_differences(
         for ch in _exchange_reversals(src, dst, links[(src.id, dst.id)]):
             add(_finding(dst, src, ch))
 
+    for f in _broken_quotes(docs, links):
+        add(f)
     for f in _unsupported_additions(docs, links):
         add(f)
     for f in _omissions(docs, links, derivation):

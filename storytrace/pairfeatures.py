@@ -69,11 +69,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextInfo:
     """What the pair features need from one text, computed once."""
 
-    tokens: list[str]  # lowercase word tokens
+    tokens: tuple[str, ...]  # lowercase word tokens
     content: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
     trigrams: frozenset[tuple[str, str, str]]
@@ -121,8 +121,10 @@ def tokenize(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
+@lru_cache(maxsize=65536)
 def analyse(text: str) -> TextInfo:
-    toks = tokenize(text)
+    """Analyse one text (cached: a story's sentences meet many others)."""
+    toks = tuple(tokenize(text))
     content = frozenset(t for t in toks if t not in STOPWORDS)
     squashed = " ".join(toks)
     return TextInfo(
@@ -158,8 +160,23 @@ def _incidence(a_sets: Sequence[frozenset], b_sets: Sequence[frozenset]) -> tupl
 def intersections(a_sets: Sequence[frozenset], b_sets: Sequence[frozenset], paired: bool = False) -> np.ndarray:
     """``|a_i & b_j|`` for all i, j (``(n, m)``), or ``|a_k & b_k|`` (``(n,)``) when ``paired``."""
     if not paired:
-        A, B = _incidence(a_sets, b_sets)
-        return A @ B.T
+        # A sparse-times-dense product by gathering columns: no BLAS call, whose
+        # thread start-up costs tens of milliseconds on small matrices.
+        vocab: dict = {}
+        for s in a_sets:
+            for x in s:
+                vocab.setdefault(x, len(vocab))
+        A = np.zeros((len(a_sets), len(vocab) + 1), dtype=np.float32)  # last column: never set
+        for i, s in enumerate(a_sets):
+            if s:
+                A[i, [vocab[x] for x in s]] = 1.0
+        cols: list[int] = []
+        starts = np.zeros(len(b_sets), dtype=np.int64)
+        for j, s in enumerate(b_sets):
+            starts[j] = len(cols)
+            cols.extend(vocab[x] for x in s if x in vocab)
+            cols.append(len(vocab))  # a zero column keeps every segment non-empty
+        return np.add.reduceat(A[:, cols], starts, axis=1)
     out = np.zeros(len(a_sets), dtype=np.float32)
     step = 256
     for lo in range(0, len(a_sets), step):

@@ -1,28 +1,96 @@
 """Sentence-pair scoring: does sentence b state the content of sentence a, and how was it reused?
 
-PROVISIONAL STUB (to be replaced by the trained scorer of issue 3). The
-interface below is what `align` uses and must stay:
+Interface (used by `align`)::
 
     scorer = PairScorer.load()
     m = scorer.score_matrix(a_texts, b_texts, a_emb, b_emb)
     m.probability[i, j]   # calibrated P(a_i and b_j state the same content)
     m.kind[i, j]          # "verbatim" | "edited" | "paraphrase" | "related" | "unrelated"
     m.containment[i, j]   # share of a_i's content words found in b_j (asymmetric)
+    scorer.decision_threshold   # probability from which a pair counts as "same content"
+
+Method
+------
+For every pair, `storytrace.pairfeatures` computes 21 features at once for the
+whole ``(n, m)`` grid: MiniLM cosine (the embeddings passed in), WordLlama
+static-embedding cosine, word 1/2/3-gram and character 4-gram containment both
+ways, word longest common subsequence, rapidfuzz token-set ratio, length ratio,
+and mismatches of numbers, capitalised entities and negation.
+
+* **probability** - gradient-boosted trees (300 trees of depth 3, learning rate
+  0.05) fitted on MRPC train (Dolan & Brockett 2005, "Automatically Constructing
+  a Corpus of Sentential Paraphrases") and STS-B news train pairs scored >= 4 or
+  <= 2 (Cer et al. 2017, "SemEval-2017 Task 1: Semantic Textual Similarity"),
+  log-loss, so the output is a probability. Evaluated with numpy from
+  ``storytrace/data/pair_scorer.json`` (no sklearn at run time).
+* **decision_threshold** - the probability from which a pair states the same
+  content: maximises accuracy on 5-fold out-of-fold probabilities for MRPC train.
+* **related_threshold** - below the decision threshold, pairs scoring at least
+  this are "related": the cut-off separating STS-B news train pairs scored >= 2
+  ("not equivalent, but share some details") from the rest, out of fold.
+* **similarity** (`score_pairs`, not used by alignment) - graded 0-5 similarity,
+  gradient-boosted regression trees fitted on STS-B news train.
+* **kind** - a copy score (see ``copy_score`` in the json; e.g. the mean of word
+  trigram containment and word LCS share, of the shorter text in the longer)
+  against three cut-offs fitted on Clough & Stevenson (2011, "Developing a
+  corpus of plagiarised short answers", LRE 45(1)) - answers labelled cut /
+  light / heavy / non against their source, mapped to verbatim / edited /
+  paraphrase / unrelated, cut-offs chosen by repeated stratified 5-fold CV
+  accuracy and refitted on all 95 answers:
+
+  1. ``verbatim``   identical after normalising case and spacing, or copy >= cut-off "verbatim"
+  2. ``edited``     copy >= cut-off "edited"
+  3. ``paraphrase`` copy >= cut-off "paraphrase", or probability >= decision_threshold
+  4. ``related``    probability >= related_threshold
+  5. ``unrelated``  otherwise
+
+  A copied sentence with a changed number stays ``edited`` even when its
+  probability is low: the kind says how text was reused, the probability
+  whether the content is the same.
+
+Parameters and the figures each was fitted to are in the json's ``training``
+entry; `training/train_pair_scorer.py` regenerates it (seeded, deterministic).
+`bench/pairs.py` (``storytrace bench pairs``) measures all of it on the test splits.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from storytrace.pairfeatures import FEATURE_NAMES, STOPWORDS, pair_features
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-_STOP = frozenset(
-    "a an the of to in on at for and or but is are was were be been by with as that this it its "
-    "from has have had he she they their his her them which who will would said says".split()
-)
+_STOP = STOPWORDS
+DATA_FILE = Path(__file__).resolve().parent / "data" / "pair_scorer.json"
+KINDS = ("verbatim", "edited", "paraphrase", "related", "unrelated")
+
+_F = {name: k for k, name in enumerate(FEATURE_NAMES)}
+# Candidate copy scores (how much of the shorter text was copied), chosen between on Clough-Stevenson by CV.
+COPY_SCORES: dict[str, tuple[str, ...]] = {
+    "w3+lcs": ("w3_max", "lcs_max"),
+    "w2+lcs": ("w2_max", "lcs_max"),
+    "w3+w2+lcs": ("w3_max", "w2_max", "lcs_max"),
+    "w1": ("w1_max",),
+    "c4": ("c4_max",),
+    "w3": ("w3_max",),
+}
+
+
+def copy_score(features: np.ndarray, name: str) -> np.ndarray:
+    cols = [_F[c] for c in COPY_SCORES[name]]
+    return features[..., cols].mean(axis=-1)
+
+
+def kind_from_copy(score: np.ndarray, cutoffs: Sequence[float]) -> np.ndarray:
+    """Level 0 (verbatim/cut), 1 (edited/light), 2 (paraphrase/heavy) or 3 (below all cut-offs)."""
+    return np.where(score >= cutoffs[0], 0, np.where(score >= cutoffs[1], 1, np.where(score >= cutoffs[2], 2, 3)))
 
 
 def content_words(text: str) -> list[str]:
@@ -36,13 +104,81 @@ class PairMatrix:
     containment: np.ndarray
 
 
+class _Trees:
+    """A gradient-boosted tree ensemble exported by training/train_pair_scorer.py, evaluated with numpy."""
+
+    def __init__(self, spec: dict) -> None:
+        self.classifier = spec["kind"] == "classifier"
+        self.init = float(spec["init"])
+        self.rate = float(spec["learning_rate"])
+        self.depth = int(spec["depth"])
+        self.feature = np.asarray(spec["feature"], dtype=np.int64)
+        self.safe_feature = np.maximum(self.feature, 0)
+        self.threshold = np.asarray(spec["threshold"], dtype=np.float64)
+        self.left = np.asarray(spec["left"], dtype=np.int64)
+        self.right = np.asarray(spec["right"], dtype=np.int64)
+        self.value = np.asarray(spec["value"], dtype=np.float64)
+        self._rows = np.arange(self.feature.shape[0])[:, None]
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float32)
+        n = X.shape[0]
+        if n == 0:
+            return np.zeros(0)
+        t = self._rows
+        node = np.zeros((self.feature.shape[0], n), dtype=np.int64)
+        cols = np.arange(n)[None, :]
+        for _ in range(self.depth):
+            x = X[cols, self.safe_feature[t, node]]
+            node = np.where(x <= self.threshold[t, node], self.left[t, node], self.right[t, node])
+        return self.init + self.rate * self.value[t, node].sum(axis=0)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        r = self.raw(X)
+        return 1.0 / (1.0 + np.exp(-r)) if self.classifier else r
+
+
 class PairScorer:
-    decision_threshold = 0.5
+    """The trained pair scorer; `load()` reads the shipped ``pair_scorer.json``."""
+
+    def __init__(self, spec: dict) -> None:
+        if tuple(spec["feature_names"]) != FEATURE_NAMES:
+            raise ValueError("pair_scorer.json was trained on other features: rerun training/train_pair_scorer.py")
+        self.spec = spec
+        self.decision_threshold = float(spec["decision_threshold"])
+        self.related_threshold = float(spec["related_threshold"])
+        self.copy_score_name = spec["copy_score"]
+        cut = spec["kind_cutoffs"]
+        self.kind_cutoffs = (float(cut["verbatim"]), float(cut["edited"]), float(cut["paraphrase"]))
+        self._prob = _Trees(spec["probability_head"])
+        self._sim = _Trees(spec["similarity_head"])
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "PairScorer":
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     @classmethod
     def load(cls) -> "PairScorer":
-        return cls()
+        return _load_default()
 
+    # -- heads on precomputed features -------------------------------------------------
+    def probability_from_features(self, X: np.ndarray) -> np.ndarray:
+        shape = X.shape[:-1]
+        return self._prob.predict(X.reshape(-1, X.shape[-1])).reshape(shape)
+
+    def similarity_from_features(self, X: np.ndarray) -> np.ndarray:
+        shape = X.shape[:-1]
+        return np.clip(self._sim.predict(X.reshape(-1, X.shape[-1])), 0.0, 5.0).reshape(shape)
+
+    def kind_from_features(self, X: np.ndarray, prob: np.ndarray, same_text: np.ndarray | None = None) -> np.ndarray:
+        level = kind_from_copy(copy_score(X, self.copy_score_name), self.kind_cutoffs)
+        level = np.where((level == 3) & (prob >= self.decision_threshold), 2, level)
+        level = np.where((level == 3) & (prob >= self.related_threshold), 3, np.where(level == 3, 4, level))
+        if same_text is not None:
+            level = np.where(same_text, 0, level)
+        return np.asarray(KINDS, dtype=object)[level]
+
+    # -- public API -----------------------------------------------------------------------
     def score_matrix(
         self,
         a_texts: Sequence[str],
@@ -51,27 +187,34 @@ class PairScorer:
         b_emb: np.ndarray,
     ) -> PairMatrix:
         n, m = len(a_texts), len(b_texts)
-        cos = a_emb @ b_emb.T if n and m else np.zeros((n, m))
-        a_words = [set(content_words(t)) for t in a_texts]
-        b_words = [set(content_words(t)) for t in b_texts]
-        cont = np.zeros((n, m))
-        prob = np.zeros((n, m))
-        kind = np.empty((n, m), dtype=object)
-        for i in range(n):
-            for j in range(m):
-                inter = len(a_words[i] & b_words[j])
-                cont[i, j] = inter / max(1, len(a_words[i]))
-                back = inter / max(1, len(b_words[j]))
-                z = -9.0 + 9.0 * cos[i, j] + 3.0 * min(cont[i, j], back)
-                prob[i, j] = 1.0 / (1.0 + np.exp(-z))
-                if a_texts[i].strip() == b_texts[j].strip():
-                    kind[i, j] = "verbatim"
-                elif prob[i, j] >= 0.5 and min(cont[i, j], back) >= 0.6:
-                    kind[i, j] = "edited"
-                elif prob[i, j] >= 0.5:
-                    kind[i, j] = "paraphrase"
-                elif prob[i, j] >= 0.2:
-                    kind[i, j] = "related"
-                else:
-                    kind[i, j] = "unrelated"
-        return PairMatrix(prob, kind, cont)
+        if n == 0 or m == 0:
+            return PairMatrix(np.zeros((n, m)), np.empty((n, m), dtype=object), np.zeros((n, m)))
+        X, cont = pair_features(a_texts, b_texts, a_emb, b_emb)
+        prob = self.probability_from_features(X)
+        na = np.array([_norm(t) for t in a_texts], dtype=object)
+        nb = np.array([_norm(t) for t in b_texts], dtype=object)
+        same = na[:, None] == nb[None, :]
+        kind = self.kind_from_features(X, prob, same)
+        return PairMatrix(prob, kind, cont.astype(np.float64))
+
+    def score_pairs(
+        self,
+        a_texts: Sequence[str],
+        b_texts: Sequence[str],
+        a_emb: np.ndarray,
+        b_emb: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For aligned pairs ``(a[k], b[k])``: (probability, similarity 0-5, kind)."""
+        X, _ = pair_features(a_texts, b_texts, a_emb, b_emb, paired=True)
+        prob = self.probability_from_features(X)
+        same = np.array([_norm(a) == _norm(b) for a, b in zip(a_texts, b_texts)], dtype=bool)
+        return prob, self.similarity_from_features(X), self.kind_from_features(X, prob, same)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> PairScorer:
+    return PairScorer.from_file(DATA_FILE)

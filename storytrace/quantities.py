@@ -35,14 +35,16 @@ over ``(v, inf)``, at least ``[v, inf)``, under / up to ``[0, v)``, nearly
 ``[0.9v, v)``, about ``[0.9v, 1.1v]``.
 
 ``compare_quantities`` pairs quantities across the two sentences: first equal
-values of compatible units, then the rest of each unit in order of appearance,
-and finally, when exactly one quantity is left on each side and their units are
-not of different measured kinds (time vs percent vs money vs distance), those
-two. For each pair it reports:
+claims of compatible units (also "ten people" / "10" where one side has no
+unit), then equal values, then the rest of each unit in order of appearance,
+and finally, when exactly one quantity is left on each side, their units are
+not of different measured kinds (time vs percent vs money vs distance) and
+neither side's noun is already used by a figure on the other side, those two.
+For each pair it reports:
 
-* ``value``: the values differ -- high when the relative change exceeds 10%,
-  low when the two implied intervals still overlap ("more than 4,000" ->
-  "4,200"), else medium;
+* ``value``: the values differ -- when the qualifiers differ and the two
+  implied intervals still overlap ("more than 4,000" -> "4,200") low;
+  otherwise high when the change relative to a exceeds 10%, else medium;
 * ``qualifier``: same value, qualifier changed -- medium when the intervals no
   longer overlap ("over 17 months" -> "nearly 17 months"), low when one was
   narrowed or widened ("up to 300" -> "300"); exact <-> "about" and
@@ -67,7 +69,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from storytrace.dates import MONTHS, is_year_token
+from storytrace.dates import MONTHS, extract_dates, is_year_token
 
 INF = math.inf
 
@@ -195,7 +197,8 @@ _UNIT_ALIASES = {
     "ton": "tonne", "hrs": "hour", "hr": "hour", "mins": "minute", "min": "minute",
     "secs": "second", "sec": "second", "yrs": "year", "percent": "percent", "pc": "percent",
     "feet": "foot", "ft": "foot", "lbs": "lb", "mph": "mph", "news": "news", "series": "series",
-    "species": "species", "data": "data", "police": "police", "staff": "staff",
+    "species": "species", "data": "data", "police": "police", "staff": "staff", "buses": "bus",
+    "viruses": "virus", "bonuses": "bonus",
 }
 _GLUED_UNITS = {"m": "m", "km": "km", "kg": "kg", "mph": "mph", "cm": "cm", "mm": "mm", "ft": "foot",
                 "lb": "lb", "lbs": "lb", "mi": "mile", "h": "hour", "hrs": "hour"}
@@ -327,6 +330,7 @@ class _Scanner:
         self.text = text
         self.toks = _tokens(text)
         self.masked = [(m.start(), m.end()) for m in _TIME_RE.finditer(text)]
+        self.masked += [(d.start, d.end) for d in extract_dates(text)]
 
     def tok(self, i: int) -> _Tok | None:
         return self.toks[i] if 0 <= i < len(self.toks) else None
@@ -549,8 +553,6 @@ class _Scanner:
                 unit, after = self.unit_after(num_end)
                 if unit is not None:
                     span_end_tok = after - 1
-            elif unit in ("usd", "gbp", "eur"):
-                pass
             if is_word and value == 1 and unit is None:
                 i = num_end
                 continue  # 'one' as a pronoun
@@ -564,7 +566,7 @@ class _Scanner:
     def number_at(self, i: int):
         """(end, value, low, high, unit, is_fraction, is_word) or None; handles ranges."""
         t = self.tok(i)
-        if t is None:
+        if t is None or self.in_mask(t):
             return None
         # between X and Y
         if t.low == "between":
@@ -614,7 +616,10 @@ def extract_vague_phrases(text: str) -> list[VaguePhrase]:
             nxt = re.match(r"\s+(\w+)", text[m.end():])
             if nxt and nxt.group(1).lower() in ("of", "time", "point", "way", "say", "said", "kind", "sort"):
                 continue
-        out.append(VaguePhrase(m.start(), m.end(), m.group(), lo, hi, share))
+        end = m.end()
+        if phrase.endswith(" of") and not phrase.startswith(("most", "much", "the bulk", "some", "parts", "a ")):
+            end -= 3  # 'dozens of' -> 'dozens'
+        out.append(VaguePhrase(m.start(), end, text[m.start():end], lo, hi, share))
     return out
 
 
@@ -684,23 +689,30 @@ def _overlap(qa: Quantity, qb: Quantity) -> bool:
     lo, hi = max(la, lb), min(ha, hb)
     if lo < hi:
         return True
-    if lo == hi:  # touching: closed ends only
-        return qa.qualifier not in ("over", "under", "nearly") and qb.qualifier not in ("over", "under", "nearly")
-    return False
+    if lo > hi:
+        return False
+    # a single shared point: it must not be an open end of either interval
+    for q, low_, high_ in ((qa, la, ha), (qb, lb, hb)):
+        if q.qualifier == "over" and lo == low_ or q.qualifier in ("under", "nearly") and lo == high_:
+            return False
+    return True
 
 
 def _pair(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[tuple[Quantity, Quantity]], list[Quantity], list[Quantity]]:
     pairs: list[tuple[Quantity, Quantity]] = []
     left_a = list(qa)
     left_b = list(qb)
-    # 1. same claim, compatible unit
-    for x in list(left_a):
-        for y in left_b:
-            if _compatible(x, y, strict=True) and _same_claim(x, y):
-                pairs.append((x, y))
-                left_a.remove(x)
-                left_b.remove(y)
-                break
+    # 1. same claim, compatible unit; then same claim where one side has no unit ('ten people' / '10')
+    for loose in (False, True):
+        for x in list(left_a):
+            for y in left_b:
+                ok = _compatible(x, y, strict=True) or loose and (x.unit is None) != (y.unit is None) \
+                    and _compatible(x, y, strict=False)
+                if ok and _same_claim(x, y):
+                    pairs.append((x, y))
+                    left_a.remove(x)
+                    left_b.remove(y)
+                    break
     # 2. same value, compatible unit (qualifier changes)
     for x in list(left_a):
         for y in left_b:
@@ -717,8 +729,11 @@ def _pair(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[tuple[Quantity, 
                 left_a.remove(x)
                 left_b.remove(y)
                 break
-    # 4. one leftover each
-    if len(left_a) == 1 and len(left_b) == 1 and _compatible(left_a[0], left_b[0], strict=False):
+    # 4. one leftover each -- unless its noun is already used by another figure on the other side
+    # ('two of the five suspects' / 'two suspects ..., while three remain': 'three' is not the suspects)
+    if len(left_a) == 1 and len(left_b) == 1 and _compatible(left_a[0], left_b[0], strict=False) \
+            and not (left_a[0].unit and any(q.unit == left_a[0].unit for q in qb)) \
+            and not (left_b[0].unit and any(q.unit == left_b[0].unit for q in qa)):
         pairs.append((left_a[0], left_b[0]))
         left_a, left_b = [], []
     pairs.sort(key=lambda p: p[0].start)
@@ -744,7 +759,13 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
                 and (y.low, y.high) == _interval(y.value, y.qualifier):
             disjoint = not _overlap(x, y)
             severity = "medium" if disjoint else "low"
-            what = "so the two ranges no longer overlap" if disjoint else "so the claim is looser or tighter"
+            (_, la, ha), (_, lb, hb) = _base(x), _base(y)
+            if disjoint:
+                what = "so the two ranges no longer overlap"
+            elif lb >= la and hb <= ha:
+                what = "so b states it more precisely than a"
+            else:
+                what = "so b states it more loosely than a"
             changes.append(QuantityChange(
                 x, y, "qualifier", severity,
                 f'"{x.text}" became "{y.text}": the figure\'s qualifier changed from '
@@ -753,7 +774,9 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
             continue
         va, vb = _base(x)[0], _base(y)[0]
         rel = abs(vb - va) / max(abs(va), 1e-12)
-        compatible = _overlap(x, y)
+        same_qualifier = x.qualifier == y.qualifier or any(
+            {x.qualifier, y.qualifier} <= g for g in _EQUIVALENT_QUALIFIERS)
+        compatible = not same_qualifier and _overlap(x, y)
         if compatible:
             severity = "low"
         elif rel > 0.10:

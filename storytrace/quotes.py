@@ -244,7 +244,7 @@ def _raw_quotes(text: str) -> list[_Raw]:
         if open_pos is not None:
             nxt = paras[pi + 1] if pi + 1 < len(paras) else None
             continued = nxt is not None and text[nxt[0]] in "“\"„«"
-            tops.append(_Raw(open_pos + 1, pe, open_pos, pe, broken=not continued, open_only=not continued))
+            tops.append(_Raw(open_pos + 1, pe, open_pos, pe, broken=not continued, open_only=True))
         tops.sort(key=lambda r: r.mark_start)
         # Top-level single quotes: in the stretches between double quotes.
         cursor = ps
@@ -276,7 +276,7 @@ _VERBS = (
     "told|tells|wrote|writes|tweeted|announced|announces|declared|declares|argued|argues|"
     "suggested|explained|mentioned|asserted|stressed|emphasi[sz]ed|admitted|acknowledged|"
     "confirmed|denied|promised|vowed|commented|remarked|predicted|boasted|joked|quipped|"
-    "complained|recalled|maintained|alleged|(?:hit|shot|fired) back|saying"
+    "complained|recalled|maintained|alleged|urged|urges|(?:hit|shot|fired) back|saying"
 )
 _VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
 _REPLY_VERBS = re.compile(r"^(?:respond|repl|answer|retort|counter|hit back|shot back|fired back)")
@@ -284,8 +284,8 @@ _REPLY_CTX = re.compile(r"(?:\bto which|\bin (?:response|reply)\b|\bresponding t
 _INVERT_VERBS = re.compile(r"^(?:said|says|added|adds|replied|responded|answered|wrote|explained|noted|insisted|stated|declared|continued|asked|countered|retorted|tweeted)$")
 _QUOTED_AS = re.compile(r"\b(?:quoted|paraphrased|cited)\s+(.{1,60}?)\s+as\s+(?:saying|suggesting|stating|telling|claiming|warning)\b")
 _PASSIVE_QUOTED = re.compile(r"\b(?:was|were|is|are|has been|had been)\s+(?:quoted|cited)\s+as\s+(?:saying|stating|telling)\b")
-_ACCORDING = re.compile(r"\baccording to\s+")
-_COLON_INTRO = re.compile(r":\s*[“\"„«‘']")
+_ACCORDING = re.compile(r"\baccording to\s+", re.I)
+_COLON_INTRO = re.compile(r":\s*[“\"„«‘'\x00]")
 
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _ADV_TAIL = re.compile(
@@ -347,6 +347,12 @@ _HEAD_FAMILY = {
 _SPEAKER_LABELS = {"PERSON", "ORG", "GPE"}
 
 
+def _strip_possessive(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    s, e = span
+    m = re.search(r"[’']s?$", text[s:e])
+    return (s, s + m.start()) if m and m.start() > 0 else span
+
+
 def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
@@ -354,7 +360,7 @@ def _fold(s: str) -> str:
 def _canonical(name: str) -> str:
     name = name.strip().strip(",.;:")
     name = re.sub(r"[’']s?$", "", name)
-    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
     return name.strip()
 
 
@@ -440,6 +446,8 @@ class _Ctx:
 
 
 def _resolve_role(ctx: _Ctx, phrase: str, head: str, pos: int) -> str | None:
+    if re.match(r"(?:a|an)\s", phrase, re.I):  # "a Kremlin official" is nobody in particular
+        return None
     head = head.lower().split()[-1]
     heads = _HEAD_FAMILY.get(head, {head})
     words = [w for w in re.findall(r"[\w.’']+", phrase) if w.lower() not in _DETS]
@@ -478,19 +486,6 @@ def _resolve_pronoun(ctx: _Ctx, pos: int, si: int, events: list[_Event]) -> tupl
     return None, False
 
 
-def _mention(ctx: _Ctx, s: int, e: int, si: int, events: list[_Event], allow_pronoun=True):
-    """Speaker named by text[s:e] (already trimmed) → (name, is_person, is_pronoun) or None."""
-    t = ctx.text[s:e]
-    if t.lower() in ("he", "she", "him", "her"):
-        if not allow_pronoun:
-            return None
-        name, ok = _resolve_pronoun(ctx, s, si, events)
-        return (name, True, True) if ok else None
-    if t.lower() in ("they", "we", "i", "it", "them", "us"):
-        return None
-    return None
-
-
 def _subject_before(ctx: _Ctx, k: int, si: int, events: list[_Event], allow_pronoun=True):
     """Subject ending at k (exclusive) in the masked text → (name, span, is_person, is_pronoun)."""
     text, m = ctx.text, ctx.masked
@@ -527,14 +522,18 @@ def _subject_before(ctx: _Ctx, k: int, si: int, events: list[_Event], allow_pron
     # apposition: "X, the Kremlin spokesman, said" / "the chair, General Mark Milley, stated"
     if m[k - 1] == ",":
         kk = k - 1
-        e = ctx.ent_by_end.get(kk)
-        if e is not None and e.start >= s0:
-            return _canonical(e.text), (e.start, kk), e.label == "PERSON", False
+        e1 = ctx.ent_by_end.get(kk)
+        if e1 is not None and (e1.start < s0 or ctx.in_quote(e1.start)):
+            e1 = None
+        if e1 is not None and e1.label == "PERSON":
+            return _canonical(e1.text), (e1.start, kk), True, False
         c = m.rfind(",", max(s0, kk - 90), kk)
+        e = ctx.ent_by_end.get(c) if c > 0 else None
+        if e is not None and e.start >= s0 and (e.label == "PERSON" or e1 is None):
+            return _canonical(e.text), (e.start, c), e.label == "PERSON", False
+        if e1 is not None:  # "the ministry, ..." / "X, head of NATO, said" with X unnamed
+            return _canonical(e1.text), (e1.start, kk), False, False
         if c > 0:
-            e = ctx.ent_by_end.get(c)
-            if e is not None and e.start >= s0:
-                return _canonical(e.text), (e.start, c), e.label == "PERSON", False
             r = _subject_before(ctx, c + 1, si, events, allow_pronoun)  # "the chair, ..." role
             if r is not None:
                 return r
@@ -543,6 +542,11 @@ def _subject_before(ctx: _Ctx, k: int, si: int, events: list[_Event], allow_pron
     mr = _ROLE_TAIL.search(seg)
     if mr:
         rs = k - len(seg) + mr.start(1)
+        md = None
+        for md in re.finditer(r"\b(?:the|a|an|his|her|its|their)\s", text[rs:k], re.I):
+            pass
+        if md is not None:  # "Later the Minsk leader" → "the Minsk leader"
+            rs += md.start()
         phrase = text[rs:k]
         # a PERSON named inside the phrase ("President Putin" is caught above; "Putin’s spokesman" is not Putin)
         head = mr.group(2)
@@ -633,6 +637,7 @@ def _events(ctx: _Ctx) -> list[_Event]:
             if res is None or res[0] is None:
                 return
             name, span, is_person, is_pron = res
+            span = _strip_possessive(ctx.text, span)
             lo2, hi2 = min(lo, span[0]), max(hi, span[1])
             reply = reply or bool(_REPLY_VERBS.match(verb)) or bool(_REPLY_CTX.search(m[s0:lo2]))
             found.append((lo2, _Event(si, name, span, verb, lo2, hi2, reply, is_pron, is_person)))
@@ -670,7 +675,7 @@ def _events(ctx: _Ctx) -> list[_Event]:
             ):
                 continue  # "to say", "was said", "it said" (unresolved)
             res = None
-            if re.search(r"(?:\band|\bbut|,)\s*$", before) and not re.search(r"[”\"’']\s*,\s*$", before):
+            if re.search(r"(?:\band|\bbut|,)\s*$", before) and not re.search(r"[”\"’'\x00]\s*,\s*$", before):
                 res = _subject_before(ctx, v0, si, events)
                 if res is None or re.search(r"\b(?:and|but)\s*$", before):
                     res = _sentence_subject(ctx, v0, si, events + [f[1] for f in sorted(found, key=lambda x: x[0])])
@@ -689,7 +694,7 @@ def _events(ctx: _Ctx) -> list[_Event]:
 
 def _assign(ctx: _Ctx, raw: _Raw, events: list[_Event], by_sent: dict[int, list[_Event]]) -> _Event | None:
     si = ctx.sent_of(raw.mark_start)
-    sj = ctx.sent_of(max(raw.mark_start, raw.mark_end - 1))
+    sj = ctx.sent_of(max(raw.mark_start, raw.end - 1))
     s0, _ = ctx.sent_bounds(si)
     before = [ev for ev in by_sent.get(si, []) if ev.hi <= raw.mark_start]
     after = [ev for ev in by_sent.get(sj, []) if ev.lo >= raw.mark_end]
@@ -719,6 +724,22 @@ def _analyse(doc: Document) -> tuple[list[Quote], list[_Event]]:
     if not doc.sentences:
         return [], []
     raws = _raw_quotes(text)
+    for r in raws:  # “We never left, Orban said. → the quote ends at the comma
+        if r.open_only:
+            seg = text[r.start : r.end]
+            for mc in re.finditer(r",\s+", seg):
+                p = r.start + mc.end()
+                e = next((x for x in doc.entities if x.start == p and x.label == "PERSON"), None)
+                tail = text[e.end : e.end + 12] if e else text[p : p + 12]
+                if (e or re.match(r"(?:he|she)\s", tail)) and re.match(rf"\s*(?:{_VERBS})\b", tail if e else tail[3:].lstrip()):
+                    r.end, r.mark_end = r.start + mc.start(), r.start + mc.start() + 1
+                    r.broken = True
+                    break
+    for r in raws:  # an unclosed quote is taken to run to the end of its sentence
+        if r.open_only and r.broken:
+            sent = doc.sentences[ctx.sent_of(r.start)]
+            if r.start < sent.end < r.end:
+                r.end = r.mark_end = sent.end
     # first pass: mask matched (and opening-only) quotes, find events, then place broken closings
     ctx.set_masks([(r.mark_start, r.mark_end) for r in raws if r.parent is None and not r.close_only])
     events = _events(ctx)
@@ -727,7 +748,7 @@ def _analyse(doc: Document) -> tuple[list[Quote], list[_Event]]:
             if not r.close_only:
                 continue
             close = r.end
-            si = ctx.sent_of(close)
+            si = ctx.sent_of(max(r.start, close - 1))  # pySBD may hand the mark to the next sentence
             s0, _ = ctx.sent_bounds(si)
             lo = max(s0, r.start)
             for q0, q1 in ctx.quote_spans:
@@ -784,9 +805,10 @@ def _analyse(doc: Document) -> tuple[list[Quote], list[_Event]]:
             pq = out[prev_i][1]
             if pq.start >= para[0] and q.sentence_index - ctx.sent_of(out[prev_i][0].mark_end - 1) <= 1:
                 cand = speakers[prev_i]
+        continued = r.open_only and not r.broken  # runs on into the next paragraph's quote
         if cand is None and next_i is not None and speakers[next_i] is not None:
             nq = out[next_i][1]
-            if nq.start <= para[1] and nq.sentence_index - q.sentence_index <= 1:
+            if continued or (nq.start <= para[1] and nq.sentence_index - q.sentence_index <= 1):
                 cand = speakers[next_i]
         if cand is None and q.sentence_index > 0:
             ps = ctx.sents[q.sentence_index - 1]
@@ -813,10 +835,10 @@ def _nested_speaker(ctx: _Ctx, r: _Raw, parent: _Raw) -> _Event | None:
     p = r.mark_end + (m.end() if m else 0)
     for e in ctx.ents:
         if e.start == p and e.label == "PERSON":
-            return _Event(ctx.sent_of(p), _canonical(e.text), (e.start, e.end), "said", e.start, e.end, False)
+            return _Event(ctx.sent_of(p), _canonical(e.text), _strip_possessive(text, (e.start, e.end)), "said", e.start, e.end, False)
     before = text[parent.start : r.mark_start].rstrip(" ,:")
     for e in ctx.ents:
-        if e.end > parent.start and e.start >= parent.start and e.label == "PERSON":
+        if parent.start <= e.start and e.end <= r.mark_start and e.label == "PERSON":
             tail = text[e.end : r.mark_start]
             if re.fullmatch(rf"\s*(?:{_VERBS})?\s*[,:]?\s*", tail) and before:
                 return _Event(ctx.sent_of(e.start), _canonical(e.text), (e.start, e.end), "said", e.start, e.end, False)

@@ -160,6 +160,7 @@ class _Report:
             if aid not in seen:
                 self.stories.append({"id": f"(unassigned) {aid}", "articles": [aid]})
         self.story_of = {aid: st["id"] for st in self.stories for aid in st["articles"]}
+        self.story_ids = {st["id"] for st in self.stories}
         self.multi = [st for st in self.stories if len(st["articles"]) >= 2]
         self.single = [st for st in self.stories if len(st["articles"]) < 2]
 
@@ -402,7 +403,7 @@ def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str) -> str:
     n = len(nodes)
     ry = max(85.0, 26.0 * n)
     rx = ry * 1.7
-    mx, my = 175.0, 55.0
+    mx, my = 120.0, 50.0
     width, height = 2 * rx + 2 * mx, 2 * ry + 2 * my
     cx, cy = width / 2, height / 2
     pos: dict[str, tuple[float, float, float]] = {}
@@ -465,19 +466,16 @@ def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str) -> str:
     for node in nodes:
         x, y, ang = pos[node]
         is_pseudo = node in pseudo
-        c, s_ = math.cos(ang), math.sin(ang)
-        if abs(c) < 0.35:
-            anchor, lx, ly = "middle", x, y + (-(nr + 24) if s_ < 0 else nr + 16)
-        elif c < 0:
-            anchor, lx, ly = "end", x - nr - 8, y - 2
-        else:
-            anchor, lx, ly = "start", x + nr + 8, y - 2
+        # labels centred under the node (above it for nodes on the upper arc)
+        anchor, lx = "middle", x
+        ly = y - nr - 20 if math.sin(ang) < -0.35 else y + nr + 15
         if is_pseudo:
             sub = ""
             tip = node
         else:
             a = r.by_id[node]
-            sub = " · ".join(v for v in (_str(a.get("source")), _str(a.get("published_at"))) if v)
+            when = _str(a.get("published_at")).replace("T", " ")[:16]
+            sub = " · ".join(v for v in (_str(a.get("source")), when) if v)
             tip = f"{node}: {_str(a.get('title'))}"
         out.append(
             f"<g class=\"node{' pseudo' if is_pseudo else ''}\"><title>{_esc(tip)}</title>"
@@ -500,7 +498,7 @@ def _derivation(r: _Report, st: dict, uid: str) -> str:
     ids = st["articles"]
     idset = set(ids)
     edges = [e for e in r.derivation if _str(e.get("derived")) in idset]
-    svg = _graph_svg(r, ids, edges, uid)
+    svg = f"<div class=\"graphwrap\">{_graph_svg(r, ids, edges, uid)}</div>"
     legend = (
         "<p class=\"note\"><span class=\"lg-line wholly\"></span> wholly "
         "<span class=\"lg-line partially\"></span> partially "
@@ -575,7 +573,10 @@ def _findings(r: _Report, findings_sorted: list[dict]) -> str:
         return "<section id=\"findings\"><h2>Findings</h2><p class=\"note\">No findings.</p></section>"
     by_story: dict[str, list[tuple[int, dict]]] = {}
     for i, f in enumerate(findings_sorted):
-        by_story.setdefault(r.story_of.get(_str(f.get("article")), ""), []).append((i, f))
+        sid = _str(f.get("story"))
+        if sid not in r.story_ids:
+            sid = r.story_of.get(_str(f.get("article")), "")
+        by_story.setdefault(sid, []).append((i, f))
     story_order = [st["id"] for st in r.stories if st["id"] in by_story] + (
         [""] if "" in by_story else []
     )
@@ -596,13 +597,15 @@ def _findings(r: _Report, findings_sorted: list[dict]) -> str:
                     f"<div class=\"cp\"><span class=\"lbl\">in <code>{_esc(cp.get('article'))}</code>:</span> "
                     f"<q>{_esc(cp.get('text'))}</q></div>"
                 )
+            ftext = _str(f.get("text"))
+            text_html = f"<q>{_esc(ftext)}</q>" if ftext.strip() else "<span class=\"muted\">(nothing here)</span>"
             parts.append(
                 f"<li class=\"finding sev-{sev_cls}\" id=\"finding-{i}\">"
                 f"<div class=\"fhead\"><span class=\"sev sev-{sev_cls}\">{_esc(sev)}</span> "
                 f"<span class=\"kind\">{_esc(_str(f.get('kind')).replace('_', ' '))}</span> "
                 f"<span class=\"lbl\">in</span> <code>{_esc(f.get('article'))}</code> "
                 f"<a class=\"flink\" href=\"#compare\" data-finding=\"{i}\">show in text ↗</a></div>"
-                f"<div class=\"ftext\"><q>{_esc(f.get('text'))}</q></div>{cp_html}"
+                f"<div class=\"ftext\">{text_html}</div>{cp_html}"
                 f"<div class=\"expl\">{_esc(f.get('explanation'))}</div></li>"
             )
         parts.append("</ol>")
@@ -615,8 +618,8 @@ def _brief(r: _Report) -> str:
         return "<section id=\"brief\"><h2>Fused brief</h2><p class=\"note\">No brief.</p></section>"
     by_story: dict[str, list[dict]] = {}
     for entry in r.brief:
-        sid = ""
-        for src in entry.get("sources") or []:
+        sid = _str(entry.get("story")) if _str(entry.get("story")) in r.story_ids else ""
+        for src in [] if sid else entry.get("sources") or []:
             if isinstance(src, dict) and _str(src.get("article")) in r.story_of:
                 sid = r.story_of[_str(src.get("article"))]
                 break
@@ -690,7 +693,7 @@ def render_html(report: dict) -> str:
             f"<section class=\"story\" id=\"{sid}\"><h2>Story <code>{_esc(st['id'])}</code> "
             f"<small>{len(st['articles'])} articles</small></h2>"
             f"{_article_table(r, st['articles'])}"
-            "<div class=\"twocol\">"
+            f"<div class=\"{'twocol' if len(st['articles']) <= 4 else 'stack'}\">"
             f"<div><h3>Reuse matrix</h3>{_matrix(r, st['articles'])}</div>"
             f"<div><h3>Derivation</h3>{_derivation(r, st, f'g{k + 1}')}</div>"
             "</div></section>"
@@ -786,9 +789,10 @@ td.diag{color:#b9b5ad;background:#faf9f7}
 .bar i{display:block;height:100%}
 .b-verbatim{background:var(--b-verbatim)}.b-edited{background:var(--b-edited)}.b-paraphrase{background:var(--b-paraphrase)}
 .pct{display:block;font-weight:600;font-variant-numeric:tabular-nums}
-.kinds{display:block;color:var(--muted);font-size:.75rem;font-variant-numeric:tabular-nums}
+.kinds{display:block;color:var(--muted);font-size:.72rem;white-space:nowrap;font-variant-numeric:tabular-nums}
 .sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em}
-svg.graph{width:100%;height:auto;max-height:460px;display:block;margin:0 auto}
+.graphwrap{overflow-x:auto}
+svg.graph{width:100%;min-width:480px;height:auto;max-height:80vh;display:block;margin:0 auto}
 svg.graph .node circle{fill:var(--accent);stroke:#fff;stroke-width:2}
 svg.graph .node.pseudo circle{fill:#fff;stroke:#8a8f98;stroke-width:2;stroke-dasharray:4 3}
 svg.graph .nlabel{font:600 13px system-ui,sans-serif;fill:var(--fg)}

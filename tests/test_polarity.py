@@ -1,0 +1,175 @@
+import pytest
+
+from storytrace.polarity import ANTONYMS, compare_polarity, negated, negations
+
+
+def test_negated():
+    assert negated("The mayor did not sign the order.")
+    assert negated("The mayor didn't sign the order.")
+    assert negated("No tickets were sold.")
+    assert negated("The mayor never signed the order.")
+    assert not negated("The mayor signed the order.")
+    assert not negated("The mayor is no longer in office.")
+    assert not negated("The order was not only late but also wrong.")
+
+
+def test_negation_scope_word():
+    (n,) = negations("The hospital did not immediately confirm the figure.")
+    assert n.scope == "confirm"
+
+
+def test_lexicon_size():
+    assert len(ANTONYMS) >= 40
+
+
+def contradiction(a, b):
+    c = compare_polarity(a, b)
+    assert c is not None and c.kind == "contradiction" and c.severity == "high", c
+    return c
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The hospital did not confirm the figure.", "The hospital confirmed the figure."),
+        ("The hospital confirmed the figure.", "The hospital has not confirmed the figure."),
+        ("Nobody was hurt when the roof collapsed.", "Four workers were hurt when the roof collapsed."),
+        ("The goalkeeper never touched the ball.", "The goalkeeper touched the ball."),
+        ("No arrests were made after the match.", "Two arrests were made after the match."),
+        ("The jury found him not guilty.", "The jury found him guilty."),
+    ],
+)
+def test_negation_flip(a, b):
+    contradiction(a, b)
+
+
+def test_negation_flip_spans():
+    a, b = "The hospital did not confirm the figure.", "The hospital confirmed the figure."
+    c = contradiction(a, b)
+    assert a[c.a_span[0]:c.a_span[1]] == "not confirm"
+    assert b[c.b_span[0]:c.b_span[1]] == "confirmed"
+    assert "negation" in c.explanation
+
+
+@pytest.mark.parametrize(
+    "a, b, wa, wb",
+    [
+        ("Two climbers were injured in the avalanche.", "Two climbers were killed in the avalanche.", "injured", "killed"),
+        ("One passenger survived the crash.", "One passenger died in the crash.", "survived", "died"),
+        ("Investigators say the blaze was accidental.", "Investigators say the blaze was set deliberately.",
+         "accidental", "deliberately"),
+        ("The council approved the tower.", "The council rejected the tower.", "approved", "rejected"),
+        ("Exports rose in March.", "Exports fell in March.", "rose", "fell"),
+        ("The ministry denied the report.", "The ministry confirmed the report.", "denied", "confirmed"),
+        ("The striker's goal was legal.", "The striker's goal was illegal.", "legal", "illegal"),
+        ("The launch was a success.", "The launch was a failure.", "success", "failure"),
+        ("The defendant was convicted.", "The defendant was acquitted.", "convicted", "acquitted"),
+    ],
+)
+def test_antonyms(a, b, wa, wb):
+    c = contradiction(a, b)
+    assert a[c.a_span[0]:c.a_span[1]] == wa
+    assert b[c.b_span[0]:c.b_span[1]] == wb
+
+
+def test_open_question_made_definite():
+    c = contradiction("Police said it was too early to say what started the fire.",
+                      "Police said a faulty heater started the fire.")
+    assert c.a_span is not None and c.b_span is None
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # both negated
+        ("The hospital did not confirm the figure.", "The hospital didn't confirm the figure."),
+        ("Nobody was hurt.", "No one was hurt."),
+        # negation that is not a flip
+        ("The minister is no longer in charge.", "The minister is in charge of the talks."),
+        ("The tax was not only unpopular but also costly.", "The tax was unpopular and costly."),
+        ("Hundreds, if not thousands, left the town.", "Thousands left the town."),
+        # double flip: negated antonym agrees with the antonym
+        ("The pilot did not survive the crash.", "The pilot died in the crash."),
+        # the negated word of a is not asserted in b
+        ("The firm has not commented.", "The firm did not respond to a request for comment."),
+        # both words present on both sides
+        ("Three were killed and five injured.", "Five were injured and three killed."),
+    ],
+)
+def test_no_contradiction(a, b):
+    c = compare_polarity(a, b)
+    assert c is None or c.kind != "contradiction", c
+
+
+def test_modal_intensified():
+    a, b = "The strike may delay the launch.", "The strike will delay the launch."
+    c = compare_polarity(a, b)
+    assert c is not None and c.kind == "intensified" and c.severity == "medium"
+    assert a[c.a_span[0]:c.a_span[1]] == "may delay"
+    assert b[c.b_span[0]:c.b_span[1]] == "will delay"
+    assert c.explanation == '"may delay" became "will delay": a possibility is now stated as certain.'
+
+
+def test_modal_softened():
+    c = compare_polarity("The strike will delay the launch.", "The strike might delay the launch.")
+    assert c is not None and c.kind == "softened" and c.severity == "medium"
+
+
+def test_hedging_modal_to_plain_statement():
+    c = compare_polarity("The fault could ground the fleet.", "The fault grounded the fleet.")
+    assert c is not None and c.kind == "intensified"
+
+
+def test_hedge_dropped():
+    c = compare_polarity("The general reportedly ordered the retreat.", "The general ordered the retreat.")
+    assert c is not None and (c.kind, c.severity) == ("intensified", "low")
+    assert c.b_span is None
+
+
+def test_booster_added():
+    c = compare_polarity("Troops shelled the port.", "Troops shelled the port in a massive assault.")
+    assert c is not None and c.kind == "intensified"
+
+
+def test_booster_dropped_is_softened():
+    c = compare_polarity("The storm caused severe damage to all the farms.", "The storm damaged the farms.")
+    assert c is not None and c.kind == "softened"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The spokesman said the plan was sound.", "The spokesman stated the plan was sound."),
+        ("A little boat capsized.", "A small boat capsized."),
+        ("The rebels said they would attack.", "The rebels said they will attack."),  # reported speech
+        ("The talks may collapse.", "The talks might collapse."),
+        ("Residents must leave.", "Residents were told to leave."),
+        ("The storm reportedly killed two.", "Two were reportedly killed by the storm."),
+        ("The ceasefire held overnight.", "The truce held through the night."),
+    ],
+)
+def test_no_change(a, b):
+    assert compare_polarity(a, b) is None
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("The coach, who took over in 2019, did not comment on the result.",
+         "The coach declined to comment on the result."),
+        ("Neighbours said the driver, who was not known to them, sped off.", "The driver sped off, neighbours said."),
+        ("The outbreak has sickened about 3,000 people.", "Some 3,000 people have been sickened by the outbreak."),
+    ],
+)
+def test_no_change_regressions(a, b):
+    assert compare_polarity(a, b) is None
+
+
+def test_multiword_hedge():
+    c = compare_polarity("The suspect fled abroad.", "The suspect is believed to have fled abroad.")
+    assert c is not None and c.kind == "softened"
+
+
+def test_attribution_is_not_a_hedge():
+    assert compare_polarity("Both patients were in a stable condition.",
+                            "Both patients were said to be in a stable condition.") is None

@@ -1,0 +1,675 @@
+"""Fit the thresholds in ``storytrace/data/thresholds.json`` on real data.
+
+Usage (from the repository root)::
+
+    .venv/bin/python training/fit_thresholds.py [--data ../shared/data] [--only NAME]
+
+Every entry is written with its ``value`` (or model weights), the ``data`` it
+was fitted on, the ``objective`` optimised and a ``fit`` note with the measured
+figure. Entries that a run does not fit are kept as they are. The data sets are
+read in place from ``--data`` (see each ``SOURCE.md`` there).
+
+Fits, in order (later fits run the pipeline with the values fitted before them):
+
+* ``merge_containment`` (align): synthetic merged sentences built from MRPC
+  *train* pairs (Dolan & Brockett 2005). For a pair (s1, s2) the merged
+  sentence is s2 joined (", and " / "; ") with a random other MRPC train
+  sentence s3; the pair is positive when MRPC labels (s1, s2) a paraphrase, so
+  s1's content is contained in the merge. Score: the pair scorer's
+  containment of s1 in the merge; cut-off maximising F1. Checked on MRPC test
+  merges built the same way.
+* ``derived_coverage`` / ``wholly_coverage`` (derivation): Clough & Stevenson
+  (2011) short answers against their Wikipedia source passage, through
+  segment -> embed -> align_sentences -> reuse_shares. ``derived_coverage`` is
+  the coverage cut-off separating derived answers (cut/light/heavy) from
+  independent ones (non), maximising accuracy (5-fold stratified CV reported,
+  value refitted on all answers); ``wholly_coverage`` is the 10th percentile
+  of derived answers' coverage (90% of derived texts reach it).
+* ``shared_source_agreement`` (derivation): two derived answers to the same
+  Clough-Stevenson task share a source passage. With the source hidden they
+  share an unseen source: agreement_against(y=A1, x=A2, others=[O]) gives a
+  positive; with A1 copied directly from O, agreement_against(y=A1, x=O,
+  others=[A2]) gives a negative. Cut-off on agree/departures maximising
+  balanced accuracy, leave-one-task-out CV reported, refitted on all.
+  Only items with at least ``MIN_DEPARTURES`` departures are used: below that
+  derivation.py does not apply the test.
+* ``story_model`` / ``story_same`` (grouping): logistic regression on
+  story_pair_features for Multi-News test article pairs (Fabbri et al. 2019;
+  articles kept by Multi-News+). Positives: two articles of one cluster;
+  hard negatives: articles of different clusters sharing a PERSON/ORG/GPE
+  name; plus random negatives. Split by cluster (70/30, seeded); C chosen by
+  grouped 5-fold CV on log-loss; class weights balanced. ``story_same`` is the
+  P(same story) cut-off maximising balanced accuracy on out-of-fold training
+  probabilities, reported on the test clusters.
+
+Seeded (``SEED``) and deterministic for a given pair scorer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import math
+import re
+import sys
+import time
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+THRESHOLDS = REPO / "storytrace" / "data" / "thresholds.json"
+SEED = 0
+MIN_DEPARTURES = 10  # derivation.infer_derivation applies the agreement test only from 10 departures
+STORY_FEATURES = ["coverage_min", "coverage_max", "doc_cosine", "entity_jaccard"]
+ENTITY_LABELS_HARD = ("PERSON", "ORG", "GPE")
+CLOUGH_DERIVED = ("cut", "light", "heavy")
+
+# --------------------------------------------------------------------------------------
+# Pure fitting functions (no model, no data files: unit-tested on synthetic inputs)
+# --------------------------------------------------------------------------------------
+
+
+def metric_value(pred: np.ndarray, y: np.ndarray, metric: str) -> float:
+    """``f1``, ``accuracy`` or ``balanced_accuracy`` of boolean predictions against 0/1 labels."""
+    pred = np.asarray(pred, dtype=bool)
+    y = np.asarray(y, dtype=bool)
+    if metric == "accuracy":
+        return float((pred == y).mean()) if len(y) else 0.0
+    tp = float(np.sum(pred & y))
+    fp = float(np.sum(pred & ~y))
+    fn = float(np.sum(~pred & y))
+    tn = float(np.sum(~pred & ~y))
+    if metric == "f1":
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    if metric == "balanced_accuracy":
+        tpr = tp / (tp + fn) if tp + fn else 0.0
+        tnr = tn / (tn + fp) if tn + fp else 0.0
+        return (tpr + tnr) / 2
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def candidate_cuts(scores: Sequence[float]) -> np.ndarray:
+    """Midpoints between consecutive distinct scores, plus one cut below all and one above all."""
+    u = np.unique(np.asarray(scores, dtype=float))
+    if len(u) == 0:
+        return np.array([0.5])
+    mids = (u[:-1] + u[1:]) / 2
+    return np.concatenate([[u[0] - 1e-9], mids, [u[-1] + 1e-9]])
+
+
+def best_cut(scores: Sequence[float], labels: Sequence[int], metric: str = "accuracy") -> tuple[float, float]:
+    """Cut-off ``c`` (predict positive when ``score >= c``) maximising ``metric``; (c, metric at c).
+
+    Ties: the middle one of the best candidates, so the cut sits inside the
+    plateau rather than at its edge.
+    """
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    cuts = candidate_cuts(s)
+    vals = np.array([metric_value(s >= c, y, metric) for c in cuts])
+    best = np.flatnonzero(vals >= vals.max() - 1e-12)
+    k = int(best[len(best) // 2])
+    return float(cuts[k]), float(vals[k])
+
+
+def cv_cut(
+    scores: Sequence[float],
+    labels: Sequence[int],
+    metric: str,
+    folds: Iterable[tuple[np.ndarray, np.ndarray]],
+) -> list[float]:
+    """Held-out ``metric`` per fold, the cut fitted on the other folds each time."""
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    out = []
+    for tr, te in folds:
+        c, _ = best_cut(s[tr], y[tr], metric)
+        out.append(metric_value(s[te] >= c, y[te], metric))
+    return out
+
+
+def stratified_folds(labels: Sequence[int], k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Seeded stratified k-fold index split (each class dealt round-robin after shuffling)."""
+    y = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(y), dtype=int)
+    for cls in np.unique(y):
+        idx = np.flatnonzero(y == cls)
+        rng.shuffle(idx)
+        fold_of[idx] = np.arange(len(idx)) % k
+    return [(np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)) for f in range(k)]
+
+
+def group_folds(groups: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Leave-one-group-out index split."""
+    g = np.asarray(groups)
+    return [(np.flatnonzero(g != v), np.flatnonzero(g == v)) for v in sorted(set(g.tolist()))]
+
+
+def lower_percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile taken as an observed value at or below it, so >= (100-q)% reach it."""
+    v = np.sort(np.asarray(values, dtype=float))
+    if len(v) == 0:
+        raise ValueError("no values")
+    return float(np.percentile(v, q, method="lower"))
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines (single newlines) into paragraphs; blank lines stay breaks."""
+    text = text.replace("\r\n", "\n")
+    paras = re.split(r"\n\s*\n", text)
+    return "\n\n".join(" ".join(p.split()) for p in paras if p.strip())
+
+
+_JOIN_LOWER = frozenset(
+    "a an the this that these those it its he she they we i his her their our in on at for by with "
+    "as after before but and or if when while there here some many most one two".split()
+)
+
+
+def make_merge(s2: str, s3: str, joiner: str) -> str:
+    """One sentence carrying two: ``s2`` (final stop dropped) + joiner + ``s3``.
+
+    ``s3``'s first letter is lower-cased when it starts with a function word, as a
+    writer merging the two would.
+    """
+    head = s2.strip()
+    if head and head[-1] in ".!?":
+        head = head[:-1]
+    tail = s3.strip()
+    first = tail.split(" ", 1)[0] if tail else ""
+    if first.lower() in _JOIN_LOWER and first[:1].isupper() and not first.isupper():
+        tail = tail[0].lower() + tail[1:]
+    return f"{head}{joiner}{tail}"
+
+
+def merge_examples(
+    pairs: Sequence[tuple[str, str, int]], pool: Sequence[str], seed: int
+) -> list[tuple[str, str, int]]:
+    """(s1, merge of s2 with a random pool sentence other than s1/s2, label) for each MRPC pair."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for s1, s2, label in pairs:
+        while True:
+            s3 = pool[int(rng.integers(len(pool)))]
+            if s3 != s1 and s3 != s2:
+                break
+        joiner = (", and ", "; ")[int(rng.integers(2))]
+        out.append((s1, make_merge(s2, s3, joiner), int(label)))
+    return out
+
+
+def story_pairs(
+    cluster_of: Sequence, names: Sequence[set[str]], seed: int, max_pos_per_cluster: int = 6,
+    hard_ratio: float = 1.0, random_ratio: float = 0.5,
+) -> list[tuple[int, int, int, str]]:
+    """Article index pairs (i, j, label, kind) for the story model.
+
+    Positives: pairs within a cluster (at most ``max_pos_per_cluster`` per
+    cluster, sampled). Hard negatives: pairs from different clusters that share
+    at least one name, ``hard_ratio`` x positives, sampled uniformly among such
+    pairs. Random negatives: other cross-cluster pairs, ``random_ratio`` x positives.
+    """
+    rng = np.random.default_rng(seed)
+    by_cluster: dict = {}
+    for i, c in enumerate(cluster_of):
+        by_cluster.setdefault(c, []).append(i)
+    pos: list[tuple[int, int]] = []
+    for c in sorted(by_cluster, key=str):
+        cp = list(combinations(by_cluster[c], 2))
+        if len(cp) > max_pos_per_cluster:
+            pick = rng.choice(len(cp), max_pos_per_cluster, replace=False)
+            cp = [cp[k] for k in sorted(pick)]
+        pos.extend(cp)
+    index: dict[str, list[int]] = {}
+    for i, ns in enumerate(names):
+        for n in ns:
+            index.setdefault(n, []).append(i)
+    hard_set: set[tuple[int, int]] = set()
+    for members in index.values():
+        for i, j in combinations(members, 2):
+            if cluster_of[i] != cluster_of[j]:
+                hard_set.add((min(i, j), max(i, j)))
+    hard_all = sorted(hard_set)
+    n_hard = min(len(hard_all), int(round(hard_ratio * len(pos))))
+    hard = [hard_all[k] for k in sorted(rng.choice(len(hard_all), n_hard, replace=False))] if n_hard else []
+    taken = set(hard)
+    n_rand = int(round(random_ratio * len(pos)))
+    rand: list[tuple[int, int]] = []
+    n = len(cluster_of)
+    tries = 0
+    while len(rand) < n_rand and tries < 100 * max(1, n_rand):
+        tries += 1
+        i, j = (int(v) for v in rng.integers(n, size=2))
+        if i == j or cluster_of[i] == cluster_of[j]:
+            continue
+        key = (min(i, j), max(i, j))
+        if key in taken:
+            continue
+        taken.add(key)
+        rand.append(key)
+    return (
+        [(i, j, 1, "same") for i, j in pos]
+        + [(i, j, 0, "hard") for i, j in hard]
+        + [(i, j, 0, "random") for i, j in rand]
+    )
+
+
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, groups: Sequence, Cs: Sequence[float] = (0.01, 0.1, 1.0, 10.0, 100.0),
+    n_splits: int = 5,
+) -> tuple[object, float, dict[float, float]]:
+    """Balanced logistic regression with C chosen by grouped k-fold CV on log-loss.
+
+    Returns (model refitted on all of X, chosen C, {C: mean CV log-loss}).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_score
+
+    k = min(n_splits, len(set(np.asarray(groups).tolist())))
+    losses: dict[float, float] = {}
+    for C in Cs:
+        m = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        sc = cross_val_score(m, X, y, groups=groups, cv=GroupKFold(k), scoring="neg_log_loss")
+        losses[float(C)] = float(-sc.mean())
+    C = min(losses, key=lambda c: (losses[c], c))
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(X, y)
+    return model, C, losses
+
+
+def oof_probability(X: np.ndarray, y: np.ndarray, groups: Sequence, C: float, n_splits: int = 5) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    k = min(n_splits, len(set(np.asarray(groups).tolist())))
+    m = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    return cross_val_predict(m, X, y, groups=groups, cv=GroupKFold(k), method="predict_proba")[:, 1]
+
+
+def mean_sd(values: Sequence[float]) -> str:
+    v = np.asarray(values, dtype=float)
+    return f"{v.mean():.3f} ± {v.std(ddof=1) if len(v) > 1 else 0.0:.3f}"
+
+
+# --------------------------------------------------------------------------------------
+# Pipeline helpers (model + data)
+# --------------------------------------------------------------------------------------
+
+
+class Pipeline:
+    """Encoder and pair scorer loaded once; segment / embed / align as compare.py does."""
+
+    def __init__(self) -> None:
+        from storytrace.embed import default_encoder
+        from storytrace.pairscore import PairScorer
+
+        self.encoder = default_encoder()
+        self.scorer = PairScorer.load()
+
+    def documents(self, articles) -> tuple[dict, dict]:
+        from storytrace.segment import segment
+
+        docs = {a.id: segment(a) for a in articles}
+        texts = [s.text for d in docs.values() for s in d.sentences]
+        vectors = self.encoder.encode(texts)
+        emb, off = {}, 0
+        for d in docs.values():
+            emb[d.id] = vectors[off : off + len(d.sentences)]
+            off += len(d.sentences)
+        return docs, emb
+
+    def align(self, docs: dict, emb: dict, pairs: Iterable[tuple[str, str]]):
+        """links for both orders and reuse shares for both orders, mirroring compare.py."""
+        from storytrace.align import align_sentences, reuse_shares
+
+        links, reuse = {}, {}
+        for x, y in pairs:
+            pa = align_sentences(docs[x], docs[y], emb[x], emb[y], self.scorer)
+            links[(x, y)] = pa.links
+            links[(y, x)] = pa.reversed_links()
+            reuse[(x, y)] = reuse_shares(docs[x], y, links[(x, y)])
+            reuse[(y, x)] = reuse_shares(docs[y], x, links[(y, x)])
+        return links, reuse
+
+
+def load_mrpc(data: Path, split: str) -> list[tuple[str, str, int]]:
+    path = data / "mrpc" / f"msr_paraphrase_{split}.txt"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r[3], r[4], int(r[0])) for r in rows[1:] if len(r) == 5]
+
+
+def load_clough(data: Path) -> list[dict]:
+    path = data / "clough-stevenson" / "clough_stevenson_reuse.jsonl"
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def clough_documents(pipe: Pipeline, records: list[dict]):
+    from storytrace.model import Article
+
+    arts = [Article(id=r["id"], text=unwrap(r["text"])) for r in records]
+    return pipe.documents(arts)
+
+
+# --------------------------------------------------------------------------------------
+# Drivers: each returns {entry name: entry dict} and prints its figures
+# --------------------------------------------------------------------------------------
+
+Log = Callable[[str], None]
+
+
+def fit_merge_containment(data: Path, pipe: Pipeline, log: Log) -> dict:
+    def scores(examples):
+        s1 = sorted({e[0] for e in examples})
+        mg = sorted({e[1] for e in examples})
+        e1 = dict(zip(s1, pipe.encoder.encode(s1)))
+        em = dict(zip(mg, pipe.encoder.encode(mg)))
+        cont, prob = [], []
+        for a, b, _ in examples:
+            m = pipe.scorer.score_matrix([a], [b], e1[a][None, :], em[b][None, :])
+            cont.append(float(m.containment[0, 0]))
+            prob.append(float(m.probability[0, 0]))
+        return np.array(cont), np.array(prob), np.array([e[2] for e in examples])
+
+    train = load_mrpc(data, "train")
+    test = load_mrpc(data, "test")
+    ex_tr = merge_examples(train, [s for p in train for s in p[:2]], SEED)
+    ex_te = merge_examples(test, [s for p in test for s in p[:2]], SEED)
+    c_tr, p_tr, y_tr = scores(ex_tr)
+    c_te, p_te, y_te = scores(ex_te)
+    cut, f1 = best_cut(c_tr, y_tr, "f1")
+    f1_te = metric_value(c_te >= cut, y_te, "f1")
+    tau = pipe.scorer.decision_threshold
+    gate_tr = metric_value((c_tr >= cut) & (p_tr >= tau / 2), y_tr, "f1")
+    gate_te = metric_value((c_te >= cut) & (p_te >= tau / 2), y_te, "f1")
+    sym_te = metric_value(p_te >= tau, y_te, "f1")
+    cv = cv_cut(c_tr, y_tr, "f1", stratified_folds(y_tr, 5, SEED))
+    value = round(cut, 4)
+    log(f"merge_containment: {len(ex_tr)} MRPC-train merges ({int(y_tr.sum())} positive), "
+        f"{len(ex_te)} MRPC-test merges ({int(y_te.sum())} positive)")
+    log(f"  cut-off {value}: F1 train {f1:.3f} (5-fold CV {mean_sd(cv)}), F1 test {f1_te:.3f}")
+    log(f"  with align's gate P >= tau/2 (tau={tau:g}): F1 train {gate_tr:.3f}, test {gate_te:.3f}; "
+        f"symmetric P >= tau alone on test merges: F1 {sym_te:.3f}")
+    log(f"  containment means: positives {c_tr[y_tr == 1].mean():.3f}, negatives {c_tr[y_tr == 0].mean():.3f}")
+    return {
+        "merge_containment": {
+            "value": value,
+            "data": f"MRPC train (msr_paraphrase_train.txt), {len(ex_tr)} pairs s1 vs synthetic merge "
+                    f"(s2 + ', and '/'; ' + random MRPC train sentence, seed {SEED}); "
+                    f"checked on {len(ex_te)} MRPC test merges",
+            "objective": "max F1 of containment(s1 in merge) >= value for MRPC paraphrase label",
+            "fit": f"F1 {f1:.3f} on train (5-fold CV {mean_sd(cv)}), {f1_te:.3f} on test; "
+                   f"with align's P >= tau/2 gate F1 {gate_te:.3f} on test",
+        }
+    }
+
+
+def fit_coverage(data: Path, pipe: Pipeline, log: Log) -> dict:
+    records = load_clough(data)
+    by_id = {r["id"]: r for r in records}
+    answers = [r for r in records if r["category"] != "orig"]
+    docs, emb = clough_documents(pipe, records)
+    cov, cat = [], []
+    for r in answers:
+        links, reuse = pipe.align(docs, emb, [(r["id"], by_id[r["source_id"]]["id"])])
+        cov.append(reuse[(r["id"], r["source_id"])].total)
+        cat.append(r["category"])
+    cov = np.array(cov)
+    cat = np.array(cat)
+    y = np.isin(cat, CLOUGH_DERIVED).astype(int)
+    cut, acc = best_cut(cov, y, "accuracy")
+    cv = cv_cut(cov, y, "accuracy", stratified_folds(y, 5, SEED))
+    wholly = lower_percentile(cov[y == 1], 10)
+    reach = float((cov[y == 1] >= wholly).mean())
+    non_reach = float((cov[y == 0] >= wholly).mean())
+    by_cat = ", ".join(f"{c} {cov[cat == c].mean():.2f}" for c in ("cut", "light", "heavy", "non"))
+    log(f"coverage: {len(answers)} Clough-Stevenson answers vs source ({int(y.sum())} derived, "
+        f"{int((1 - y).sum())} non); mean coverage {by_cat}")
+    log(f"  derived_coverage {cut:.4f}: accuracy {acc:.3f} on all, 5-fold CV {mean_sd(cv)}")
+    log(f"  wholly_coverage {wholly:.4f}: reached by {reach:.0%} of derived, {non_reach:.0%} of non")
+    if wholly < cut:
+        log("  NOTE: wholly_coverage < derived_coverage on this data")
+    data_note = (f"Clough-Stevenson 2011 short-answer corpus, {len(answers)} answers vs their orig passage "
+                 f"({int(y.sum())} cut/light/heavy, {int((1 - y).sum())} non); lines unwrapped")
+    return {
+        "derived_coverage": {
+            "value": round(cut, 4),
+            "data": data_note,
+            "objective": "max accuracy of coverage(answer in source) >= value for derived (cut/light/heavy) vs non",
+            "fit": f"accuracy {acc:.3f} on all 95; stratified 5-fold CV {mean_sd(cv)} (seed {SEED}); "
+                   f"mean coverage {by_cat}",
+        },
+        "wholly_coverage": {
+            "value": round(wholly, 4),
+            "data": data_note,
+            "objective": "10th percentile (lower) of derived answers' coverage: 90% of derived texts reach it",
+            "fit": f"reached by {reach:.0%} of {int(y.sum())} derived answers and {non_reach:.0%} of "
+                   f"{int((1 - y).sum())} non answers",
+        },
+    }
+
+
+def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
+    from storytrace.derivation import agreement_against
+
+    records = load_clough(data)
+    keep = [r for r in records if r["category"] == "orig" or r["category"] in CLOUGH_DERIVED]
+    docs, emb = clough_documents(pipe, keep)
+    share, label, task, dep_all = [], [], [], []
+    n_items = 0
+    for t in sorted({r["task"] for r in keep}):
+        orig = next(r["id"] for r in keep if r["task"] == t and r["category"] == "orig")
+        ans = [r["id"] for r in keep if r["task"] == t and r["category"] != "orig"]
+        links, _ = pipe.align(docs, emb, combinations([orig] + ans, 2))
+        for a1 in ans:
+            for a2 in ans:
+                if a1 == a2:
+                    continue
+                for lab, x, z in ((1, a2, orig), (0, orig, a2)):
+                    agree, dep = agreement_against(docs[a1], docs[x], [docs[z]], links)
+                    n_items += 1
+                    dep_all.append(dep)
+                    if dep < MIN_DEPARTURES:
+                        continue
+                    share.append(agree / dep)
+                    label.append(lab)
+                    task.append(t)
+    share, label = np.array(share), np.array(label)
+    cut, bacc = best_cut(share, label, "balanced_accuracy")
+    cv = cv_cut(share, label, "balanced_accuracy", group_folds(task))
+    npos, nneg = int(label.sum()), int((1 - label).sum())
+    log(f"shared_source_agreement: {n_items} ordered items from {len(keep) - 5} derived Clough-Stevenson "
+        f"answers in 5 tasks; {len(share)} with >= {MIN_DEPARTURES} departures ({npos} shared-source, "
+        f"{nneg} direct)")
+    log(f"  mean agree share: shared-source {share[label == 1].mean():.3f}, direct {share[label == 0].mean():.3f}")
+    log(f"  cut-off {cut:.4f}: balanced accuracy {bacc:.3f} on all, leave-one-task-out CV {mean_sd(cv)}")
+    return {
+        "shared_source_agreement": {
+            "value": round(cut, 4),
+            "data": f"Clough-Stevenson 2011, ordered pairs of derived answers (cut/light/heavy) within a task: "
+                    f"{npos} shared-source items (y=A1, x=A2, others=[orig]) and {nneg} direct items "
+                    f"(y=A1, x=orig, others=[A2]) with >= {MIN_DEPARTURES} departures",
+            "objective": "max balanced accuracy of agree/departures >= value for shared-source vs direct copy",
+            "fit": f"balanced accuracy {bacc:.3f} on all; leave-one-task-out CV {mean_sd(cv)}; mean share "
+                   f"{share[label == 1].mean():.2f} shared-source vs {share[label == 0].mean():.2f} direct",
+        }
+    }
+
+
+def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250, min_words: int = 40) -> dict:
+    from storytrace.grouping import story_pair_features
+    from storytrace.model import Article
+
+    path = data / "multinews" / "multinews_test_truncated.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(l) for l in fh]
+    eligible = []
+    for r in rows:
+        kept = [k for k in r["mnplus_kept_articles"] if len(r["articles"][k].split()) >= min_words]
+        if len(kept) >= 2:
+            eligible.append((r["cluster_id"], [r["articles"][k] for k in kept]))
+    rng = np.random.default_rng(SEED)
+    pick = sorted(rng.choice(len(eligible), min(n_clusters, len(eligible)), replace=False))
+    chosen = [eligible[k] for k in pick]
+    order = rng.permutation(len(chosen))
+    n_test = int(round(0.3 * len(chosen)))
+    test_clusters = {chosen[k][0] for k in order[:n_test]}
+
+    arts, cluster_of = [], []
+    for cid, texts in chosen:
+        for k, t in enumerate(texts):
+            arts.append(Article(id=f"{cid}-{k}", text=t))
+            cluster_of.append(cid)
+    t0 = time.time()
+    docs, emb = pipe.documents(arts)
+    n_sent = sum(len(d.sentences) for d in docs.values())
+    log(f"story_model: {len(chosen)} Multi-News test clusters ({len(arts)} kept articles of >= {min_words} words, "
+        f"{n_sent} sentences) segmented+encoded in {time.time() - t0:.0f}s")
+
+    def names(doc) -> set[str]:
+        out = set()
+        for e in doc.entities:
+            if e.label in ENTITY_LABELS_HARD:
+                n = e.text.lower().removeprefix("the ").strip()
+                if n:
+                    out.add(n)
+        return out
+
+    ids = [a.id for a in arts]
+    entity_names = [names(docs[i]) for i in ids]
+    results = {}
+    for split, seed in (("train", SEED), ("test", SEED + 1)):
+        idx = [k for k, c in enumerate(cluster_of) if (c in test_clusters) == (split == "test")]
+        sub = story_pairs([cluster_of[k] for k in idx], [entity_names[k] for k in idx], seed)
+        pairs = [(ids[idx[i]], ids[idx[j]], lab, kind) for i, j, lab, kind in sub]
+        _, reuse = pipe.align(docs, emb, [(a, b) for a, b, _, _ in pairs])
+        X, y, g, kinds = [], [], [], []
+        for a, b, lab, kind in pairs:
+            f = story_pair_features(docs[a], docs[b], emb[a], emb[b], reuse[(a, b)].total, reuse[(b, a)].total)
+            X.append(f.vector())
+            y.append(lab)
+            g.append(a.split("-")[0])
+            kinds.append(kind)
+        results[split] = (np.array(X), np.array(y), np.array(g), np.array(kinds))
+    log(f"  pairs aligned and featurised in {time.time() - t0:.0f}s")
+    Xtr, ytr, gtr, ktr = results["train"]
+    Xte, yte, gte, kte = results["test"]
+    model, C, losses = fit_logistic(Xtr, ytr, gtr)
+    p_te = model.predict_proba(Xte)[:, 1]
+    p_tr = model.predict_proba(Xtr)[:, 1]
+    acc_te = metric_value(p_te >= 0.5, yte, "accuracy")
+    f1_te = metric_value(p_te >= 0.5, yte, "f1")
+    acc_tr = metric_value(p_tr >= 0.5, ytr, "accuracy")
+    hard_te = float((p_te[kte == "hard"] < 0.5).mean()) if np.any(kte == "hard") else float("nan")
+    rand_te = float((p_te[kte == "random"] < 0.5).mean()) if np.any(kte == "random") else float("nan")
+    pos_te = float((p_te[kte == "same"] >= 0.5).mean())
+    oof = oof_probability(Xtr, ytr, gtr, C)
+    same_cut, same_bacc = best_cut(oof, ytr, "balanced_accuracy")
+    same_te_bacc = metric_value(p_te >= same_cut, yte, "balanced_accuracy")
+    same_te_acc = metric_value(p_te >= same_cut, yte, "accuracy")
+    bacc_te_05 = metric_value(p_te >= 0.5, yte, "balanced_accuracy")
+
+    def counts(k):
+        return f"{int(np.sum(k == 'same'))} same-story / {int(np.sum(k == 'hard'))} hard / {int(np.sum(k == 'random'))} random"
+
+    log(f"  train clusters {len(chosen) - n_test}: {counts(ktr)}; test clusters {n_test}: {counts(kte)}")
+    log("  CV log-loss by C: " + ", ".join(f"{c:g}: {v:.4f}" for c, v in losses.items()) + f" -> C={C:g}")
+    w = [float(v) for v in model.coef_[0]]
+    b = float(model.intercept_[0])
+    log(f"  intercept {b:.3f}, weights " + ", ".join(f"{n} {v:.3f}" for n, v in zip(STORY_FEATURES, w)))
+    log(f"  at P >= 0.5: train accuracy {acc_tr:.3f}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f}, "
+        f"balanced accuracy {bacc_te_05:.3f} (same-story recall {pos_te:.3f}, hard-negative rejection "
+        f"{hard_te:.3f}, random-negative rejection {rand_te:.3f})")
+    log(f"  story_same {same_cut:.4f}: balanced accuracy {same_bacc:.3f} out-of-fold on train, "
+        f"{same_te_bacc:.3f} on test (accuracy {same_te_acc:.3f})")
+    data_note = (f"Multi-News test (multinews_test_truncated.jsonl.gz), {len(chosen)} clusters with >= 2 "
+                 f"Multi-News+-kept articles of >= {min_words} words (seed {SEED}), split by cluster "
+                 f"{len(chosen) - n_test} train / {n_test} test; train pairs {counts(ktr)}; test pairs {counts(kte)}")
+    return {
+        "story_model": {
+            "intercept": round(b, 4),
+            "weights": [round(v, 4) for v in w],
+            "features": list(STORY_FEATURES),
+            "data": data_note,
+            "objective": "logistic regression P(same story), class-balanced, C by grouped 5-fold CV log-loss "
+                         "(hard negatives: different clusters sharing a PERSON/ORG/GPE name)",
+            "fit": f"C={C:g}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f} at P >= 0.5 "
+                   f"(hard-negative rejection {hard_te:.3f}, same-story recall {pos_te:.3f})",
+        },
+        "story_same": {
+            "value": round(same_cut, 4),
+            "data": data_note,
+            "objective": "max balanced accuracy of P(same story) >= value on out-of-fold train probabilities",
+            "fit": f"balanced accuracy {same_bacc:.3f} out-of-fold on train, {same_te_bacc:.3f} on test clusters",
+        },
+    }
+
+
+FITS = {
+    "merge_containment": (("merge_containment",), fit_merge_containment),
+    "coverage": (("derived_coverage", "wholly_coverage"), fit_coverage),
+    "shared_source_agreement": (("shared_source_agreement",), fit_shared_source),
+    "story_model": (("story_model", "story_same"), fit_story_model),
+}
+
+
+def write_entries(path: Path, entries: dict) -> None:
+    table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    table.update(entries)
+    path.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from storytrace import thresholds
+
+    thresholds._table.cache_clear()  # later fits run the pipeline with the new values
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = [n for entries, _ in FITS.values() for n in entries]
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--only", choices=names, help="fit one entry (entries fitted together are written together)")
+    ap.add_argument("--out", type=Path, default=THRESHOLDS)
+    ap.add_argument("--clusters", type=int, default=250, help="Multi-News clusters for story_model")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    pipe = Pipeline()
+    scorer_mod = sys.modules[type(pipe.scorer).__module__]
+    log(f"fit_thresholds on {args.data} ({date.today().isoformat()}); pair scorer "
+        f"{type(pipe.scorer).__module__}.{type(pipe.scorer).__name__}, decision_threshold "
+        f"{pipe.scorer.decision_threshold:g} ({Path(scorer_mod.__file__).name})")
+    fitted: dict = {}
+    t_all = time.time()
+    for group, (entries, fn) in FITS.items():
+        if args.only and args.only not in entries:
+            continue
+        t0 = time.time()
+        kwargs = {"n_clusters": args.clusters} if fn is fit_story_model else {}
+        out = fn(args.data, pipe, log, **kwargs)
+        log(f"  ({time.time() - t0:.0f}s)")
+        write_entries(args.out, out)
+        fitted.update(out)
+    log("")
+    log(f"{'entry':<24} {'value':>9}  fit")
+    log("-" * 100)
+    for name, e in fitted.items():
+        v = e.get("value")
+        vs = f"{v:.4f}" if v is not None else "(model)"
+        log(f"{name:<24} {vs:>9}  {e['fit']}")
+    log(f"\nwrote {len(fitted)} entries to {args.out} in {time.time() - t_all:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
