@@ -18,6 +18,7 @@ links to both. The containment cut-off ``merge_containment`` is fitted in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,8 @@ def align_sentences(
     def make(i: int, j: int) -> Alignment:
         sa, sb = a.sentences[i], b.sentences[j]
         kind = kinds[i, j] if kinds[i, j] in KIND_ORDER else "paraphrase"
+        if kind == "verbatim" and _normalised(sa.text) != _normalised(sb.text):
+            kind = "edited"  # one changed word is an edit, however small
         return Alignment(a.id, b.id, i, j, (sa.start, sa.end), (sb.start, sb.end), kind,
                          round(float(prob[i, j]), 4))
 
@@ -89,21 +92,30 @@ def align_sentences(
         used_a.add(int(i))
         used_b.add(int(j))
         links.append(make(int(i), int(j)))
-    # ... then a sentence left over joins a counterpart already taken when its
+    # ... then a sentence left over joins a counterpart (taken or not) when its
     # content is contained in it: one condensed sentence carrying two.
     for i, j in order:
         if prob[i, j] < tau / 2:
             break
         i, j = int(i), int(j)
-        if (i in used_a) == (j in used_b):
+        if (i in used_a and j in used_b) or a.sentences[i].is_heading != b.sentences[j].is_heading:
             continue
-        short_in_long = contain_ab[i, j] if i not in used_a else contain_ba[i, j]
+        if i in used_a:
+            short_in_long = contain_ba[i, j]
+        elif j in used_b:
+            short_in_long = contain_ab[i, j]
+        else:  # both free: either one carried inside the other
+            short_in_long = max(contain_ab[i, j], contain_ba[i, j])
         if short_in_long >= merge_c:
             used_a.add(i)
             used_b.add(j)
             links.append(make(i, j))
     links.sort(key=lambda l: (l.a_index, l.b_index))
     return PairAlignment(a.id, b.id, links, matrix)
+
+
+def _normalised(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def reuse_shares(doc: Document, other: str, links: list[Alignment]) -> PairReuse:

@@ -28,6 +28,8 @@ from .thresholds import threshold
 
 COMMON_SOURCE = "(unseen common source)"
 _NUMBER = re.compile(r"\d[\d,.]*")
+# Fewer reworded words than this say nothing about who copied whom.
+MIN_DEPARTURES = 10
 
 
 def _details(doc: Document, index: int) -> set[str]:
@@ -94,69 +96,107 @@ def _order(x: Document, y: Document) -> int | None:
     return 1 if tx < ty else -1
 
 
+def _aligned_sentences(links: list[Alignment]) -> set[int]:
+    return {l.a_index for l in links}
+
+
 def infer_derivation(
     docs: dict[str, Document],
     links: dict[tuple[str, str], list[Alignment]],
     reuse: dict[tuple[str, str], PairReuse],
 ) -> list[DerivationEdge]:
+    """Derivation edges of one story (see the module docstring for the method)."""
     derived_cov = threshold("derived_coverage")
     wholly_cov = threshold("wholly_coverage")
     shared_share = threshold("shared_source_agreement")
-    edges: list[DerivationEdge] = []
+    candidates: list[DerivationEdge] = []
     shared_members: dict[str, list[str]] = {}
     for xid, yid in combinations(docs, 2):
         x, y = docs[xid], docs[yid]
         x_in_y, y_in_x = reuse[(xid, yid)].total, reuse[(yid, xid)].total
         if max(x_in_y, y_in_x) < derived_cov:
             continue
+        others = [d for d in docs.values() if d.id not in (xid, yid)]
+        # y's departures from x that a third version shares, and the reverse
+        agree_y, dep_y = agreement_against(y, x, others, links) if others else (0, 0)
+        agree_x, dep_x = agreement_against(x, y, others, links) if others else (0, 0)
+        share_y = agree_y / dep_y if dep_y >= MIN_DEPARTURES else None
+        share_x = agree_x / dep_x if dep_x >= MIN_DEPARTURES else None
         time_order = _order(x, y)
-        loss_xy = detail_loss(x, y, links[(xid, yid)])
-        loss_yx = detail_loss(y, x, links[(yid, xid)])
-        content_sign = (y_in_x - x_in_y) + 0.5 * (loss_xy - loss_yx) / max(1, loss_xy + loss_yx)
         if time_order is not None:
             forward = time_order > 0
-        else:
-            forward = content_sign >= 0
-        src, dst = (x, y) if forward else (y, x)
-        dst_in_src = reuse[(dst.id, src.id)].total
-        src_in_dst = reuse[(src.id, dst.id)].total
-        others = [d for d in docs.values() if d.id not in (xid, yid)]
-        agree, departures = agreement_against(dst, src, others, links) if others else (0, 0)
-        agree_share = agree / departures if departures else 0.0
-        if time_order is None and departures >= 10 and agree_share >= shared_share:
-            back, back_total = agreement_against(src, dst, others, links)
+            why = f"{(x if forward else y).id} was published first"
+            confidence_base = 0.6
+        elif share_x is not None and share_y is not None and min(share_x, share_y) >= shared_share:
             evidence = (
-                f"{dst.id} and {src.id} share {dst_in_src:.0%}/{src_in_dst:.0%} of their sentences, "
-                f"but {agree} of {dst.id}'s {departures} reworded words away from {src.id} "
-                f"match another version ({back} of {back_total} the other way): "
-                "both go back to a source that is not among these versions"
+                f"{xid} and {yid} share {x_in_y:.0%}/{y_in_x:.0%} of their sentences, but each one's "
+                f"rewording of the other is matched by a third version ({agree_y} of {dep_y} words, "
+                f"{agree_x} of {dep_x} the other way): both go back to a source that is not among "
+                "these versions"
             )
-            for member in (src.id, dst.id):
+            for member in (xid, yid):
                 shared_members.setdefault(member, []).append(evidence)
             continue
-        level = "wholly" if dst_in_src >= wholly_cov else (
-            "partially" if dst_in_src >= derived_cov else None
-        )
-        if level is None:
-            continue
-        if time_order is not None:
-            confidence = 0.6 + 0.35 * dst_in_src
-            why = f"{src.id} was published first"
-        else:
-            confidence = 0.45 + 0.35 * min(1.0, abs(content_sign))
+        elif share_x is not None and share_y is not None and (share_y < shared_share) != (share_x < shared_share):
+            # Only the copy's departures are its own: the other side's match a third version.
+            forward = share_y < shared_share
             why = (
-                f"no timestamps; {dst.id} is the condensed one ({dst_in_src:.0%} of it is in {src.id}, "
-                f"{src_in_dst:.0%} of {src.id} is in it) and it lost {loss_xy if forward else loss_yx} "
-                f"specifics against {loss_yx if forward else loss_xy} gained"
+                f"its rewording is its own ({(agree_y if forward else agree_x)} of "
+                f"{(dep_y if forward else dep_x)} changed words match a third version) while the other's "
+                f"wording is shared with a third version"
             )
-            if others:
-                why += f"; {agree} of its {departures} reworded words match a third version"
-            else:
-                why += "; with two versions a shared unseen source cannot be ruled out"
+            confidence_base = 0.45
+        else:
+            loss_xy = detail_loss(x, y, links[(xid, yid)])
+            loss_yx = detail_loss(y, x, links[(yid, xid)])
+            sign = (y_in_x - x_in_y) + 0.5 * (loss_xy - loss_yx) / max(1, loss_xy + loss_yx)
+            forward = sign >= 0
+            why = (
+                "no timestamps; it is the condensed one and lost more specifics"
+                + ("" if others else "; with two versions a shared unseen source cannot be ruled out")
+            )
+            confidence_base = 0.35
+        src, dst = (x, y) if forward else (y, x)
+        dst_in_src = reuse[(dst.id, src.id)].total
+        if dst_in_src < derived_cov:
+            continue
+        level = "wholly" if dst_in_src >= wholly_cov else "partially"
+        confidence = confidence_base + 0.35 * dst_in_src
         evidence = f"{dst_in_src:.0%} of {dst.id}'s sentences are found in {src.id}; {why}"
-        edges.append(DerivationEdge(src.id, dst.id, level, round(confidence, 2), evidence))
+        candidates.append(DerivationEdge(src.id, dst.id, level, round(min(confidence, 0.95), 2), evidence))
+    edges = _primary_sources(candidates, docs, links)
     for member, reasons in shared_members.items():
-        edges.append(
-            DerivationEdge(COMMON_SOURCE, member, "shared_source", 0.7, reasons[0])
-        )
+        if any(e.derived == member for e in edges):
+            continue  # its own source is among the versions
+        edges.append(DerivationEdge(COMMON_SOURCE, member, "shared_source", 0.6, reasons[0]))
     return edges
+
+
+def _primary_sources(
+    candidates: list[DerivationEdge],
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+) -> list[DerivationEdge]:
+    """Per derived version keep its best source, and others only for what that one lacks.
+
+    A copy of a copy matches both ancestors; the nearer source explains it
+    (Maas's "eliminatio codicum descriptorum"). A second source is kept when
+    the derived version has sentences found in it and not in the first: a
+    blend.
+    """
+    by_dst: dict[str, list[DerivationEdge]] = {}
+    for e in candidates:
+        by_dst.setdefault(e.derived, []).append(e)
+    out: list[DerivationEdge] = []
+    for dst, edges in by_dst.items():
+        edges.sort(key=lambda e: -len(_aligned_sentences(links[(dst, e.source)])))
+        covered = _aligned_sentences(links[(dst, edges[0].source)])
+        out.append(edges[0])
+        n = len(docs[dst].sentences)
+        for e in edges[1:]:
+            extra = _aligned_sentences(links[(dst, e.source)]) - covered
+            if len(extra) >= max(2, 0.1 * n):
+                covered |= extra
+                out.append(DerivationEdge(e.source, e.derived, "partially", e.confidence,
+                                          e.evidence + f"; {len(extra)} sentences come from here only"))
+    return out

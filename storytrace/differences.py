@@ -27,6 +27,7 @@ from .model import (
     Counterpart,
     DerivationEdge,
     Document,
+    Entity,
     Finding,
     Sentence,
 )
@@ -34,11 +35,7 @@ from .thresholds import threshold
 from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
-# Share of the non-name content words two sentences must share for a name
-# difference between them to read as a substitution rather than a different
-# statement. Set to the MRPC-fitted containment cut-off used for merges, the
-# point above which one sentence's content is carried by the other.
-ENTITY_CONTEXT_OVERLAP_NAME = "merge_containment"
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |de |the )?[A-Z][a-z]+)+\b")
 
 
 @dataclass(frozen=True)
@@ -177,47 +174,71 @@ def _quote_changes(src: Document, si: int, dst: Document, di: int) -> list[_Chan
     return out
 
 
-def _named(doc: Document, s: Sentence) -> list:
-    return [e for e in doc.entities_in(s.start, s.end) if e.label == "PERSON" or e.label in PLACE_ORG]
+def _named(doc: Document, s: Sentence) -> list[Entity]:
+    ents = [e for e in doc.entities_in(s.start, s.end) if e.label == "PERSON" or e.label in PLACE_ORG]
+    covered = [(e.start, e.end) for e in doc.entities_in(s.start, s.end)]
+    for m in _CAPITALISED.finditer(s.text):
+        start, end = s.start + m.start(), s.start + m.end()
+        if any(cs < end and start < ce for cs, ce in covered):
+            continue
+        ents.append(Entity(doc.id, start, end, m.group(), "NAME"))
+    return ents
 
 
 def _entity_group(label: str) -> str:
-    return "PERSON" if label == "PERSON" else "PLACE_ORG"
+    return "PERSON" if label == "PERSON" else "PLACE_ORG" if label in PLACE_ORG else "NAME"
 
 
-def _name_key(name: str) -> str:
-    """Surname-like key: last word, lower case, possessive and "the" removed."""
+def _name_key(name: str, label: str = "PERSON") -> str:
+    """Lower case, possessive and "the" removed; people by surname ("Putin" = "Vladimir Putin")."""
     words = re.sub(r"['’]s\b", "", name.lower()).replace("the ", "").split()
-    return words[-1] if words else ""
+    if not words:
+        return ""
+    return words[-1] if label == "PERSON" else " ".join(words)
 
 
-def _mentions(name: str, text: str) -> bool:
-    key = _name_key(name)
+def _mentions(name: str, text: str, label: str = "PERSON") -> bool:
+    key = _name_key(name, label)
     return bool(key) and key in re.sub(r"['’]s\b", "", text.lower())
+
+
+def _context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    before = re.findall(r"\w+", text[max(0, start - 40) : start].lower())[-2:]
+    after = re.findall(r"\w+", text[end : end + 40].lower())[:2]
+    return before, after
+
+
+def _same_slot(a_text: str, ea: Entity, b_text: str, eb: Entity) -> bool:
+    """The two names stand between the same words: one was put in the other's place."""
+    a_before, a_after = _context(a_text, ea.start, ea.end)
+    b_before, b_after = _context(b_text, eb.start, eb.end)
+    return (len(a_before) == 2 and a_before == b_before) or (len(a_after) == 2 and a_after == b_after)
 
 
 def _entity_changes(src: Document, a: Sentence, dst: Document, b: Sentence) -> list[_Change]:
     """One name swapped for another of the same kind, the rest of the sentence kept.
 
-    Only a clean substitution counts: exactly one name of a kind in each
-    sentence that the other sentence does not mention, in a pair whose
-    remaining words mostly agree. Sentences that merely mention different
-    people (a loose paraphrase, a merged sentence) are not entity changes.
+    Only a clean substitution counts: in two sentences aligned as telling the
+    same thing, exactly one name of a kind in each that the other does not
+    mention, standing between the same words. Sentences that mention several different people (a loose
+    paraphrase, a merged sentence) are not entity changes. Names are spaCy's
+    entities plus capitalised phrases it missed (small-model NER misses rare
+    place names), which match a name of any kind.
     """
-    out = []
+    out: list[_Change] = []
+    if a.is_heading or b.is_heading:
+        return out
+    a_names = [e for e in _named(src, a) if not _mentions(e.text, b.text, e.label)]
+    b_names = [e for e in _named(dst, b) if not _mentions(e.text, a.text, e.label)]
     for group in ("PERSON", "PLACE_ORG"):
-        a_only = [e for e in _named(src, a) if _entity_group(e.label) == group and not _mentions(e.text, b.text)]
-        b_only = [e for e in _named(dst, b) if _entity_group(e.label) == group and not _mentions(e.text, a.text)]
-        if len({_name_key(e.text) for e in a_only}) != 1 or len({_name_key(e.text) for e in b_only}) != 1:
+        a_only = [e for e in a_names if _entity_group(e.label) in (group, "NAME")]
+        b_only = [e for e in b_names if _entity_group(e.label) in (group, "NAME")]
+        if len({_name_key(e.text, e.label) for e in a_only}) != 1 or len({_name_key(e.text, e.label) for e in b_only}) != 1:
             continue
         ea, eb = a_only[0], b_only[0]
         if group == "PERSON" and same_speaker(ea.text, eb.text):
             continue
-        rest_a = content_words(a.text) - content_words(ea.text)
-        rest_b = content_words(b.text) - content_words(eb.text)
-        if not rest_a or len(rest_a & rest_b) / min(len(rest_a), len(rest_b) or 1) < threshold(
-            ENTITY_CONTEXT_OVERLAP_NAME
-        ):
+        if not _same_slot(src.article.text, ea, dst.article.text, eb):
             continue
         out.append(
             _Change(

@@ -40,7 +40,8 @@ and mismatches of numbers, capitalised entities and negation.
 
   1. ``verbatim``   identical after normalising case and spacing, or copy >= cut-off "verbatim"
   2. ``edited``     copy >= cut-off "edited"
-  3. ``paraphrase`` copy >= cut-off "paraphrase", or probability >= decision_threshold
+  3. ``paraphrase`` copy >= cut-off "paraphrase" and probability >= related_threshold,
+                    or probability >= decision_threshold
   4. ``related``    probability >= related_threshold
   5. ``unrelated``  otherwise
 
@@ -172,6 +173,10 @@ class PairScorer:
 
     def kind_from_features(self, X: np.ndarray, prob: np.ndarray, same_text: np.ndarray | None = None) -> np.ndarray:
         level = kind_from_copy(copy_score(X, self.copy_score_name), self.kind_cutoffs)
+        # Below the Clough cut-offs, same content makes a paraphrase; at the passage-level
+        # "paraphrase" cut-off, short sentences share little more than a few words, so it
+        # counts only with at least a "related" probability.
+        level = np.where((level == 2) & (prob < self.related_threshold), 3, level)
         level = np.where((level == 3) & (prob >= self.decision_threshold), 2, level)
         level = np.where((level == 3) & (prob >= self.related_threshold), 3, np.where(level == 3, 4, level))
         if same_text is not None:

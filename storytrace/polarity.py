@@ -323,11 +323,11 @@ def _antonym(a: str, b: str) -> PolarityChange | None:
             if ua:
                 return PolarityChange(
                     "contradiction", ua.span(), None, "high",
-                    f'"{ua.group()}" was dropped: what a called an open question b states as settled.',
+                    f'"{ua.group()}" was dropped: what the other version called an open question is stated here as settled.',
                 )
             return PolarityChange(
                 "contradiction", None, ub.span(), "high",
-                f'b adds "{ub.group()}": what a stated as settled b calls an open question.',
+                f'Adds "{ub.group()}": what the other version stated as settled is called an open question here.',
             )
     return None
 
@@ -453,9 +453,9 @@ def _strength_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str
     first_b = min([(w.start, w.end) for w in boost_b + hedge_b] + [m.span() for m in pb], default=None)
     parts = []
     if b_words:
-        parts.append("b adds " + ", ".join(f'"{x}"' for x in b_words))
+        parts.append("This version adds " + ", ".join(f'"{x}"' for x in b_words))
     if a_words:
-        parts.append(("and drops " if b_words else "b drops ") + ", ".join(f'"{x}"' for x in a_words))
+        parts.append(("and drops " if b_words else "This version drops ") + ", ".join(f'"{x}"' for x in a_words))
     kind: PolarityKind = "intensified" if diff > 0 else "softened"
     what = "the claim is stated more strongly" if diff > 0 else "the claim is stated more cautiously"
     return PolarityChange(kind, first_a, first_b, "low", f"{' '.join(parts)}: {what}.")

@@ -763,9 +763,9 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
             if disjoint:
                 what = "so the two ranges no longer overlap"
             elif lb >= la and hb <= ha:
-                what = "so b states it more precisely than a"
+                what = "so this version states it more precisely than the other"
             else:
-                what = "so b states it more loosely than a"
+                what = "so this version states it more loosely than the other"
             changes.append(QuantityChange(
                 x, y, "qualifier", severity,
                 f'"{x.text}" became "{y.text}": the figure\'s qualifier changed from '

@@ -59,18 +59,24 @@ def test_agreement_against_counts_shared_departures():
 
 
 def test_shared_source_reported_instead_of_direction():
-    # y and x each reword the same (unseen) wire; z keeps the wire's words that y keeps.
-    base = [f"Sentence {k} about the harbour budget, dredging plan and council vote number {k}." for k in range(8)]
-    x = doc("x", [s.replace("harbour", "port").replace("dredging", "digging").replace("council", "assembly")
-                  .replace("budget", "funds") for s in base])
-    y = doc("y", [s.replace("vote", "ballot") for s in base[:6]])
-    z = doc("z", [s.replace("plan", "scheme") for s in base])
+    # Three rewrites of one unseen wire, each rewording different words: every
+    # version's departures from another are wire words the third one kept.
+    base = [f"Report {k} on the harbour budget, dredging plan, council vote and quay repairs {k}." for k in range(8)]
+
+    def reword(pairs):
+        out = []
+        for s in base:
+            for old, new in pairs:
+                s = s.replace(old, new)
+            out.append(s)
+        return out
+
+    x = doc("x", reword([("harbour", "port"), ("dredging", "digging")]))
+    y = doc("y", reword([("council", "assembly"), ("vote", "ballot")]))
+    z = doc("z", reword([("budget", "funds"), ("repairs", "mending")]))
     docs = {"x": x, "y": y, "z": z}
-    pairs = {("x", "y"): [link(x, k, y, k) for k in range(6)],
-             ("x", "z"): [link(x, k, z, k) for k in range(8)],
-             ("y", "z"): [link(y, k, z, k) for k in range(6)]}
+    pairs = {(p, q): [link(docs[p], k, docs[q], k) for k in range(8)] for p, q in (("x", "y"), ("x", "z"), ("y", "z"))}
     links = both_ways(pairs)
     edges = infer_derivation(docs, links, _reuse(docs, links))
-    shared = [e for e in edges if e.level == "shared_source"]
-    assert shared and all(e.source == COMMON_SOURCE for e in shared)
-    assert {"x", "y"} <= {e.derived for e in shared}
+    assert edges and all(e.level == "shared_source" and e.source == COMMON_SOURCE for e in edges)
+    assert {e.derived for e in edges} == {"x", "y", "z"}
