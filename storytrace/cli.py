@@ -99,6 +99,10 @@ def bench() -> None:
 @click.pass_context
 def bench_pairs(ctx: click.Context) -> None:
     """Sentence-pair scoring on MRPC, STS-B news and Clough-Stevenson (see bench/pairs.py)."""
+    repo = Path(__file__).resolve().parent.parent  # bench/ sits beside the package in a checkout
+    for root in (Path.cwd(), repo):
+        if (root / "bench" / "pairs.py").exists() and str(root) not in sys.path:
+            sys.path.insert(0, str(root))
     try:
         from bench.pairs import main as run
     except ImportError:

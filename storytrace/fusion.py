@@ -1,14 +1,16 @@
 """Fusion: one account of the story where every entry names its sources.
 
-Method: sentences of all versions are nodes; alignments are edges; each
-connected component is one fact (the sentence-clustering step of
-multi-document fusion, Barzilay & McKeown 2005, "Sentence Fusion for
-Multidocument News Summarization", Computational Linguistics 31(3)). A fact
-is told by its medoid sentence (the member with the highest summed alignment
-score to the others), and placed in story order by the mean relative position
-of its members in their articles. Findings that touch a member sentence are
-listed as the fact's conflicts, so a reader sees at once where versions
-disagree.
+Method: a backbone version gives the story order: the one whose sentences the
+other versions carry most (the most-copied text, usually the wire). Each of
+its sentences is one fact; a sentence of another version joins the fact it
+is best aligned to, and a sentence found in no backbone sentence becomes a
+fact of its own, placed after the fact its predecessor joined. This is the
+sentence-clustering step of multi-document fusion (Barzilay & McKeown 2005,
+"Sentence Fusion for Multidocument News Summarization", Computational
+Linguistics 31(3)) with clusters anchored on one version so that chains of
+loose alignments cannot merge distinct facts. A fact is told in the words of
+its backbone sentence, unless a finding marks that sentence and another
+member is clean. Findings on any member are listed as the fact's conflicts.
 """
 
 from __future__ import annotations
@@ -18,23 +20,16 @@ from .model import Alignment, BriefEntry, BriefSource, Document, Finding
 _NOT_CONFLICTS = frozenset({"unsupported_addition", "omission"})
 
 
-def _components(nodes: list[tuple[str, int]], edges: list[tuple[tuple[str, int], tuple[str, int]]]):
-    parent = {n: n for n in nodes}
+def _backbone(docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]) -> str:
+    def carried(d: str) -> float:
+        n = max(1, len(docs[d].sentences))
+        return sum(len({l.b_index for l in links.get((o, d), [])}) / n for o in docs if o != d)
 
-    def find(n):
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
+    return max(docs, key=lambda d: (carried(d), len(docs[d].sentences), d))
 
-    for u, v in edges:
-        ru, rv = find(u), find(v)
-        if ru != rv:
-            parent[ru] = rv
-    groups: dict = {}
-    for n in nodes:
-        groups.setdefault(find(n), []).append(n)
-    return list(groups.values())
+
+def _flagged(findings: list[Finding]) -> set[tuple[str, int]]:
+    return {(f.article, f.span[0]) for f in findings if f.kind not in _NOT_CONFLICTS}
 
 
 def fuse_brief(
@@ -42,35 +37,56 @@ def fuse_brief(
     links: dict[tuple[str, str], list[Alignment]],
     findings: list[Finding],
 ) -> list[BriefEntry]:
-    nodes = [(d.id, s.index) for d in docs.values() for s in d.sentences if not s.is_heading]
-    node_set = set(nodes)
-    edges = []
-    score: dict[tuple[str, int], float] = {n: 0.0 for n in nodes}
-    for (a, b), ls in links.items():
-        if a > b:
-            continue  # each unordered pair once
-        for l in ls:
-            u, v = (a, l.a_index), (b, l.b_index)
-            if u in node_set and v in node_set:
-                edges.append((u, v))
-                score[u] += l.score
-                score[v] += l.score
-    entries: list[tuple[float, BriefEntry]] = []
-    for comp in _components(nodes, edges):
-        position = sum(n[1] / max(1, len(docs[n[0]].sentences)) for n in comp) / len(comp)
-        medoid = max(comp, key=lambda n: (score[n], -len(docs[n[0]].sentences[n[1]].text)))
-        sentences = [docs[a].sentences[i] for a, i in comp]
-        sources = tuple(
-            BriefSource(a, (docs[a].sentences[i].start, docs[a].sentences[i].end)) for a, i in sorted(comp)
-        )
-        conflicts = []
-        for f in findings:
-            if f.kind in _NOT_CONFLICTS:
+    if not docs:
+        return []
+    root = _backbone(docs, links)
+    # fact id -> members; facts ordered by a sortable key (root index, insertion order)
+    facts: dict[tuple[float, int], list[tuple[str, int]]] = {}
+    for s in docs[root].sentences:
+        if not s.is_heading:
+            facts[(float(s.index), 0)] = [(root, s.index)]
+    for rank, d in enumerate(docs.values()):
+        if d.id == root:
+            continue
+        best: dict[int, Alignment] = {}
+        for l in links.get((d.id, root), []):
+            if l.a_index not in best or l.score > best[l.a_index].score:
+                best[l.a_index] = l
+        anchor, extra = -0.5, 0
+        for s in d.sentences:
+            if s.is_heading:
                 continue
-            if any(f.article == s.article_id and s.start <= f.span[0] < s.end for s in sentences):
-                conflicts.append(f"{f.article}: {f.kind.replace('_', ' ')}: {f.explanation}")
-        support = len({a for a, _ in comp})
-        text = docs[medoid[0]].sentences[medoid[1]].text
-        entries.append((position, BriefEntry(text, sources, support, tuple(conflicts))))
-    entries.sort(key=lambda e: e[0])
-    return [e for _, e in entries]
+            l = best.get(s.index)
+            if l is not None and (float(l.b_index), 0) in facts:
+                facts[(float(l.b_index), 0)].append((d.id, s.index))
+                anchor, extra = float(l.b_index), 0
+                continue
+            extra += 1
+            facts[(anchor + 0.5 - 0.5 / (extra + 1), rank * 10_000 + extra)] = [(d.id, s.index)]
+    flagged = _flagged(findings)
+    entries = []
+    for key in sorted(facts):
+        members = facts[key]
+        sentences = [docs[a].sentences[i] for a, i in members]
+
+        def marked(a: str, i: int) -> bool:
+            s = docs[a].sentences[i]
+            return any(art == a and s.start <= pos < s.end for art, pos in flagged)
+
+        teller = next(((a, i) for a, i in members if not marked(a, i)), members[0])
+        conflicts = [
+            f"{f.article}: {f.kind.replace('_', ' ')}: {f.explanation}"
+            for f in findings
+            if f.kind not in _NOT_CONFLICTS
+            and any(f.article == s.article_id and s.start <= f.span[0] < s.end for s in sentences)
+        ]
+        sources = tuple(BriefSource(s.article_id, (s.start, s.end)) for s in sentences)
+        entries.append(
+            BriefEntry(
+                docs[teller[0]].sentences[teller[1]].text,
+                sources,
+                len({a for a, _ in members}),
+                tuple(conflicts),
+            )
+        )
+    return entries

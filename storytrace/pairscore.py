@@ -30,9 +30,10 @@ and mismatches of numbers, capitalised entities and negation.
   ("not equivalent, but share some details") from the rest, out of fold.
 * **similarity** (`score_pairs`, not used by alignment) - graded 0-5 similarity,
   gradient-boosted regression trees fitted on STS-B news train.
-* **kind** - a copy score (see ``copy_score`` in the json; e.g. the mean of word
-  trigram containment and word LCS share, of the shorter text in the longer)
-  against three cut-offs fitted on Clough & Stevenson (2011, "Developing a
+* **kind** - a copy score (``copy_score`` in the json; as shipped ``w3+w2+lcs``:
+  the mean of word trigram containment, word bigram containment and word LCS
+  share, each the larger of the two directions, i.e. of the shorter text in the
+  longer) against three cut-offs fitted on Clough & Stevenson (2011, "Developing a
   corpus of plagiarised short answers", LRE 45(1)) - answers labelled cut /
   light / heavy / non against their source, mapped to verbatim / edited /
   paraphrase / unrelated, cut-offs chosen by repeated stratified 5-fold CV
@@ -49,8 +50,11 @@ and mismatches of numbers, capitalised entities and negation.
   probability is low: the kind says how text was reused, the probability
   whether the content is the same.
 
-Parameters and the figures each was fitted to are in the json's ``training``
-entry; `training/train_pair_scorer.py` regenerates it (seeded, deterministic).
+Fitted values as shipped: decision_threshold 0.45 (MRPC train out-of-fold
+accuracy 0.771, F1 0.840); related_threshold 0.09 (STS-B train, 0.872);
+kind cut-offs verbatim 0.911 / edited 0.599 / paraphrase 0.204 (Clough-Stevenson
+10 x 5-fold CV accuracy 0.733 +/- 0.097). These and the data each was fitted on
+are in the json's ``training`` entry; `training/train_pair_scorer.py` regenerates it (seeded, deterministic).
 `bench/pairs.py` (``storytrace bench pairs``) measures all of it on the test splits.
 """
 
@@ -119,20 +123,28 @@ class _Trees:
         self.left = np.asarray(spec["left"], dtype=np.int64)
         self.right = np.asarray(spec["right"], dtype=np.int64)
         self.value = np.asarray(spec["value"], dtype=np.float64)
-        self._rows = np.arange(self.feature.shape[0])[:, None]
+        # Flat node numbering (tree * width + node) so traversal is 1-D `take`s.
+        trees, width = self.feature.shape
+        base = (np.arange(trees) * width)[:, None]
+        self._roots = base.astype(np.int64)
+        self._f = self.safe_feature.ravel()
+        self._thr = self.threshold.ravel()
+        self._left = (self.left + base).ravel()
+        self._right = (self.right + base).ravel()
+        self._value = self.value.ravel()
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
-        n = X.shape[0]
+        n, nf = X.shape
         if n == 0:
             return np.zeros(0)
-        t = self._rows
-        node = np.zeros((self.feature.shape[0], n), dtype=np.int64)
-        cols = np.arange(n)[None, :]
+        flat = X.ravel()
+        offs = (np.arange(n, dtype=np.int64) * nf)[None, :]
+        node = np.repeat(self._roots, n, axis=1)
         for _ in range(self.depth):
-            x = X[cols, self.safe_feature[t, node]]
-            node = np.where(x <= self.threshold[t, node], self.left[t, node], self.right[t, node])
-        return self.init + self.rate * self.value[t, node].sum(axis=0)
+            x = flat.take(offs + self._f.take(node))
+            node = np.where(x <= self._thr.take(node), self._left.take(node), self._right.take(node))
+        return self.init + self.rate * self._value.take(node).sum(axis=0)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         r = self.raw(X)

@@ -22,6 +22,7 @@ from .model import Article, Document, Entity, Sentence
 # Border") run 2-10 words; a 14-word unpunctuated line is more likely a sentence
 # whose full stop was lost.
 HEADING_MAX_WORDS = 14
+_CLOSING_MARKS = frozenset("”’\"'")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”)\]]*\s*$")
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE", "CARDINAL", "QUANTITY", "PERCENT", "MONEY"})
 
@@ -69,8 +70,15 @@ def split_sentences(article_id: str, text: str) -> list[Sentence]:
             s, e = _trimmed(text, line_start, line_start + len(line))
             sentences.append(Sentence(article_id, len(sentences), s, e, text[s:e], is_heading=True))
             continue
+        first = len(sentences)
         for span in _segmenter().segment(line):
             s, e = _trimmed(text, line_start + span.start, line_start + span.end)
+            # pySBD can leave a closing quote mark at the head of the next sentence
+            # ("...has failed.” Ukraine prepared..."): give it back to the one it closes.
+            if len(sentences) > first and text[s:s + 1] in _CLOSING_MARKS and text[s + 1:s + 2].isspace():
+                prev = sentences[-1]
+                sentences[-1] = Sentence(article_id, prev.index, prev.start, s + 1, text[prev.start:s + 1])
+                s, e = _trimmed(text, s + 1, e)
             if e > s:
                 sentences.append(Sentence(article_id, len(sentences), s, e, text[s:e]))
     return sentences

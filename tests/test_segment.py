@@ -47,3 +47,10 @@ def test_segment_finds_entities_with_offsets():
     assert any(t == "Ellen Park" and l == "PERSON" for t, l in labels)
     for e in doc.entities:
         assert doc.article.text[e.start:e.end] == e.text
+
+
+def test_stray_closing_mark_goes_back_to_its_sentence():
+    text = "Officials said it existed, but it has failed.” Talks went on. Then they left."
+    sents = split_sentences("a", text)
+    assert sents[0].text.endswith("failed.”")
+    assert sents[1].text == "Talks went on."

@@ -69,7 +69,7 @@ if str(REPO) not in sys.path:
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 THRESHOLDS = REPO / "storytrace" / "data" / "thresholds.json"
 SEED = 0
-MIN_DEPARTURES = 10  # derivation.infer_derivation applies the agreement test only from 10 departures
+MIN_DEPARTURES = 10  # fallback; the driver reads storytrace.derivation.MIN_DEPARTURES (the gate it applies)
 STORY_FEATURES = ["coverage_min", "coverage_max", "doc_cosine", "entity_jaccard"]
 ENTITY_LABELS_HARD = ("PERSON", "ORG", "GPE")
 CLOUGH_DERIVED = ("cut", "light", "heavy")
@@ -474,8 +474,10 @@ def fit_coverage(data: Path, pipe: Pipeline, log: Log) -> dict:
 
 
 def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
+    from storytrace import derivation
     from storytrace.derivation import agreement_against
 
+    min_dep = int(getattr(derivation, "MIN_DEPARTURES", MIN_DEPARTURES))
     records = load_clough(data)
     keep = [r for r in records if r["category"] == "orig" or r["category"] in CLOUGH_DERIVED]
     docs, emb = clough_documents(pipe, keep)
@@ -493,7 +495,7 @@ def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
                     agree, dep = agreement_against(docs[a1], docs[x], [docs[z]], links)
                     n_items += 1
                     dep_all.append(dep)
-                    if dep < MIN_DEPARTURES:
+                    if dep < min_dep:
                         continue
                     share.append(agree / dep)
                     label.append(lab)
@@ -503,7 +505,7 @@ def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
     cv = cv_cut(share, label, "balanced_accuracy", group_folds(task))
     npos, nneg = int(label.sum()), int((1 - label).sum())
     log(f"shared_source_agreement: {n_items} ordered items from {len(keep) - 5} derived Clough-Stevenson "
-        f"answers in 5 tasks; {len(share)} with >= {MIN_DEPARTURES} departures ({npos} shared-source, "
+        f"answers in 5 tasks; {len(share)} with >= {min_dep} departures ({npos} shared-source, "
         f"{nneg} direct)")
     log(f"  mean agree share: shared-source {share[label == 1].mean():.3f}, direct {share[label == 0].mean():.3f}")
     log(f"  cut-off {cut:.4f}: balanced accuracy {bacc:.3f} on all, leave-one-task-out CV {mean_sd(cv)}")
@@ -512,7 +514,7 @@ def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
             "value": round(cut, 4),
             "data": f"Clough-Stevenson 2011, ordered pairs of derived answers (cut/light/heavy) within a task: "
                     f"{npos} shared-source items (y=A1, x=A2, others=[orig]) and {nneg} direct items "
-                    f"(y=A1, x=orig, others=[A2]) with >= {MIN_DEPARTURES} departures",
+                    f"(y=A1, x=orig, others=[A2]) with >= {min_dep} departures",
             "objective": "max balanced accuracy of agree/departures >= value for shared-source vs direct copy",
             "fit": f"balanced accuracy {bacc:.3f} on all; leave-one-task-out CV {mean_sd(cv)}; mean share "
                    f"{share[label == 1].mean():.2f} shared-source vs {share[label == 0].mean():.2f} direct",
