@@ -9,7 +9,9 @@ source and another version carry them are omissions (only along a derivation
 edge). Each finding is reported on the version that departs, chosen in this
 order: the derived end of a derivation edge; the side a third version
 disagrees with (a majority reading, as in collation of manuscripts); the
-later-published one; the one more condensed into the other.
+later-published one; the one more condensed into the other. Two versions
+derived from the same source are each compared with that source, not with
+each other, so one change is reported once, where it was made.
 """
 
 from __future__ import annotations
@@ -279,22 +281,24 @@ def _exchange_reversals(src: Document, dst: Document, links: list[Alignment]) ->
     return out
 
 
-def _orientation(
-    x: Document,
-    y: Document,
-    edges: list[DerivationEdge],
-    coverage: dict[tuple[str, str], float],
-) -> tuple[Document, Document] | None:
-    """(source, derived) when the evidence says which way text flowed, else None."""
+def _edge_between(x: Document, y: Document, edges: list[DerivationEdge]) -> tuple[Document, Document] | None:
+    """(source, derived) when a derivation edge links the two."""
     for e in edges:
         if e.source == x.id and e.derived == y.id:
             return x, y
         if e.source == y.id and e.derived == x.id:
             return y, x
+    return None
+
+
+def _default_orientation(
+    x: Document, y: Document, coverage: dict[tuple[str, str], float]
+) -> tuple[Document, Document]:
+    """Without an edge or a majority: the later one departs, else the more condensed one."""
     tx, ty = x.article.published_at, y.article.published_at
     if tx and ty and tx != ty:
         return (x, y) if tx < ty else (y, x)
-    return None
+    return (x, y) if coverage[(y.id, x.id)] >= coverage[(x.id, y.id)] else (y, x)
 
 
 def _best_links(links: list[Alignment]) -> list[Alignment]:
@@ -341,17 +345,20 @@ def find_differences(
         if key not in findings or SEVERITY_RANK[f.severity] < SEVERITY_RANK[findings[key].severity]:
             findings[key] = f
 
+    sources_of: dict[str, set[str]] = {}
+    for e in derivation:
+        if e.source != COMMON_SOURCE:
+            sources_of.setdefault(e.derived, set()).add(e.source)
     for xid, yid in combinations(docs, 2):
         x, y = docs[xid], docs[yid]
-        oriented = _orientation(x, y, derivation, coverage)
-        src, dst = oriented or (
-            (x, y) if coverage[(yid, xid)] >= coverage[(xid, yid)] else (y, x)
-        )
+        oriented = _edge_between(x, y, derivation)
+        if oriented is None and sources_of.get(xid, set()) & sources_of.get(yid, set()):
+            continue  # siblings: each is compared with the source they share
+        src, dst = oriented or _default_orientation(x, y, coverage)
         others = [d for d in docs.values() if d.id not in (xid, yid)]
         for l in _best_links(links[(src.id, dst.id)]):
             si, di = l.a_index, l.b_index
-            changes = _sentence_changes(src, si, dst, di) if l.kind != "verbatim" else []
-            for ch in changes:
+            for ch in _sentence_changes(src, si, dst, di):
                 s, d = src, dst
                 if oriented is None and others:
                     verdict = _third_party_says_deviant(ch, src, si, dst, di, others, links)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +16,10 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 def _short(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _indent(renderable, n: int) -> Padding:
+    return Padding(renderable, (0, 0, 0, n))
 
 
 def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40) -> None:
@@ -73,7 +78,7 @@ def _derivation(console: Console, report: dict, sid: str) -> None:
             ("  ", ""), (e["source"], "cyan"), (f" {arrow} ", ""), (e["derived"], "cyan"),
             (f"  {e['level']}", "bold"), (f" (confidence {e['confidence']:.2f})", "dim"),
         ))
-        console.print(Text("    " + e["evidence"], style="dim"))
+        console.print(_indent(Text(e["evidence"], style="dim"), 4))
 
 
 def _findings(console: Console, report: dict, sid: str, limit: int) -> None:
@@ -86,11 +91,11 @@ def _findings(console: Console, report: dict, sid: str, limit: int) -> None:
             (f" @{f['span'][0]}-{f['span'][1]}", "dim"),
         )
         console.print(line)
-        console.print(Text(f"    “{_short(f['text'], 110)}”"))
+        console.print(_indent(Text(f"“{_short(f['text'], 110)}”"), 4))
         cp = f.get("counterpart")
         if cp:
-            console.print(Text(f"    vs {cp['article']}: “{_short(cp['text'], 100)}”", style="dim"))
-        console.print(Text(f"    {f['explanation']}", style="italic"))
+            console.print(_indent(Text(f"vs {cp['article']}: “{_short(cp['text'], 100)}”", style="dim"), 4))
+        console.print(_indent(Text(f["explanation"], style="italic"), 4))
     if len(fs) > limit:
         console.print(Text(f"  … {len(fs) - limit} more (use --json or --html for all)", style="dim"))
 
@@ -101,9 +106,11 @@ def _brief(console: Console, report: dict, sid: str) -> None:
     rows = []
     for k, b in enumerate(entries, 1):
         srcs = ", ".join(sorted({s["article"] for s in b["sources"]}))
-        rows.append(Text.assemble(
-            (f"{k:>3}. ", "dim"), (_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan"),
-        ))
+        row = Table.grid(padding=(0, 1))
+        row.add_column(width=4, justify="right", style="dim")
+        row.add_column()
+        row.add_row(f"{k}.", Text.assemble((_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan")))
         for c in b["conflicts"][:3]:
-            rows.append(Text(f"       ⚠ {_short(c, 150)}", style="yellow"))
+            row.add_row("", Text(f"⚠ {_short(c, 150)}", style="yellow"))
+        rows.append(row)
     console.print(Group(*rows))
