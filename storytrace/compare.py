@@ -63,7 +63,8 @@ def compare_articles(
         reuse[(x, y)] = reuse_shares(docs[x], y, links[(x, y)])
         reuse[(y, x)] = reuse_shares(docs[y], x, links[(y, x)])
         features = story_pair_features(
-            docs[x], docs[y], emb[x], emb[y], reuse[(x, y)].total, reuse[(y, x)].total
+            docs[x], docs[y], emb[x], emb[y], reuse[(x, y)].total, reuse[(y, x)].total,
+            pa.matrix.probability,
         )
         same[(x, y)] = same_story_probability(features)
 

@@ -375,7 +375,7 @@ def find_differences(
 
     for f in _broken_quotes(docs, links):
         add(f)
-    for f in _unsupported_additions(docs, links):
+    for f in _unsupported_additions(docs, links, derivation):
         add(f)
     for f in _omissions(docs, links, derivation):
         add(f)
@@ -406,10 +406,16 @@ def _has_specifics(doc: Document, s: Sentence) -> bool:
 
 
 def _unsupported_additions(
-    docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    derivation: list[DerivationEdge],
 ) -> list[Finding]:
     if len(docs) < 2:
         return []
+    # The origin of the others (a source, derived from none of them) reports
+    # first-hand: what only it says was dropped downstream, not added by it.
+    derived = {e.derived for e in derivation}
+    origins = {e.source for e in derivation if e.source != COMMON_SOURCE} - derived
     out = []
     story_words: dict[str, set[str]] = {
         d.id: set().union(*(content_words(s.text) for s in d.sentences)) if d.sentences else set()
@@ -423,17 +429,16 @@ def _unsupported_additions(
                 continue
             new_words = content_words(s.text) - elsewhere
             specific = _has_specifics(d, s)
-            severity = "medium" if specific and new_words else "low"
+            if d.id in origins:
+                severity = "low"
+                why = ("Only this version, the source of the others, carries this claim; "
+                       "the versions derived from it left it out.")
+            else:
+                severity = "medium" if specific and new_words else "low"
+                why = "No other version of the story carries this claim" + (
+                    f"; it introduces {', '.join(sorted(new_words)[:4])}." if new_words else ".")
             out.append(
-                Finding(
-                    d.id,
-                    "unsupported_addition",
-                    severity,  # type: ignore[arg-type]
-                    s.text,
-                    (s.start, s.end),
-                    "No other version of the story carries this claim"
-                    + (f"; it introduces {', '.join(sorted(new_words)[:4])}." if new_words else "."),
-                )
+                Finding(d.id, "unsupported_addition", severity, s.text, (s.start, s.end), why)  # type: ignore[arg-type]
             )
     return out
 

@@ -1,28 +1,50 @@
 """Grouping articles into stories.
 
-Method: for every pair of articles, four features: the share of each one's
-sentences aligned to the other (min and max of the two directions), the cosine
-of their mean sentence embeddings, and the Jaccard overlap of their named
-people, organisations and places. A logistic model over these features gives
-P(same story); it is fitted in ``training/fit_story_model.py`` on Multi-News
-test clusters (Fabbri et al. 2019), with hard negatives: article pairs from
-different clusters that share named entities, so "the same port, a different
-event" is what the model learns to reject. Articles are then merged by
-average-linkage agglomerative clustering while the mean P(same story) between
-two groups is at least 0.5 (the decision point of a calibrated probability).
+Method: for every pair of articles, features of two kinds. Topic features: the
+share of each one's sentences aligned to the other (min and max of the two
+directions), the cosine of their mean sentence embeddings, and the Jaccard
+overlap of their named people, organisations and places. Event features, which
+two reports of one event share and two stories on one topic (the same town,
+company and people, another event) do not: ``top_pair_mean``, the mean of the
+k highest sentence-pair probabilities after one-to-one competitive matching
+(so one copied background sentence is not enough); ``event_word_jaccard``, the
+Jaccard overlap of content words once every word of a named entity is removed
+(what happened, not who and where); ``specific_overlap``, the Jaccard overlap
+of numbers and date/time words. A logistic model over the features named in
+the ``story_model`` entry gives P(same story); it is fitted, and its feature
+set chosen by grouped cross-validation, in ``training/fit_thresholds.py`` on
+Multi-News test clusters (Fabbri et al. 2019) against negatives from other
+clusters: the TF-IDF nearest article (same topic, another event), articles
+sharing a name, and random ones. Articles are then merged by average-linkage
+agglomerative clustering while the mean P(same story) between two groups
+reaches ``story_same``, the cut-off of best balanced accuracy on the same
+Multi-News pairs.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
+from typing import Sequence
 
 import numpy as np
 
+from .lexical import content_words, words
 from .model import Document, Story
-from .thresholds import _table
+from .thresholds import _table, threshold
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
+# Entity words removed for event_word_jaccard: names, and nationalities/groups.
+ENTITY_WORD_LABELS = NAMED_LABELS | {"NORP"}
+# Date/time entities; their month and weekday names count as specifics, with every number.
+SPECIFIC_LABELS = frozenset({"DATE", "TIME"})
+CALENDAR_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+TOP_PAIRS = 3  # k of top_pair_mean
 
 
 @dataclass(frozen=True)
@@ -31,9 +53,18 @@ class StoryPairFeatures:
     coverage_max: float
     doc_cosine: float
     entity_jaccard: float
+    top_pair_mean: float = 0.0
+    event_word_jaccard: float = 0.0
+    specific_overlap: float = 0.0
 
-    def vector(self) -> list[float]:
-        return [self.coverage_min, self.coverage_max, self.doc_cosine, self.entity_jaccard]
+    def vector(self, names: Sequence[str] | None = None) -> list[float]:
+        """The features ``names`` in that order (default: all, in field order)."""
+        if names is None:
+            names = FEATURE_NAMES
+        return [float(getattr(self, n)) for n in names]
+
+
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(StoryPairFeatures))
 
 
 def named_entities(doc: Document) -> set[str]:
@@ -49,22 +80,85 @@ def named_entities(doc: Document) -> set[str]:
     return names
 
 
+def _jaccard(x: set, y: set) -> float:
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+def top_pair_mean(prob: np.ndarray, k: int = TOP_PAIRS) -> float:
+    """Mean of the ``k`` highest pair probabilities under one-to-one greedy matching.
+
+    Competitive linking as in align.py, without its cut-off: the best pair is
+    taken, its row and column are struck out, and so on; ``k`` is lowered to the
+    shorter article's sentence count.
+    """
+    prob = np.asarray(prob, dtype=float)
+    if prob.ndim != 2 or prob.size == 0:
+        return 0.0
+    k = min(k, *prob.shape)
+    order = np.argsort(-prob, axis=None, kind="stable")
+    rows, cols = np.unravel_index(order, prob.shape)
+    used_r: set[int] = set()
+    used_c: set[int] = set()
+    top: list[float] = []
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        if i in used_r or j in used_c:
+            continue
+        used_r.add(i)
+        used_c.add(j)
+        top.append(float(prob[i, j]))
+        if len(top) == k:
+            break
+    return sum(top) / k
+
+
+def entity_words(doc: Document) -> set[str]:
+    """Every lower-cased word of the document's names (and nationalities/groups)."""
+    out: set[str] = set()
+    for e in doc.entities:
+        if e.label in ENTITY_WORD_LABELS:
+            out.update(words(e.text))
+            out.update(content_words(e.text))  # possessive forms as content_words gives them
+    return out
+
+
+def specifics(doc: Document) -> set[str]:
+    """Numbers (digits, thousands separators dropped) and the month/weekday names of DATE/TIME entities."""
+    out = {w.replace(",", "") for w in re.findall(r"\d[\d,.]*\d|\d", doc.article.text)}
+    for e in doc.entities:
+        if e.label in SPECIFIC_LABELS:
+            out.update(w for w in words(e.text) if w in CALENDAR_WORDS)
+    return out
+
+
 def story_pair_features(
-    a: Document, b: Document, a_emb: np.ndarray, b_emb: np.ndarray, a_in_b: float, b_in_a: float
+    a: Document, b: Document, a_emb: np.ndarray, b_emb: np.ndarray, a_in_b: float, b_in_a: float,
+    prob: np.ndarray,
 ) -> StoryPairFeatures:
+    """Features of the pair (a, b); ``prob`` is the a-by-b sentence-pair probability matrix
+    (``PairAlignment.matrix.probability``)."""
     if len(a_emb) and len(b_emb):
         ma, mb = a_emb.mean(axis=0), b_emb.mean(axis=0)
         cos = float(ma @ mb / max(1e-9, np.linalg.norm(ma) * np.linalg.norm(mb)))
     else:
         cos = 0.0
-    ea, eb = named_entities(a), named_entities(b)
-    jac = len(ea & eb) / len(ea | eb) if ea | eb else 0.0
-    return StoryPairFeatures(min(a_in_b, b_in_a), max(a_in_b, b_in_a), cos, jac)
+    jac = _jaccard(named_entities(a), named_entities(b))
+    names = entity_words(a) | entity_words(b)
+    wa = content_words(a.article.text) - names
+    wb = content_words(b.article.text) - names
+    return StoryPairFeatures(
+        coverage_min=min(a_in_b, b_in_a),
+        coverage_max=max(a_in_b, b_in_a),
+        doc_cosine=cos,
+        entity_jaccard=jac,
+        top_pair_mean=top_pair_mean(prob),
+        event_word_jaccard=_jaccard(wa, wb),
+        specific_overlap=_jaccard(specifics(a), specifics(b)),
+    )
 
 
 def same_story_probability(f: StoryPairFeatures) -> float:
     model = _table()["story_model"]
-    z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], f.vector()))
+    z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], f.vector(model["features"]), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -75,8 +169,9 @@ def group_stories(ids: list[str], prob: dict[tuple[str, str], float]) -> list[St
     def p(x: str, y: str) -> float:
         return prob.get((x, y), prob.get((y, x), 0.0))
 
+    cut = threshold("story_same")
     while len(clusters) > 1:
-        best, pair = 0.5, None
+        best, pair = cut, None
         for i in range(len(clusters)):
             for j in range(i + 1, len(clusters)):
                 avg = sum(p(x, y) for x in clusters[i] for y in clusters[j]) / (

@@ -219,10 +219,15 @@ class _Report:
         return shares, True
 
     def default_pair(self) -> tuple[str, str] | None:
+        # the pair with the most aligned passages: the most telling view to open on
+        best, pair = -1, None
         for p in self.pairs:
             a, b = _str(p.get("a")), _str(p.get("b"))
-            if a != b:
-                return a, b
+            n = len(p.get("alignments") or [])
+            if a != b and n > best:
+                best, pair = n, (a, b)
+        if pair is not None:
+            return pair
         if self.multi:
             ids = self.multi[0]["articles"]
             return ids[0], ids[1]

@@ -200,3 +200,23 @@ def test_fit_logistic_learns_the_informative_feature():
     assert w[1] > 0 and abs(w[1]) > 3 * max(abs(w[0]), abs(w[2]), abs(w[3]))
     oof = fit.oof_probability(X, y, groups, C)
     assert ((oof >= 0.5) == y).mean() > 0.9
+
+
+def test_story_pairs_near_negatives_come_from_the_retrieved_candidates():
+    clusters = ["c1", "c1", "c2", "c2", "p1", "p2"]
+    names = [{"obama"}, {"obama"}, {"paris"}, set(), {"obama"}, set()]
+    anchors = [True, True, True, True, False, False]
+    near = [(0, 4), (2, 5), (1, 0)]  # (1, 0) is within one cluster: never a negative
+    with_name = fit.story_pairs(clusters, names, 0, near=near, anchors=anchors, near_needs_name=True)
+    assert [(i, j) for i, j, _, k in with_name if k == "near"] == [(0, 4)]
+    without = fit.story_pairs(clusters, names, 0, near=near, anchors=anchors, near_needs_name=False)
+    assert sorted((i, j) for i, j, _, k in without if k == "near") == [(0, 4), (2, 5)]
+    for i, j, label, kind in without:
+        if kind in ("same", "hard", "random"):
+            assert anchors[i] and anchors[j]
+
+
+def test_nearest_other_skips_the_own_group():
+    q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    pool = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
+    assert fit.nearest_other(q, pool, ["a", "b"], ["a", "x", "y"]) == [1, 2]

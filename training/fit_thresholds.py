@@ -35,12 +35,16 @@ Fits, in order (later fits run the pipeline with the values fitted before them):
   derivation.py does not apply the test.
 * ``story_model`` / ``story_same`` (grouping): logistic regression on
   story_pair_features for Multi-News test article pairs (Fabbri et al. 2019;
-  articles kept by Multi-News+). Positives: two articles of one cluster;
-  hard negatives: articles of different clusters sharing a PERSON/ORG/GPE
-  name; plus random negatives. Split by cluster (70/30, seeded); C chosen by
-  grouped 5-fold CV on log-loss; class weights balanced. ``story_same`` is the
-  P(same story) cut-off maximising balanced accuracy on out-of-fold training
-  probabilities, reported on the test clusters.
+  articles kept by Multi-News+). Positives: two articles of one cluster.
+  Negatives, all from different clusters: "near" = each sampled article with
+  its TF-IDF nearest article among the Multi-News test clusters outside the
+  sample (same topic, another event); "hard" = sampled articles sharing a
+  PERSON/ORG/GPE name (spaCy, via segment()); "random". Split by cluster
+  (70/30, seeded); C chosen by grouped 5-fold CV on log-loss; class weights
+  balanced. ``story_same`` is the P(same story) cut-off maximising balanced
+  accuracy on out-of-fold training probabilities, reported on the test clusters.
+  (Requiring the near pairs to share a name as well selects pairs by the
+  entity_jaccard feature itself and drove its weight negative, so they do not.)
 
 Seeded (``SEED``) and deterministic for a given pair scorer.
 """
@@ -73,6 +77,7 @@ MIN_DEPARTURES = 10  # fallback; the driver reads storytrace.derivation.MIN_DEPA
 STORY_FEATURES = ["coverage_min", "coverage_max", "doc_cosine", "entity_jaccard"]
 ENTITY_LABELS_HARD = ("PERSON", "ORG", "GPE")
 CLOUGH_DERIVED = ("cut", "light", "heavy")
+NEAR_NEEDS_NAME = False  # see the module docstring (story_model)
 
 # --------------------------------------------------------------------------------------
 # Pure fitting functions (no model, no data files: unit-tested on synthetic inputs)
@@ -210,20 +215,30 @@ def merge_examples(
 
 
 def story_pairs(
-    cluster_of: Sequence, names: Sequence[set[str]], seed: int, max_pos_per_cluster: int = 6,
-    hard_ratio: float = 1.0, random_ratio: float = 0.5,
+    cluster_of: Sequence, names: Sequence[set[str]], seed: int, near: Sequence[tuple[int, int]] = (),
+    anchors: Sequence[bool] | None = None, max_pos_per_cluster: int = 6,
+    near_ratio: float = 1.0, hard_ratio: float = 0.5, random_ratio: float = 0.5, near_needs_name: bool = True,
 ) -> list[tuple[int, int, int, str]]:
-    """Article index pairs (i, j, label, kind) for the story model.
+    """Article index pairs (i, j, label, kind) for the story model, i < j.
 
-    Positives: pairs within a cluster (at most ``max_pos_per_cluster`` per
-    cluster, sampled). Hard negatives: pairs from different clusters that share
-    at least one name, ``hard_ratio`` x positives, sampled uniformly among such
-    pairs. Random negatives: other cross-cluster pairs, ``random_ratio`` x positives.
+    Among the ``anchors`` (default: all articles):
+
+    * ``same``: pairs within a cluster (at most ``max_pos_per_cluster`` per cluster, sampled);
+    * ``hard``: pairs from different clusters sharing at least one name, ``hard_ratio`` x positives,
+      sampled uniformly among such pairs;
+    * ``random``: other cross-cluster pairs, ``random_ratio`` x positives.
+
+    ``near`` lists retrieved candidate pairs (an article and its most similar article
+    of another cluster); those from different clusters that share a name become
+    ``near`` negatives, ``near_ratio`` x positives, sampled.
     """
     rng = np.random.default_rng(seed)
+    n = len(cluster_of)
+    is_anchor = [True] * n if anchors is None else [bool(a) for a in anchors]
     by_cluster: dict = {}
     for i, c in enumerate(cluster_of):
-        by_cluster.setdefault(c, []).append(i)
+        if is_anchor[i]:
+            by_cluster.setdefault(c, []).append(i)
     pos: list[tuple[int, int]] = []
     for c in sorted(by_cluster, key=str):
         cp = list(combinations(by_cluster[c], 2))
@@ -231,38 +246,58 @@ def story_pairs(
             pick = rng.choice(len(cp), max_pos_per_cluster, replace=False)
             cp = [cp[k] for k in sorted(pick)]
         pos.extend(cp)
+    taken: set[tuple[int, int]] = set(pos)
+
+    def sample(cands: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+        cands = [p for p in cands if p not in taken]
+        k = min(k, len(cands))
+        out = [cands[q] for q in sorted(rng.choice(len(cands), k, replace=False))] if k else []
+        taken.update(out)
+        return out
+
+    near_ok = sorted({
+        (min(i, j), max(i, j)) for i, j in near
+        if i != j and cluster_of[i] != cluster_of[j] and (names[i] & names[j] or not near_needs_name)
+    })
+    near_sel = sample(near_ok, int(round(near_ratio * len(pos))))
     index: dict[str, list[int]] = {}
     for i, ns in enumerate(names):
-        for n in ns:
-            index.setdefault(n, []).append(i)
+        if is_anchor[i]:
+            for nm in ns:
+                index.setdefault(nm, []).append(i)
     hard_set: set[tuple[int, int]] = set()
     for members in index.values():
         for i, j in combinations(members, 2):
             if cluster_of[i] != cluster_of[j]:
                 hard_set.add((min(i, j), max(i, j)))
-    hard_all = sorted(hard_set)
-    n_hard = min(len(hard_all), int(round(hard_ratio * len(pos))))
-    hard = [hard_all[k] for k in sorted(rng.choice(len(hard_all), n_hard, replace=False))] if n_hard else []
-    taken = set(hard)
+    hard = sample(sorted(hard_set), int(round(hard_ratio * len(pos))))
     n_rand = int(round(random_ratio * len(pos)))
+    anchor_idx = [i for i in range(n) if is_anchor[i]]
     rand: list[tuple[int, int]] = []
-    n = len(cluster_of)
     tries = 0
-    while len(rand) < n_rand and tries < 100 * max(1, n_rand):
+    while len(rand) < n_rand and tries < 100 * max(1, n_rand) and len(anchor_idx) > 1:
         tries += 1
-        i, j = (int(v) for v in rng.integers(n, size=2))
-        if i == j or cluster_of[i] == cluster_of[j]:
-            continue
+        i, j = (anchor_idx[int(v)] for v in rng.integers(len(anchor_idx), size=2))
         key = (min(i, j), max(i, j))
-        if key in taken:
+        if i == j or cluster_of[i] == cluster_of[j] or key in taken:
             continue
         taken.add(key)
         rand.append(key)
     return (
         [(i, j, 1, "same") for i, j in pos]
+        + [(i, j, 0, "near") for i, j in near_sel]
         + [(i, j, 0, "hard") for i, j in hard]
         + [(i, j, 0, "random") for i, j in rand]
     )
+
+
+def nearest_other(query, pool, query_group: Sequence, pool_group: Sequence) -> list[int]:
+    """For each query row, the index of the most similar pool row (dot product) of another group."""
+    sims = query @ pool.T
+    sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
+    same = np.asarray(query_group)[:, None] == np.asarray(pool_group)[None, :]
+    sims = np.where(same, -np.inf, sims)
+    return [int(k) for k in np.argmax(sims, axis=1)]
 
 
 def fit_logistic(
@@ -541,16 +576,50 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
     n_test = int(round(0.3 * len(chosen)))
     test_clusters = {chosen[k][0] for k in order[:n_test]}
 
-    arts, cluster_of = [], []
+    # Retrieval of "same topic, another event" partners: for every sampled article, the most
+    # similar article (TF-IDF cosine) of a cluster outside the sample, anywhere in Multi-News test.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    chosen_ids = {cid for cid, _ in chosen}
+    pool_texts, pool_cluster = [], []
+    for r in rows:
+        if r["cluster_id"] in chosen_ids:
+            continue
+        for k in r["mnplus_kept_articles"]:
+            if len(r["articles"][k].split()) >= min_words:
+                pool_texts.append(r["articles"][k])
+                pool_cluster.append(r["cluster_id"])
+    anchor_texts = [t for _, texts in chosen for t in texts]
+    anchor_cluster = [cid for cid, texts in chosen for _ in texts]
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit(pool_texts + anchor_texts)
+    nn = nearest_other(vec.transform(anchor_texts), vec.transform(pool_texts), anchor_cluster, pool_cluster)
+
+    arts, cluster_of, is_anchor, split_of = [], [], [], []
     for cid, texts in chosen:
         for k, t in enumerate(texts):
             arts.append(Article(id=f"{cid}-{k}", text=t))
             cluster_of.append(cid)
+            is_anchor.append(True)
+            split_of.append("test" if cid in test_clusters else "train")
+    near_pairs: dict[str, list[tuple[int, int]]] = {"train": [], "test": []}
+    partner_at: dict[int, int] = {}
+    for a, q in enumerate(nn):
+        sp = split_of[a]
+        if q not in partner_at:
+            partner_at[q] = len(arts)
+            arts.append(Article(id=f"{pool_cluster[q]}-p{q}", text=pool_texts[q]))
+            cluster_of.append(pool_cluster[q])
+            is_anchor.append(False)
+            split_of.append(sp)
+        if split_of[partner_at[q]] == sp:  # a partner serves one split only
+            near_pairs[sp].append((a, partner_at[q]))
     t0 = time.time()
     docs, emb = pipe.documents(arts)
     n_sent = sum(len(d.sentences) for d in docs.values())
-    log(f"story_model: {len(chosen)} Multi-News test clusters ({len(arts)} kept articles of >= {min_words} words, "
-        f"{n_sent} sentences) segmented+encoded in {time.time() - t0:.0f}s")
+    n_anchor = sum(is_anchor)
+    log(f"story_model: {len(chosen)} Multi-News test clusters ({n_anchor} kept articles of >= {min_words} words) "
+        f"+ {len(arts) - n_anchor} retrieved partners from {len(pool_texts)} other articles; {n_sent} sentences "
+        f"segmented+encoded in {time.time() - t0:.0f}s")
 
     def names(doc) -> set[str]:
         out = set()
@@ -565,8 +634,13 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
     entity_names = [names(docs[i]) for i in ids]
     results = {}
     for split, seed in (("train", SEED), ("test", SEED + 1)):
-        idx = [k for k, c in enumerate(cluster_of) if (c in test_clusters) == (split == "test")]
-        sub = story_pairs([cluster_of[k] for k in idx], [entity_names[k] for k in idx], seed)
+        idx = [k for k in range(len(arts)) if split_of[k] == split]
+        local = {k: n for n, k in enumerate(idx)}
+        sub = story_pairs(
+            [cluster_of[k] for k in idx], [entity_names[k] for k in idx], seed,
+            near=[(local[a], local[b]) for a, b in near_pairs[split]], anchors=[is_anchor[k] for k in idx],
+            near_needs_name=NEAR_NEEDS_NAME,
+        )
         pairs = [(ids[idx[i]], ids[idx[j]], lab, kind) for i, j, lab, kind in sub]
         _, reuse = pipe.align(docs, emb, [(a, b) for a, b, _, _ in pairs])
         X, y, g, kinds = [], [], [], []
@@ -586,8 +660,11 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
     acc_te = metric_value(p_te >= 0.5, yte, "accuracy")
     f1_te = metric_value(p_te >= 0.5, yte, "f1")
     acc_tr = metric_value(p_tr >= 0.5, ytr, "accuracy")
-    hard_te = float((p_te[kte == "hard"] < 0.5).mean()) if np.any(kte == "hard") else float("nan")
-    rand_te = float((p_te[kte == "random"] < 0.5).mean()) if np.any(kte == "random") else float("nan")
+    rej = {k: float((p_te[kte == k] < 0.5).mean()) if np.any(kte == k) else float("nan")
+           for k in ("near", "hard", "random")}
+    rej_txt = ", ".join(f"{k} {v:.3f}" for k, v in rej.items())
+    mean_cos = {k: float(Xtr[ktr == k, 2].mean()) if np.any(ktr == k) else float("nan")
+                for k in ("same", "near", "hard", "random")}
     pos_te = float((p_te[kte == "same"] >= 0.5).mean())
     oof = oof_probability(Xtr, ytr, gtr, C)
     same_cut, same_bacc = best_cut(oof, ytr, "balanced_accuracy")
@@ -596,20 +673,21 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
     bacc_te_05 = metric_value(p_te >= 0.5, yte, "balanced_accuracy")
 
     def counts(k):
-        return f"{int(np.sum(k == 'same'))} same-story / {int(np.sum(k == 'hard'))} hard / {int(np.sum(k == 'random'))} random"
+        return " / ".join(f"{int(np.sum(k == n))} {n}" for n in ("same", "near", "hard", "random"))
 
     log(f"  train clusters {len(chosen) - n_test}: {counts(ktr)}; test clusters {n_test}: {counts(kte)}")
+    log("  mean doc_cosine on train: " + ", ".join(f"{k} {v:.2f}" for k, v in mean_cos.items()))
     log("  CV log-loss by C: " + ", ".join(f"{c:g}: {v:.4f}" for c, v in losses.items()) + f" -> C={C:g}")
     w = [float(v) for v in model.coef_[0]]
     b = float(model.intercept_[0])
     log(f"  intercept {b:.3f}, weights " + ", ".join(f"{n} {v:.3f}" for n, v in zip(STORY_FEATURES, w)))
     log(f"  at P >= 0.5: train accuracy {acc_tr:.3f}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f}, "
-        f"balanced accuracy {bacc_te_05:.3f} (same-story recall {pos_te:.3f}, hard-negative rejection "
-        f"{hard_te:.3f}, random-negative rejection {rand_te:.3f})")
+        f"balanced accuracy {bacc_te_05:.3f}; same-story recall {pos_te:.3f}, negatives rejected: {rej_txt}")
     log(f"  story_same {same_cut:.4f}: balanced accuracy {same_bacc:.3f} out-of-fold on train, "
         f"{same_te_bacc:.3f} on test (accuracy {same_te_acc:.3f})")
     data_note = (f"Multi-News test (multinews_test_truncated.jsonl.gz), {len(chosen)} clusters with >= 2 "
-                 f"Multi-News+-kept articles of >= {min_words} words (seed {SEED}), split by cluster "
+                 f"Multi-News+-kept articles of >= {min_words} words (seed {SEED}) + {len(arts) - n_anchor} "
+                 f"retrieved articles of other clusters, split by cluster "
                  f"{len(chosen) - n_test} train / {n_test} test; train pairs {counts(ktr)}; test pairs {counts(kte)}")
     return {
         "story_model": {
@@ -617,10 +695,12 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
             "weights": [round(v, 4) for v in w],
             "features": list(STORY_FEATURES),
             "data": data_note,
-            "objective": "logistic regression P(same story), class-balanced, C by grouped 5-fold CV log-loss "
-                         "(hard negatives: different clusters sharing a PERSON/ORG/GPE name)",
-            "fit": f"C={C:g}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f} at P >= 0.5 "
-                   f"(hard-negative rejection {hard_te:.3f}, same-story recall {pos_te:.3f})",
+            "objective": "logistic regression P(same story), class-balanced, C by grouped 5-fold CV log-loss; "
+                         "negatives from other clusters: 'near' = the article's TF-IDF nearest neighbour among "
+                         "clusters outside the sample, 'hard' = sampled articles sharing a PERSON/ORG/GPE name, "
+                         "'random'",
+            "fit": f"C={C:g}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f} at P >= 0.5; same-story recall "
+                   f"{pos_te:.3f}, negatives rejected: {rej_txt}",
         },
         "story_same": {
             "value": round(same_cut, 4),
