@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the analysis ran but something failed on our side;
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 from rich.console import Console
 
 EXIT_INPUT = 2
+EXIT_INTERNAL = 1
 
 
 def _fail(message: str) -> None:
@@ -63,7 +65,14 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
             if status is not None:
                 status.update(step + "…")
 
-        comparison = compare_articles(articles, progress=progress)
+        try:
+            comparison = compare_articles(articles, progress=progress)
+        except Exception as exc:  # a bug on our side: say so briefly, keep the trace on request
+            if os.environ.get("STORYTRACE_DEBUG"):
+                raise
+            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+                      "(set STORYTRACE_DEBUG=1 for the traceback)", highlight=False)
+            sys.exit(EXIT_INTERNAL)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
     if html_path:
         from .report_html import render_html
