@@ -702,33 +702,24 @@ def _pair(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[tuple[Quantity, 
     pairs: list[tuple[Quantity, Quantity]] = []
     left_a = list(qa)
     left_b = list(qb)
-    # 1. same claim, compatible unit; then same claim where one side has no unit ('ten people' / '10')
-    for loose in (False, True):
+    def pair_off(match) -> None:
+        """Greedily pair each left-over figure of a with the first of b that ``match``es it."""
         for x in list(left_a):
             for y in left_b:
-                ok = _compatible(x, y, strict=True) or loose and (x.unit is None) != (y.unit is None) \
-                    and _compatible(x, y, strict=False)
-                if ok and _same_claim(x, y):
+                if match(x, y):
                     pairs.append((x, y))
                     left_a.remove(x)
                     left_b.remove(y)
                     break
+
+    # 1. same claim, compatible unit; then same claim where one side has no unit ('ten people' / '10')
+    pair_off(lambda x, y: _compatible(x, y, strict=True) and _same_claim(x, y))
+    pair_off(lambda x, y: (x.unit is None) != (y.unit is None) and _compatible(x, y, strict=False)
+             and _same_claim(x, y))
     # 2. same value, compatible unit (qualifier changes)
-    for x in list(left_a):
-        for y in left_b:
-            if _compatible(x, y, strict=True) and _same_value(x, y):
-                pairs.append((x, y))
-                left_a.remove(x)
-                left_b.remove(y)
-                break
+    pair_off(lambda x, y: _compatible(x, y, strict=True) and _same_value(x, y))
     # 3. same unit, in order
-    for x in list(left_a):
-        for y in left_b:
-            if _compatible(x, y, strict=True):
-                pairs.append((x, y))
-                left_a.remove(x)
-                left_b.remove(y)
-                break
+    pair_off(lambda x, y: _compatible(x, y, strict=True))
     # 4. one leftover each -- unless its noun is already used by another figure on the other side
     # ('two of the five suspects' / 'two suspects ..., while three remain': 'three' is not the suspects)
     if len(left_a) == 1 and len(left_b) == 1 and _compatible(left_a[0], left_b[0], strict=False) \
