@@ -32,6 +32,7 @@ VALUE_ENTRIES = [
     "wholly_coverage",
     "shared_source_agreement",
     "story_same",
+    "partial_coverage",
 ]
 
 
@@ -59,18 +60,20 @@ def test_value_entries_are_shares_in_range(name):
 def test_every_entry_the_script_writes_is_in_the_table():
     written = {n for entries, _ in fit.FITS.values() for n in entries}
     assert written <= set(TABLE)
-    assert set(VALUE_ENTRIES) | {"story_model"} == written
+    assert set(VALUE_ENTRIES) | {"story_model", "version_model"} == written
 
 
-def test_story_model_is_a_usable_logistic_model():
+@pytest.mark.parametrize("name", ["story_model", "version_model"])
+def test_story_model_is_a_usable_logistic_model(name):
     from storytrace.grouping import StoryPairFeatures, same_story_probability
 
-    m = TABLE["story_model"]
-    assert m["features"] == ["coverage_min", "coverage_max", "doc_cosine", "entity_jaccard"]
+    m = TABLE[name]
+    assert m["features"] and len(set(m["features"])) == len(m["features"])
     assert len(m["weights"]) == len(m["features"])
     assert all(math.isfinite(w) for w in m["weights"]) and math.isfinite(m["intercept"])
-    far = same_story_probability(StoryPairFeatures(0.0, 0.0, 0.0, 0.0))
-    near = same_story_probability(StoryPairFeatures(1.0, 1.0, 1.0, 1.0))
+    assert all(w >= 0 for w in m["weights"])  # every feature is evidence for the same story
+    far = same_story_probability(StoryPairFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), name)
+    near = same_story_probability(StoryPairFeatures(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0), name)
     assert far < 0.5 < near
 
 
@@ -220,3 +223,28 @@ def test_nearest_other_skips_the_own_group():
     q = np.array([[1.0, 0.0], [0.0, 1.0]])
     pool = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
     assert fit.nearest_other(q, pool, ["a", "b"], ["a", "x", "y"]) == [1, 2]
+
+
+def test_story_model_features_are_pair_features():
+    from storytrace.grouping import FEATURE_NAMES
+
+    m = TABLE["story_model"]
+    assert set(m["features"]) <= set(FEATURE_NAMES) and len(m["features"]) == len(m["weights"])
+
+
+def test_top_pair_mean_is_one_to_one_and_needs_more_than_one_pair():
+    from storytrace.grouping import top_pair_mean
+
+    one_copied = np.array([[1.0, 0.1, 0.1], [0.9, 0.1, 0.1], [0.9, 0.1, 0.1]])
+    assert top_pair_mean(one_copied) == pytest.approx((1.0 + 0.1 + 0.1) / 3)
+    assert top_pair_mean(np.eye(3)) == pytest.approx(1.0)
+    assert top_pair_mean(np.array([[0.8, 0.4]])) == pytest.approx(0.8)  # k lowered to the shorter side
+    assert top_pair_mean(np.zeros((0, 3))) == 0.0
+
+
+def test_boilerplate_is_what_repeats_across_clusters():
+    text = "Sign up for our daily newsletter today. The dam broke on Tuesday morning."
+    clusters = [(c, [text.replace("dam", f"dam {c}")]) for c in range(3)] + [(9, ["The dam broke on Tuesday morning."])]
+    boiler = fit.boilerplate_sentences(clusters, min_clusters=3)
+    assert boiler == {"sign up for our daily newsletter today"}
+    assert fit.strip_sentences(text, boiler) == "The dam broke on Tuesday morning."
