@@ -163,6 +163,8 @@ def infer_derivation(
         level = "wholly" if dst_in_src >= wholly_cov else "partially"
         confidence = confidence_base + 0.35 * dst_in_src
         evidence = f"{dst_in_src:.0%} of {dst.id}'s sentences are found in {src.id}; {why}"
+        if time_order is None and others:
+            evidence += "; without timestamps, a common source not among these versions cannot be ruled out"
         candidates.append(DerivationEdge(src.id, dst.id, level, round(min(confidence, 0.95), 2), evidence))
     edges = _primary_sources(candidates, docs, links)
     for member, reasons in shared_members.items():

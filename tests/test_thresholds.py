@@ -32,7 +32,6 @@ VALUE_ENTRIES = [
     "wholly_coverage",
     "shared_source_agreement",
     "story_same",
-    "partial_coverage",
 ]
 
 
