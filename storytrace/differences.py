@@ -55,8 +55,16 @@ def _abs(s: Sentence, span: tuple[int, int] | None) -> tuple[int, int]:
     return (s.start + span[0], s.start + span[1]) if span else (s.start, s.end)
 
 
-def _sentence_changes(src: Document, si: int, dst: Document, di: int) -> list[_Change]:
-    """What changed from sentence ``si`` of ``src`` to sentence ``di`` of ``dst``."""
+def _sentence_changes(
+    src: Document, si: int, dst: Document, di: int, close_wording: bool = True
+) -> list[_Change]:
+    """What changed from sentence ``si`` of ``src`` to sentence ``di`` of ``dst``.
+
+    ``close_wording`` says the pair was aligned as a copy (verbatim or edited, by
+    the pair scorer's copy score fitted on Clough-Stevenson); between looser
+    paraphrases, hedges and boosters differ all the time, so only a changed
+    modal (may -> will) or a contradiction is reported there.
+    """
     a, b = src.sentences[si], dst.sentences[di]
     out: list[_Change] = []
     for qc in quantities.compare_quantities(a.text, b.text):
@@ -80,19 +88,13 @@ def _sentence_changes(src: Document, si: int, dst: Document, di: int) -> list[_C
             )
         )
     pc = polarity.compare_polarity(a.text, b.text)
-    if pc is not None and pc.kind != "contradiction" and not _close_wording(a, b):
-        pc = None  # strength words differ all the time between loose paraphrases
+    if pc is not None and pc.kind != "contradiction" and pc.severity == "low" and not close_wording:
+        pc = None
     if pc is not None:
         out.append(_Change(pc.kind, pc.severity, _abs(b, pc.b_span), _abs(a, pc.a_span), pc.explanation))
     out.extend(_quote_changes(src, si, dst, di))
     out.extend(_entity_changes(src, a, dst, b))
     return out
-
-
-def _close_wording(a: Sentence, b: Sentence) -> bool:
-    """Most content words of the shorter sentence appear in the longer one."""
-    wa, wb = content_words(a.text), content_words(b.text)
-    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= threshold("merge_containment")
 
 
 def _broken_quotes(docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]) -> list[Finding]:
@@ -358,7 +360,7 @@ def find_differences(
         others = [d for d in docs.values() if d.id not in (xid, yid)]
         for l in _best_links(links[(src.id, dst.id)]):
             si, di = l.a_index, l.b_index
-            for ch in _sentence_changes(src, si, dst, di):
+            for ch in _sentence_changes(src, si, dst, di, close_wording=l.kind != "paraphrase"):
                 s, d = src, dst
                 if oriented is None and others:
                     verdict = _third_party_says_deviant(ch, src, si, dst, di, others, links)
