@@ -89,7 +89,7 @@ def analyse_story(
     story_reuse = {p: reuse[p] for p in pairs}
     derivation = infer_derivation(members, story_links, story_reuse)
     findings = find_differences(members, story_links, derivation)
-    brief = fuse_brief(members, story_links, findings)
+    brief = fuse_brief(members, story_links, findings, derivation)
     alignments = [l for x, y in combinations(members, 2) for l in links[(x, y)]]
     return StoryAnalysis(
         story, members, alignments, [story_reuse[p] for p in pairs], derivation, findings, brief

@@ -15,12 +15,22 @@ member is clean. Findings on any member are listed as the fact's conflicts.
 
 from __future__ import annotations
 
-from .model import Alignment, BriefEntry, BriefSource, Document, Finding
+from typing import Sequence
+
+from .model import Alignment, BriefEntry, BriefSource, DerivationEdge, Document, Finding
 
 _NOT_CONFLICTS = frozenset({"unsupported_addition", "omission"})
 
 
-def _backbone(docs: dict[str, Document], links: dict[tuple[str, str], list[Alignment]]) -> str:
+def _backbone(
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    derivation: Sequence[DerivationEdge] = (),
+) -> str:
+    derived = {e.derived for e in derivation}
+    roots = {e.source for e in derivation if e.source in docs} - derived
+    if len(roots) == 1:
+        return roots.pop()  # the version the others were taken from
     def carried(d: str) -> float:
         n = max(1, len(docs[d].sentences))
         return sum(len({l.b_index for l in links.get((o, d), [])}) / n for o in docs if o != d)
@@ -36,10 +46,11 @@ def fuse_brief(
     docs: dict[str, Document],
     links: dict[tuple[str, str], list[Alignment]],
     findings: list[Finding],
+    derivation: Sequence[DerivationEdge] = (),
 ) -> list[BriefEntry]:
     if not docs:
         return []
-    root = _backbone(docs, links)
+    root = _backbone(docs, links, derivation)
     # fact id -> members; facts ordered by a sortable key (root index, insertion order)
     facts: dict[tuple[float, int], list[tuple[str, int]]] = {}
     for s in docs[root].sentences:

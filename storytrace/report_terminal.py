@@ -25,8 +25,9 @@ def _indent(renderable, n: int) -> Padding:
 def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40) -> None:
     """Print the report built by `report_json.comparison_to_dict`."""
     articles = {a["id"]: a for a in report["articles"]}
-    console.print(Text("storytrace compare", style="bold"), Text(f" {len(articles)} articles, "
-                  f"{len(report['stories'])} stories"))
+    n_a, n_s = len(articles), len(report["stories"])
+    console.print(Text("storytrace compare", style="bold"),
+                  Text(f" {n_a} article{'s' * (n_a != 1)}, {n_s} stor{'ies' if n_s != 1 else 'y'}"))
     for story in report["stories"]:
         sid, members = story["id"], story["articles"]
         head = Table.grid(padding=(0, 1))
