@@ -33,7 +33,6 @@ from .model import (
     Finding,
     Sentence,
 )
-from .thresholds import threshold
 from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
@@ -128,9 +127,9 @@ def _broken_quotes(docs: dict[str, Document], links: dict[tuple[str, str], list[
 
 def _quote_changes(src: Document, si: int, dst: Document, di: int) -> list[_Change]:
     out: list[_Change] = []
-    a, b = src.sentences[si], dst.sentences[di]
-    a_quotes, b_quotes = src.quotes_in(si), dst.quotes_in(di)
-    a_quotes = [q for q in a_quotes if not q.broken]
+    a = src.sentences[si]
+    a_quotes = [q for q in src.quotes_in(si) if not q.broken]
+    b_quotes = dst.quotes_in(di)
     for qb in b_quotes:
         if qb.broken:
             continue  # reported once per article by _broken_quotes

@@ -55,7 +55,6 @@ import argparse
 import csv
 import gzip
 import json
-import math
 import re
 import sys
 import time
@@ -837,7 +836,7 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
             "C": c_, "logloss": ls[c_], "acc": metric_value(oof_s >= 0.5, ytr, "accuracy"),
             "bacc": metric_value(oof_s >= 0.5, ytr, "balanced_accuracy"),
             "near": float((oof_s[ktr == "near"] < 0.5).mean()), "recall": float((oof_s[ytr == 1] >= 0.5).mean()),
-            "model": m, "cols": ci, "oof": oof_s,
+            "model": m, "cols": ci, "oof": oof_s, "losses": ls,
             "negative": [c for c, v in zip(cols, m.coef_[0]) if v < 0],
         }
         sets[name] = row
@@ -877,7 +876,7 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
     bacc_te_05 = metric_value(p_te >= 0.5, yte, "balanced_accuracy")
     w = [float(v) for v in model.coef_[0]]
     b = float(model.intercept_[0])
-    log(f"  CV log-loss by C: " + ", ".join(f"{c:g}: {v:.4f}" for c, v in fit_logistic(Xtr[:, ci], ytr, gtr)[2].items())
+    log("  CV log-loss by C: " + ", ".join(f"{c:g}: {v:.4f}" for c, v in sets[best]["losses"].items())
         + f" -> C={C:g}")
     log(f"  intercept {b:.3f}, weights " + ", ".join(f"{n} {v:.3f}" for n, v in zip(features, w)))
     log(f"  at P >= 0.5: train accuracy {acc_tr:.3f}; test accuracy {acc_te:.3f}, F1 {f1_te:.3f}, "
