@@ -303,22 +303,19 @@ def pair_features(
     put("len_ratio", np.minimum(LA, LB) / np.maximum(np.maximum(LA, LB), 1))
     put("len_log", np.log1p((LA + LB) / 2.0))
 
-    na, nb = _containment([x.numbers for x in ai], [x.numbers for x in bi], paired)
-    has_a = _sizes([x.numbers for x in ai]) > 0
-    has_b = _sizes([x.numbers for x in bi]) > 0
-    HA, HB = (has_a, has_b) if paired else (has_a[:, None], has_b[None, :])
-    miss_a = np.where(HA, 1.0 - na, 0.0)
-    miss_b = np.where(HB, 1.0 - nb, 0.0)
+    def missing(a_sets, b_sets):
+        """Share of each side's items the other lacks (0 where a side has none), and who has any."""
+        ca, cb = _containment(a_sets, b_sets, paired)
+        has_a, has_b = _sizes(a_sets) > 0, _sizes(b_sets) > 0
+        HA, HB = (has_a, has_b) if paired else (has_a[:, None], has_b[None, :])
+        return np.where(HA, 1.0 - ca, 0.0), np.where(HB, 1.0 - cb, 0.0), HA, HB
+
+    miss_a, miss_b, HA, HB = missing([x.numbers for x in ai], [x.numbers for x in bi])
     put("num_a", np.maximum(miss_a, miss_b))
     put("num_b", np.minimum(miss_a, miss_b))
     put("num_conflict", (HA & HB & ((miss_a > 0) | (miss_b > 0))).astype(np.float32))
 
-    ea, eb = _containment([x.entities for x in ai], [x.entities for x in bi], paired)
-    has_a = _sizes([x.entities for x in ai]) > 0
-    has_b = _sizes([x.entities for x in bi]) > 0
-    HA, HB = (has_a, has_b) if paired else (has_a[:, None], has_b[None, :])
-    miss_a = np.where(HA, 1.0 - ea, 0.0)
-    miss_b = np.where(HB, 1.0 - eb, 0.0)
+    miss_a, miss_b, _, _ = missing([x.entities for x in ai], [x.entities for x in bi])
     put("ent_a", np.maximum(miss_a, miss_b))
     put("ent_b", np.minimum(miss_a, miss_b))
 

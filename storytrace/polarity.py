@@ -210,28 +210,28 @@ def _unnegated_hit(text: str, target: str, negs: list[Negation]) -> _W | None:
 
 def _negation_flip(a: str, b: str) -> PolarityChange | None:
     na, nb = negations(a), negations(b)
-    sa = {n.scope for n in na if n.scope}
-    sb = {n.scope for n in nb if n.scope}
-    for n in na:
-        if n.scope and n.scope not in sb:
-            hit = _unnegated_hit(b, n.scope, nb)
-            if hit is not None:
-                neg_text = a[n.start:n.end]
+    # a negation in one sentence whose negated word stands un-negated in the other;
+    # looked for in a first (dropped in b), then in b (added in b)
+    for x, nx, y, ny, dropped in ((a, na, b, nb, True), (b, nb, a, na, False)):
+        y_scopes = {n.scope for n in ny if n.scope}
+        for n in nx:
+            if not n.scope or n.scope in y_scopes:
+                continue
+            hit = _unnegated_hit(y, n.scope, ny)
+            if hit is None:
+                continue
+            neg_text = x[n.start:n.end]
+            if dropped:
                 return PolarityChange(
                     "contradiction", (n.start, n.end), (hit.start, hit.end), "high",
                     f'"{neg_text}" became "{hit.text}": the negation was dropped, so the two versions '
                     f"say opposite things.",
                 )
-    for n in nb:
-        if n.scope and n.scope not in sa:
-            hit = _unnegated_hit(a, n.scope, na)
-            if hit is not None:
-                neg_text = b[n.start:n.end]
-                return PolarityChange(
-                    "contradiction", (hit.start, hit.end), (n.start, n.end), "high",
-                    f'"{hit.text}" became "{neg_text}": a negation was added, so the two versions '
-                    f"say opposite things.",
-                )
+            return PolarityChange(
+                "contradiction", (hit.start, hit.end), (n.start, n.end), "high",
+                f'"{hit.text}" became "{neg_text}": a negation was added, so the two versions '
+                f"say opposite things.",
+            )
     return None
 
 
