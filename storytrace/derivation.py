@@ -151,11 +151,14 @@ def infer_derivation(
             loss_yx = detail_loss(y, x, links[(yid, xid)])
             sign = (y_in_x - x_in_y) + 0.5 * (loss_xy - loss_yx) / max(1, loss_xy + loss_yx)
             forward = sign >= 0
-            why = (
-                "no timestamps; it is the condensed one and lost more specifics"
-                + ("" if others else "; with two versions a shared unseen source cannot be ruled out")
-            )
-            confidence_base = 0.35
+            if sign == 0:
+                why = "no timestamps, and each carries the other equally: which came first cannot be told"
+                confidence_base = 0.15
+            else:
+                why = "no timestamps; it is the condensed one and lost more specifics"
+                confidence_base = 0.35
+            if not others:
+                why += "; with two versions a shared unseen source cannot be ruled out"
         src, dst = (x, y) if forward else (y, x)
         dst_in_src = reuse[(dst.id, src.id)].total
         if dst_in_src < derived_cov:
