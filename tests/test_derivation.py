@@ -80,3 +80,14 @@ def test_shared_source_reported_instead_of_direction():
     edges = infer_derivation(docs, links, _reuse(docs, links))
     assert edges and all(e.level == "shared_source" and e.source == COMMON_SOURCE for e in edges)
     assert {e.derived for e in edges} == {"x", "y", "z"}
+
+
+def test_identical_copies_do_not_pretend_to_know_the_direction():
+    a = doc("a", WIRE)
+    b = doc("b", list(WIRE))
+    docs = {"a": a, "b": b}
+    links = both_ways({("a", "b"): [link(a, k, b, k, "verbatim", 1.0) for k in range(len(WIRE))]})
+    edges = infer_derivation(docs, links, _reuse(docs, links))
+    assert len(edges) == 1
+    assert "cannot be told" in edges[0].evidence
+    assert edges[0].confidence <= 0.5
