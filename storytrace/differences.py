@@ -33,6 +33,7 @@ from .model import (
     Finding,
     Sentence,
 )
+from .thresholds import threshold
 from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
@@ -444,6 +445,25 @@ def _unsupported_additions(
     return out
 
 
+def _merged_into_neighbour(src: Document, s: Sentence, dst: Document, kept: dict[int, int]) -> bool:
+    """The derived version folded ``s`` into the sentence it kept from a neighbour of ``s``.
+
+    A condensed copy often merges two adjacent sentences; the merge is missed by
+    alignment when the short one scores low against the long one. Its content
+    words being contained in that neighbour (at the MRPC-fitted merge cut-off)
+    means nothing was left out.
+    """
+    words = content_words(s.text)
+    if not words:
+        return False
+    for i in (s.index - 1, s.index + 1):
+        if i in kept:
+            there = content_words(dst.sentences[kept[i]].text)
+            if len(words & there) / len(words) >= threshold("merge_containment"):
+                return True
+    return False
+
+
 def _omissions(
     docs: dict[str, Document],
     links: dict[tuple[str, str], list[Alignment]],
@@ -462,7 +482,7 @@ def _omissions(
                 z for z in docs
                 if z not in (src.id, dst.id) and any(l.a_index == s.index for l in links[(src.id, z)])
             ]
-            if not repeated_by:
+            if not repeated_by or _merged_into_neighbour(src, s, dst, kept):
                 continue
             before = [kept[i] for i in kept if i < s.index]
             anchor = dst.sentences[max(before)].end if before else 0
