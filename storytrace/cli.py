@@ -99,6 +99,311 @@ class _Null:
         return False
 
 
+# --------------------------------------------------------------------------- corpus store
+
+
+def _parse_map(value: str | None) -> dict[str, str] | None:
+    """``title=TITLE,published_at=TIMESTAMP`` -> ``{"title": "TITLE", ...}``."""
+    if not value:
+        return None
+    out: dict[str, str] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        ours, sep, theirs = part.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise ValueError(f"--map wants FIELD=COLUMN pairs separated by commas, got {part.strip()!r}")
+        out[ours.strip()] = theirs.strip()
+    return out or None
+
+
+def _open_store(db: str, create: bool):
+    from .store import Store, StoreError
+
+    try:
+        return Store.open(db, create=create)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _internal(err: Console, exc: BaseException) -> None:
+    if os.environ.get("STORYTRACE_DEBUG"):
+        raise exc
+    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+              "(set STORYTRACE_DEBUG=1 for the traceback)", highlight=False)
+    sys.exit(EXIT_INTERNAL)
+
+
+_SHOW_ERRORS = 20
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The store (a SQLite file); created if missing.")
+@click.option("--map", "mapping", metavar="FIELD=COLUMN,...",
+              help="Read fields from other CSV columns / JSONL keys, e.g. "
+                   "title=TITLE,text=TITLE,published_at=TIMESTAMP (fields: id, text, title, source, url, "
+                   "published_at).")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1),
+              help="Articles stored (and grouped) per transaction.")
+@click.option("--limit", type=click.IntRange(1), help="Stop after this many records (good or bad).")
+@click.option("--progress/--no-progress", "show_bar", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
+def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int, limit: int | None,
+           show_bar: bool | None, as_json: bool) -> None:
+    """Add articles to the corpus store and group them into stories.
+
+    PATHS are .txt/.md or .html files (one article each), .jsonl or .csv files
+    (one article per line/row), any of them gzipped (.gz), folders of them, or
+    - for JSONL on stdin.
+
+    Idempotent: an article already stored with the same id and text is left
+    alone, so ingesting the same input again adds nothing. An id stored with a
+    different text is a conflict: the stored version is kept and the conflict
+    listed. A bad record is listed with its file and line and skipped; the
+    rest is stored. New articles join existing stories or start new ones; the
+    corpus is never regrouped from scratch. Articles are stored in batches,
+    each batch with its grouping in one transaction: if the ingest is killed,
+    the store keeps whole batches only, and running the same command again
+    completes it.
+
+    \b
+    Exit codes:
+      0  every record was stored or already there
+      2  some records were bad or conflicted (all good ones are stored),
+         or the input or store cannot be used
+      1  an internal error (batches committed before it are kept)
+    """
+    from .corpus_ingest import ingest_paths
+    from .ingest import IngestError
+
+    err = Console(stderr=True)
+    try:
+        column_map = _parse_map(mapping)
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    store = _open_store(db, create=True)
+    bar = err.is_terminal if show_bar is None else show_bar
+    try:
+        if bar:
+            report = _ingest_with_bar(store, list(paths), column_map, batch_size, limit, err)
+        else:
+            report = ingest_paths(store, list(paths), column_map=column_map, batch_size=batch_size, limit=limit)
+    except (IngestError, ValueError) as exc:
+        store.close()
+        _fail(str(exc))
+        return
+    except KeyboardInterrupt:
+        store.close()
+        err.print("[yellow]interrupted:[/] the batches committed so far are kept; "
+                  "run the same command again to complete the ingest", highlight=False)
+        sys.exit(130)
+    except Exception as exc:  # a bug on our side (or in the grouper)
+        store.close()
+        _internal(err, exc)
+        return
+    totals = store.counts()
+    store.close()
+    if as_json:
+        doc = report.to_dict()
+        doc["db"] = db
+        doc["totals"] = {"articles": totals["articles"], "stories": totals["stories"]}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        _print_ingest_summary(Console(), report, db, totals)
+    sys.exit(0 if report.ok else EXIT_INPUT)
+
+
+def _ingest_with_bar(store, paths, column_map, batch_size, limit, err: Console):
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .corpus_ingest import ingest_paths
+
+    columns = [SpinnerColumn(), BarColumn(bar_width=20), TaskProgressColumn(),
+               TextColumn("{task.fields[records]:,} rec · {task.fields[rate]:,.0f}/s · "
+                          "{task.fields[errors]:,} bad"),
+               TextColumn("· ETA"), TimeRemainingColumn(), TextColumn("·"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("ingest", total=None, records=0, rate=0.0, added=0, errors=0)
+
+        def progress(p) -> None:
+            total = p.units_total
+            if limit is not None:  # the record limit bounds the run better than the input size
+                total, done = limit, p.records
+            else:
+                done = p.units_done
+            bar.update(task, total=total, completed=done, records=p.records, rate=p.rate,
+                       added=p.added, errors=p.errors)
+
+        return ingest_paths(store, paths, column_map=column_map, batch_size=batch_size, limit=limit,
+                            progress=progress, estimate_total=limit is None)
+
+
+def _print_ingest_summary(out: Console, report, db: str, totals: dict) -> None:
+    new_stories = report.stories_after - report.stories_before
+    out.print(f"[bold]storytrace ingest[/] → {db}: {report.records:,} records in {report.elapsed:.1f} s "
+              f"({report.rate:,.0f}/s)" + ("  [dim](stopped at --limit)[/]" if report.limited else ""),
+              highlight=False)
+    out.print(f"  added [green]{report.added:,}[/] · unchanged {report.unchanged:,} · "
+              f"conflicts {'[yellow]' if report.n_conflicts else ''}{report.n_conflicts:,}"
+              f"{'[/]' if report.n_conflicts else ''} · errors "
+              f"{'[red]' if report.n_errors else ''}{report.n_errors:,}{'[/]' if report.n_errors else ''}",
+              highlight=False)
+    out.print(f"  stories: {new_stories:,} new, {report.stories_touched:,} touched; "
+              f"store now holds {totals['articles']:,} articles in {totals['stories']:,} stories", highlight=False)
+    if report.n_errors:
+        out.print("[red]bad records[/] (skipped; everything else is stored):", highlight=False)
+        for e in report.errors[:_SHOW_ERRORS]:
+            out.print(f"  {e}", highlight=False, markup=False)
+        if report.n_errors > _SHOW_ERRORS:
+            out.print(f"  … and {report.n_errors - _SHOW_ERRORS:,} more (use --json for the first "
+                      f"{len(report.errors):,})", highlight=False)
+    if report.n_conflicts:
+        out.print("[yellow]conflicts[/] (the stored version was kept):", highlight=False)
+        for c in report.conflicts[:_SHOW_ERRORS]:
+            out.print(f"  {c.origin or '?'}: {c.message()}", highlight=False, markup=False)
+        if report.n_conflicts > _SHOW_ERRORS:
+            out.print(f"  … and {report.n_conflicts - _SHOW_ERRORS:,} more", highlight=False)
+
+
+@main.command()
+@click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The store made by `storytrace ingest`.")
+@click.option("--sort", "order_by", type=click.Choice(["size", "recent"]), default="size", show_default=True,
+              help="Biggest stories first, or most recently seen first.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="Stories shown (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def stories(db: str, order_by: str, limit: int, as_json: bool) -> None:
+    """List the stories in the store: id, size, first and last seen, title.
+
+    First/last seen are the earliest and latest publication times of the
+    story's articles (ingest time for an article without one), in UTC.
+    Exit code 2 when the store is missing or unusable.
+    """
+    store = _open_store(db, create=False)
+    rows = store.stories(order_by=order_by, limit=limit or None)
+    totals = store.counts()
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"db": db, "total_stories": totals["stories"], "total_articles": totals["articles"],
+                               "sort": order_by, "stories": [r.to_dict() for r in rows]},
+                              ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"{totals['stories']:,} stories, {totals['articles']:,} articles in {db}",
+                  title_justify="left")
+    wide = out.width >= 110  # dates with the time of day when there is room
+    date_w = 16 if wide else 10
+    id_w = min(max((len(r.id) for r in rows), default=2), 32)
+    size_w = max(max((len(f"{r.size:,}") for r in rows), default=4), 4)
+    # one line per story: fixed widths, the title gets what is left (borders + padding: 16)
+    title_w = max(out.width - id_w - size_w - 2 * date_w - 16, 12)
+    table.add_column("id", style="cyan", width=id_w, overflow="fold")
+    table.add_column("size", justify="right", width=size_w)
+    table.add_column("first seen", width=date_w)
+    table.add_column("last seen", width=date_w)
+    table.add_column("title", width=title_w, no_wrap=title_w >= 30, overflow="ellipsis")  # narrow: wrap
+    for r in rows:
+        table.add_row(r.id, f"{r.size:,}", _short_time(r.first_seen, wide), _short_time(r.last_seen, wide),
+                      " ".join((r.title or "").split()))
+    out.print(table)
+    if len(rows) < totals["stories"]:
+        out.print(f"[dim]showing {len(rows):,} of {totals['stories']:,} (--limit 0 for all)[/]", highlight=False)
+
+
+def _short_time(stamp: str | None, with_time: bool = True) -> str:
+    if not stamp:
+        return ""
+    return stamp[:16].replace("T", " ") if with_time else stamp[:10]
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The store made by `storytrace ingest`.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (the compare contract, "
+              "plus `corpus_story`).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write a self-contained HTML report to this file.")
+@click.option("--no-text", is_flag=True, help="Leave article texts out of the JSON document.")
+@click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1),
+              help="Compare at most this many of the story's articles (the earliest seen).")
+@click.option("--max-findings", default=40, show_default=True, help="Findings listed per story in the terminal view.")
+def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text: bool, max_articles: int,
+          max_findings: int) -> None:
+    """The full compare analysis of one stored story (ids from `storytrace stories`).
+
+    Runs the same analysis as `storytrace compare` on the story's articles:
+    reuse, derivation, findings and the fused brief. Exit code 2 when the
+    store is missing or there is no such story.
+    """
+    store = _open_store(db, create=False)
+    try:
+        info, articles = store.story(story_id)
+    except KeyError:
+        store.close()
+        _fail(f"no story {story_id!r} in {db} (list them with `storytrace stories --db {db}`)")
+        return
+    store.close()
+    err = Console(stderr=True)
+    shown = articles[:max_articles]
+    if len(articles) > len(shown):
+        err.print(f"[yellow]note:[/] story {story_id} has {len(articles):,} articles; comparing the "
+                  f"{len(shown)} earliest (--max-articles)", highlight=False)
+
+    from .compare import compare_articles
+    from .report_json import comparison_to_dict
+
+    show_progress = not as_json and err.is_terminal
+    with err.status("loading models…", spinner="dots") if show_progress else _Null() as status:
+        def progress(step: str) -> None:
+            if status is not None:
+                status.update(step + "…")
+
+        try:
+            comparison = compare_articles(shown, progress=progress)
+        except Exception as exc:
+            _internal(err, exc)
+            return
+    report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
+    corpus_story = info.to_dict()
+    corpus_story["articles"] = [a.id for a in articles]
+    corpus_story["compared"] = [a.id for a in shown]
+    if html_path:
+        from .report_html import render_html
+
+        Path(html_path).write_text(render_html(report), encoding="utf-8")
+    if no_text:
+        for a in report["articles"]:
+            a.pop("text", None)
+    if as_json:
+        report["corpus_story"] = corpus_story
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    from .report_terminal import render_terminal
+
+    out = Console()
+    seen = " – ".join(x for x in (_short_time(info.first_seen), _short_time(info.last_seen)) if x)
+    out.print(f"[bold]story {info.id}[/] · {info.size:,} article{'s' * (info.size != 1)}"
+              + (f" · {seen}" if seen else "") + (f"\n{info.title}" if info.title else ""), highlight=False)
+    render_terminal(report, out, max_findings=max_findings)
+    if html_path:
+        err.print(f"wrote {html_path}")
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks on the real data in ../shared/data."""

@@ -1,0 +1,493 @@
+"""Corpus-scale story grouping measured on data nobody here wrote.
+
+``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit} [--limit N] [--json] [--data DIR]``
+
+Methods, each run in its own subprocess (so each reports its own wall time and
+peak RSS, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes reading
+the data set):
+
+* ``storytrace``       `storytrace.corpus_grouping.CorpusGrouper.rebuild` into a SQLite file
+* ``storytrace-notime`` the same with the time window off (content only)
+* ``minhash-lsh-cc``   rensa MinHash LSH (same shingles, same title + lead text) and
+                       connected components of the candidate pairs whose estimated
+                       Jaccard reaches the threshold
+* ``community``        sentence-transformers' ``util.community_detection`` re-implemented
+                       in numpy (installing sentence-transformers would pull torch) over the
+                       same WordLlama vectors: for every item the set of items at cosine >=
+                       threshold; communities taken largest first without overlap
+                       (min_community_size=1, so what is left becomes singletons). It is
+                       quadratic; above ``CD_BLOCK`` items it runs on consecutive blocks of
+                       that many items (in time order for UCI) and says so.
+
+Headline thresholds of all three are fitted by ``fit`` on the UCI train slice (stories
+whose first headline falls in the last 10% of headlines by time), maximising BCubed F1;
+UCI scores are reported on the other stories (``eval``) and on everything (``all``).
+Lead thresholds (texts longer than a headline) were grid-searched the same way on the
+Multi-News clusters with an even cluster_id; Multi-News scores are also given on the odd half.
+
+Data sets (read in place from ../shared/data): UCI News Aggregator (Gasparetti
+2016; STORY is the gold story), Multi-News test (Fabbri et al. 2019; each
+cluster_id is a story; no timestamps), WikiRef220 (Gialampoukidis et al. 2016;
+topics, coarser than stories; no timestamps).
+
+``incremental``: the UCI set minus 1,000 random headlines is grouped and committed
+to a SQLite store; a new `CorpusGrouper` on that store then assigns the 1,000 (time
+and scores), against a full rebuild of all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+TRAIN_SHARE = 0.10  # train slice: stories first seen in the last 10% of headlines (by time)
+CD_BLOCK = 20000
+NOTIME_MAX = 60000  # the content-only variant compares with every story: run it on at most this many items
+
+# Peers' thresholds, fitted like ours for BCubed F1: "headline" on the UCI train slice
+# (`python -m bench.group_corpus fit`), "lead" on the even-cluster_id half of Multi-News.
+PEER_PARAMS = {
+    "headline": {"lsh_jaccard": 0.25, "community_cosine": 0.45},
+    "lead": {"lsh_jaccard": 0.2, "community_cosine": 0.55},
+}
+
+
+# ---------------------------------------------------------------- data
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat()
+
+
+def load_uci(data: Path, limit: int | None = None, split: str = "all"):
+    """(articles, gold, eval_ids): the first ``limit`` headlines by ID (time order).
+
+    ``split``: "all", "train" (stories first seen in the last TRAIN_SHARE of headlines by time) or "eval"."""
+    from storytrace.model import Article
+
+    rows = []
+    with gzip.open(data / "uci-news" / "uci-news-aggregator.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        r = csv.reader(fh)
+        next(r)
+        for row in r:
+            rows.append((row[0], row[1], row[3], row[5], int(row[7])))
+    cut = sorted(x[4] for x in rows)[int(len(rows) * (1 - TRAIN_SHARE))]
+    first: dict[str, int] = {}
+    for x in rows:
+        first[x[3]] = min(first.get(x[3], x[4]), x[4])
+    train_stories = {s for s, t in first.items() if t >= cut}
+    if split == "train":
+        rows = [x for x in rows if x[3] in train_stories]
+    elif split == "eval":
+        rows = [x for x in rows if x[3] not in train_stories]
+    if limit:
+        rows = rows[:limit]
+    arts = [Article(id=i, text=t, title=t, source=p, published_at=_iso(ts)) for i, t, p, _, ts in rows]
+    gold = {x[0]: x[3] for x in rows}
+    eval_ids = [x[0] for x in rows if x[3] not in train_stories]
+    return arts, gold, eval_ids
+
+
+def load_multinews(data: Path, limit: int | None = None):
+    from storytrace.model import Article
+
+    arts, gold = [], {}
+    with gzip.open(data / "multinews" / "multinews_test_truncated.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            for k, text in enumerate(d["articles"]):
+                if not text.strip():
+                    continue
+                aid = f"{d['cluster_id']}-{k}"
+                arts.append(Article(id=aid, text=text.strip()))
+                gold[aid] = str(d["cluster_id"])
+            if limit and len(arts) >= limit:
+                break
+    # the even cluster_ids fitted join_cosine_lead: scores are also given on the odd half
+    return arts, gold, [i for i in gold if int(gold[i]) % 2 == 1]
+
+
+def load_wikiref(data: Path, limit: int | None = None):
+    from storytrace.model import Article
+
+    arts, gold = [], {}
+    with open(data / "wikiref" / "wikiref220.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            lines = d["text"].split("\n", 1)
+            title = lines[0].strip() if len(lines) > 1 and len(lines[0]) < 200 else None
+            arts.append(Article(id=d["id"], text=d["text"], title=title))
+            gold[d["id"]] = d["topic"]
+    if limit:
+        arts = arts[:limit]
+        gold = {a.id: gold[a.id] for a in arts}
+    return arts, gold, list(gold)
+
+
+def load(dataset: str, data: Path, limit: int | None, split: str = "all"):
+    if dataset == "uci":
+        return load_uci(data, limit, split)
+    if dataset == "multinews":
+        return load_multinews(data, limit)
+    if dataset == "wikiref":
+        return load_wikiref(data, limit)
+    raise ValueError(dataset)
+
+
+# ---------------------------------------------------------------- methods
+
+
+def run_storytrace(arts, params=None) -> dict[str, str]:
+    from storytrace.corpus_grouping import CorpusGrouper
+
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = sqlite3.connect(Path(tmp) / "store.db")
+        out = CorpusGrouper(conn, params).rebuild(arts)
+        conn.commit()
+        conn.close()
+    return out
+
+
+def run_lsh_cc(arts, threshold: float, num_perm: int = 64) -> dict[str, str]:
+    """MinHash LSH + connected components (union-find) of pairs at estimated Jaccard >= threshold."""
+    import rensa
+
+    from storytrace.corpus_grouping import DEFAULT_PARAMS, embed_text, lsh_bands, shingles
+
+    bands, _ = lsh_bands(threshold, num_perm)
+    lsh = rensa.RMinHashLSH(threshold, num_perm, bands)
+    texts = [embed_text(a, DEFAULT_PARAMS.lead_chars) for a in arts]
+    parent = list(range(len(arts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    digests = np.zeros((len(arts), num_perm), dtype=np.uint32)
+    for lo in range(0, len(arts), 4096):
+        mhs = rensa.RMinHash.from_token_sets([sorted(shingles(t)) for t in texts[lo: lo + 4096]], num_perm, 1)
+        for k, m in enumerate(mhs):
+            i = lo + k
+            digests[i] = m.digest()
+            keys = lsh.query(m)
+            if keys:
+                keys = np.asarray(keys, dtype=np.int64)
+                jac = (digests[keys] == digests[i]).mean(axis=1)
+                for j in keys[jac >= threshold].tolist():
+                    ri, rj = find(i), find(j)
+                    if ri != rj:
+                        parent[ri] = rj
+            lsh.insert(i, m)
+    return {a.id: f"c{find(i)}" for i, a in enumerate(arts)}
+
+
+def community_detection(emb: np.ndarray, threshold: float, min_community_size: int = 1, batch: int = 1024):
+    """sentence_transformers.util.community_detection in numpy (same algorithm, exact neighbour sets)."""
+    n = len(emb)
+    comms: list[np.ndarray] = []
+    for lo in range(0, n, batch):
+        cos = emb[lo: lo + batch] @ emb.T
+        for row in cos:
+            idx = np.nonzero(row >= threshold)[0]
+            if len(idx) >= min_community_size:
+                comms.append(idx[np.argsort(-row[idx], kind="stable")])
+    comms.sort(key=len, reverse=True)
+    taken = np.zeros(n, dtype=bool)
+    out = []
+    for c in comms:
+        c = c[~taken[c]]
+        if len(c) >= min_community_size:
+            out.append(c)
+            taken[c] = True
+    return out
+
+
+def run_community(arts, threshold: float, block: int = CD_BLOCK) -> tuple[dict[str, str], str]:
+    from storytrace.corpus_grouping import DEFAULT_PARAMS, embed, embed_text
+
+    emb = embed([embed_text(a, DEFAULT_PARAMS.lead_chars) for a in arts])
+    out: dict[str, str] = {}
+    for lo in range(0, len(arts), block):
+        for k, c in enumerate(community_detection(emb[lo: lo + block], threshold)):
+            for i in c.tolist():
+                out[arts[lo + i].id] = f"b{lo}-{k}"
+    for a in arts:
+        out.setdefault(a.id, f"single-{a.id}")
+    note = f"blocks of {block}" if len(arts) > block else ""
+    return out, note
+
+
+# ---------------------------------------------------------------- one method in this process
+
+
+def _child(args) -> None:
+    from storytrace.corpus_grouping import DEFAULT_PARAMS
+    from storytrace.metrics import cluster_scores
+
+    data = Path(args.data)
+    arts, gold, eval_ids = load(args.dataset, data, args.limit, args.split)
+    kind = "headline" if args.dataset == "uci" else "lead"
+    t0 = time.perf_counter()
+    note = ""
+    if args.method == "storytrace":
+        pred = run_storytrace(arts)
+    elif args.method == "storytrace-notime":
+        pred = run_storytrace(arts, replace(DEFAULT_PARAMS, window_s=None))
+    elif args.method == "minhash-lsh-cc":
+        pred = run_lsh_cc(arts, PEER_PARAMS[kind]["lsh_jaccard"])
+    elif args.method == "community":
+        pred, note = run_community(arts, PEER_PARAMS[kind]["community_cosine"])
+    else:
+        raise ValueError(args.method)
+    wall = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ids = list(gold)
+    res = {
+        "method": args.method, "wall_s": wall, "peak_rss_mb": rss, "note": note, "n": len(arts),
+        "all": cluster_scores([pred[i] for i in ids], [gold[i] for i in ids]).as_dict(),
+    }
+    if len(eval_ids) != len(ids):
+        res["eval"] = cluster_scores([pred[i] for i in eval_ids], [gold[i] for i in eval_ids]).as_dict()
+    print("RESULT " + json.dumps(res))
+
+
+def run_method(method: str, dataset: str, data: Path, limit: int | None, split: str = "all") -> dict:
+    cmd = [sys.executable, "-m", "bench.group_corpus", "_child", method, dataset, "--data", str(data), "--split", split]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))
+    p = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, env=env)
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"{method} failed:\n{p.stderr[-3000:]}")
+
+
+# ---------------------------------------------------------------- tables
+
+
+def table(title: str, results: list[dict], part: str) -> str:
+    head = f"{'method':<20} {'items':>7} {'clusters':>8} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pairP':>6} {'pairR':>6} {'pairF1':>6} {'wall s':>7} {'RSS MB':>7}  note"
+    lines = [title, head, "-" * len(head)]
+    for r in results:
+        s = r.get(part) or r["all"]
+        lines.append(
+            f"{r['method']:<20} {s['n']:>7} {s['clusters']:>8} {s['bcubed_precision']:>6.3f} {s['bcubed_recall']:>6.3f} "
+            f"{s['bcubed_f1']:>6.3f} {s['pair_precision']:>6.3f} {s['pair_recall']:>6.3f} {s['pair_f1']:>6.3f} "
+            f"{r['wall_s']:>7.1f} {r['peak_rss_mb']:>7.0f}  {r.get('note', '')}"
+        )
+    return "\n".join(lines)
+
+
+def bench_dataset(dataset: str, data: Path, limit: int | None, as_json: bool) -> dict:
+    methods = ["storytrace", "minhash-lsh-cc", "community"]
+    arts_n = limit
+    if dataset == "uci" and (limit is None or limit > NOTIME_MAX):
+        pass
+    else:
+        methods.insert(1, "storytrace-notime")
+    results = [run_method(m, dataset, data, limit) for m in methods]
+    if not as_json:
+        parts = ["eval", "all"] if any("eval" in r for r in results) else ["all"]
+        for part in parts:
+            label = {
+                "eval": "evaluation stories (train slice left out of the scores)" if dataset == "uci"
+                else "held-out half (odd cluster_id; the even half fitted join_cosine_lead)",
+                "all": "all items",
+            }[part]
+            print(table(f"\n{dataset} (--limit {arts_n}) — {label}", results, part))
+        best_peer = max(
+            (r.get("eval") or r["all"])["bcubed_f1"] for r in results if not r["method"].startswith("storytrace")
+        )
+        ours = (results[0].get("eval") or results[0]["all"])["bcubed_f1"]
+        print(f"\nstorytrace BCubed F1 {ours:.3f} vs best peer {best_peer:.3f}: margin {ours - best_peer:+.3f}")
+    return {"dataset": dataset, "limit": limit, "results": results}
+
+
+# ---------------------------------------------------------------- incremental
+
+
+def _incremental_child(args) -> None:
+    from storytrace.corpus_grouping import CorpusGrouper
+    from storytrace.metrics import cluster_scores
+
+    arts, gold, eval_ids = load_uci(Path(args.data), args.limit)
+    rng = random.Random(0)
+    new_ids = set(rng.sample([a.id for a in arts], min(1000, len(arts) // 10)))
+    rest = [a for a in arts if a.id not in new_ids]
+    new = [a for a in arts if a.id in new_ids]
+    ids = eval_ids
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "store.db"
+        conn = sqlite3.connect(db)
+        t0 = time.perf_counter()
+        base = CorpusGrouper(conn).rebuild(rest)
+        conn.commit()
+        t_rest = time.perf_counter() - t0
+        conn.close()
+        conn = sqlite3.connect(db)  # a fresh connection and grouper: state comes from the store
+        t0 = time.perf_counter()
+        g = CorpusGrouper(conn)
+        added = g.assign(new)
+        conn.commit()
+        t_add = time.perf_counter() - t0
+        conn.close()
+        inc = {**base, **added}
+        conn = sqlite3.connect(Path(tmp) / "full.db")
+        t0 = time.perf_counter()
+        full = CorpusGrouper(conn).rebuild(arts)
+        conn.commit()
+        t_full = time.perf_counter() - t0
+        conn.close()
+    s_inc = cluster_scores([inc[i] for i in ids], [gold[i] for i in ids])
+    s_full = cluster_scores([full[i] for i in ids], [gold[i] for i in ids])
+    agree = cluster_scores([inc[i] for i in ids], [full[i] for i in ids])
+    new_agree = sum(
+        1 for i in new_ids if set_key(inc, i) == set_key(full, i)
+    )
+    res = {
+        "n_store": len(rest), "n_new": len(new), "t_store_s": t_rest, "t_add_s": t_add, "t_full_s": t_full,
+        "inc": s_inc.as_dict(), "full": s_full.as_dict(), "inc_vs_full_bcubed_f1": agree.bcubed_f1,
+        "new_same_story_head": new_agree / max(1, len(new_ids)),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print("RESULT " + json.dumps(res))
+
+
+def set_key(assign: dict[str, str], aid: str) -> str:
+    return assign[aid]
+
+
+def bench_incremental(data: Path, limit: int | None, as_json: bool) -> dict:
+    cmd = [sys.executable, "-m", "bench.group_corpus", "_incremental", "--data", str(data)]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    p = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    res = None
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            res = json.loads(line[7:])
+    if res is None:
+        raise RuntimeError(p.stderr[-3000:])
+    if not as_json:
+        print(f"\nincremental (UCI --limit {limit}): store of {res['n_store']} headlines grouped in {res['t_store_s']:.1f} s")
+        print(f"{'run':<28} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pairF1':>6} {'time s':>7}")
+        for name, key, t in (("store + 1,000 added", "inc", res["t_add_s"]), ("full rebuild", "full", res["t_full_s"])):
+            s = res[key]
+            print(f"{name:<28} {s['bcubed_precision']:>6.3f} {s['bcubed_recall']:>6.3f} {s['bcubed_f1']:>6.3f} {s['pair_f1']:>6.3f} {t:>7.2f}")
+        d = res["inc"]["bcubed_f1"] - res["full"]["bcubed_f1"]
+        print(f"add of {res['n_new']} took {res['t_add_s']:.2f} s (new process state loaded from SQLite); "
+              f"BCubed F1 incremental - rebuild {d:+.4f}; incremental vs rebuild agreement (BCubed F1) {res['inc_vs_full_bcubed_f1']:.4f}; "
+              f"peak RSS {res['peak_rss_mb']:.0f} MB")
+    return res
+
+
+# ---------------------------------------------------------------- fit
+
+
+def fit(data: Path, limit: int | None) -> dict:
+    """Grid-search every method's thresholds for BCubed F1 on the UCI train slice."""
+    import storytrace.corpus_grouping as cg
+    from storytrace.metrics import cluster_scores
+
+    arts, gold, _ = load_uci(data, limit, "train")
+    ids = [a.id for a in arts]
+    y = [gold[i] for i in ids]
+    print(f"train slice: {len(arts)} headlines, {len(set(y))} stories (first seen in the last {TRAIN_SHARE:.0%} of headlines)")
+    texts = [cg.embed_text(a, cg.DEFAULT_PARAMS.lead_chars) for a in arts]
+    emb = cg.embed(texts)
+    cache = {t: v for t, v in zip(texts, emb)}
+    real_embed = cg.embed
+    cg.embed = lambda ts: np.stack([cache[t] for t in ts]) if ts else real_embed(ts)
+    first, last = {}, {}
+    ts = {a.id: cg.timestamp(a) for a in arts}
+    for a in arts:
+        s = gold[a.id]
+        first[s] = min(first.get(s, ts[a.id]), ts[a.id])
+        last[s] = max(last.get(s, ts[a.id]), ts[a.id])
+    longest = max(last[s] - first[s] for s in first)
+    window = float(np.ceil(longest / 3600) * 3600)
+    print(f"window: longest train story spans {longest / 3600:.2f} h -> window_s {window:.0f}")
+    best = (-1.0, None)
+    for dup in (0.5, 0.7):
+        for cos in np.arange(0.15, 0.651, 0.05):
+            p = replace(cg.DEFAULT_PARAMS, join_cosine=round(float(cos), 3), dup_jaccard=dup, window_s=window)
+            pred = run_storytrace(arts, p)
+            f = cluster_scores([pred[i] for i in ids], y).bcubed_f1
+            print(f"  storytrace dup_jaccard {dup:.2f} join_cosine {cos:.3f}: BCubed F1 {f:.4f}", flush=True)
+            if f > best[0]:
+                best = (f, p)
+    print(f"best storytrace: {best[1]} BCubed F1 {best[0]:.4f}")
+    best_lsh = (-1.0, None)
+    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        pred = run_lsh_cc(arts, t)
+        f = cluster_scores([pred[i] for i in ids], y).bcubed_f1
+        print(f"  minhash-lsh-cc threshold {t:.2f}: BCubed F1 {f:.4f}", flush=True)
+        if f > best_lsh[0]:
+            best_lsh = (f, t)
+    best_cd = (-1.0, None)
+    sub = min(len(arts), CD_BLOCK)
+    for t in np.arange(0.4, 0.951, 0.05):
+        comms = community_detection(emb[:sub], float(t))
+        pred = {}
+        for k, c in enumerate(comms):
+            for i in c.tolist():
+                pred[ids[i]] = k
+        f = cluster_scores([pred[i] for i in ids[:sub]], y[:sub]).bcubed_f1
+        print(f"  community threshold {t:.3f}: BCubed F1 {f:.4f} (first {sub} train items)", flush=True)
+        if f > best_cd[0]:
+            best_cd = (f, round(float(t), 3))
+    out = {"storytrace": {"params": best[1].__dict__, "bcubed_f1": best[0]},
+           "minhash-lsh-cc": {"lsh_jaccard": best_lsh[1], "bcubed_f1": best_lsh[0]},
+           "community": {"community_cosine": best_cd[1], "bcubed_f1": best_cd[0]}}
+    print(json.dumps(out, indent=1))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.group_corpus", description=__doc__.split("\n")[0])
+    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit", "_child", "_incremental"])
+    ap.add_argument("method", nargs="?")
+    ap.add_argument("dataset", nargs="?")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--data", default=str(DEFAULT_DATA))
+    ap.add_argument("--split", default="all")
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    if args.what == "_child":
+        return _child(args)
+    if args.what == "_incremental":
+        return _incremental_child(args)
+    if args.what == "fit":
+        fit(data, args.limit)
+        return
+    if args.what == "incremental":
+        res = bench_incremental(data, args.limit, args.json)
+    else:
+        res = bench_dataset(args.what, data, args.limit, args.json)
+    if args.json:
+        print(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,707 @@
+"""The corpus store: articles, stories and memberships in one SQLite file.
+
+A small library API in the spirit of sqlite-utils; the ``ingest`` / ``stories``
+/ ``story`` commands are a thin layer over it::
+
+    from storytrace.store import Store
+
+    with Store.open("storytrace.db") as store:
+        with store.transaction():                 # one batch = one transaction
+            res = store.add_articles(articles)    # idempotent by id + content hash
+            store.assign(grouper.assign(res.added))
+        for s in store.stories(order_by="size", limit=10):
+            print(s.id, s.size, s.title)
+        info, members = store.story(s.id)
+
+Storage: SQLite in WAL mode (readers never block the writer), foreign keys on,
+``synchronous=NORMAL`` (a committed batch survives a process crash; a power
+cut may lose the last few commits, never consistency). The schema carries a
+``schema_version`` row in ``meta``; `MIGRATIONS` lists the steps from one
+version to the next and `Store.open` applies the missing ones.
+
+Tables:
+
+* ``articles`` -- ``id`` (unique key), ``content_hash`` (SHA-256 of the text),
+  ``title``, ``source``, ``url``, ``published_at`` (as given), ``text``,
+  ``origin`` (file[:line] it was read from), ``ingested_at``, ``seen_at``
+  (``published_at`` normalised to ISO 8601 UTC; NULL when there is none or it
+  cannot be read), ``run_id``. ``n`` is an INTEGER PRIMARY KEY so the
+  full-text index can point at rows by a rowid that ``VACUUM`` never changes.
+* ``stories`` -- ``id``, ``title`` (of its earliest article, or the first line
+  of that article's text when it has no title), ``size``, ``first_seen`` /
+  ``last_seen`` (earliest / latest ``seen_at`` of its members; for a story
+  with no dated member, their ``ingested_at``), ``dated`` (members with a
+  ``seen_at``);
+  kept equal to what ``memberships`` says by `Store.assign`.
+* ``memberships`` -- ``article_id`` (primary key, references ``articles``) ->
+  ``story_id`` (references ``stories``).
+* ``articles_fts`` -- FTS5 over ``title`` + ``text`` (external content, kept
+  in step by triggers); `Store.search` queries it.
+* ``ingest_runs`` -- one row per ingest: paths, status, counts, a sample of
+  the errors.
+
+The grouper (`storytrace.corpus_grouping.CorpusGrouper`) keeps its own
+``grp_*`` tables in the same file and never commits; its writes belong to the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .model import Article
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AddResult",
+    "Conflict",
+    "IngestRun",
+    "Store",
+    "StoreError",
+    "StoryInfo",
+    "content_hash",
+    "seen_key",
+]
+
+_CHUNK = 500  # ids per IN (...) query
+
+
+class StoreError(Exception):
+    """A store that cannot be used: missing, not a database, too new, inconsistent use."""
+
+
+# --------------------------------------------------------------------------- schema
+
+_V1 = """
+CREATE TABLE articles (
+    n            INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    title        TEXT,
+    source       TEXT,
+    url          TEXT,
+    published_at TEXT,
+    text         TEXT NOT NULL,
+    origin       TEXT,
+    ingested_at  TEXT NOT NULL,
+    seen_at      TEXT,
+    run_id       INTEGER
+);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+
+CREATE TABLE stories (
+    id         TEXT PRIMARY KEY,
+    title      TEXT,
+    size       INTEGER NOT NULL CHECK (size >= 0),
+    dated      INTEGER NOT NULL DEFAULT 0,  -- members with a publication time
+    first_seen TEXT,
+    last_seen  TEXT
+);
+CREATE INDEX stories_size ON stories(size DESC, last_seen DESC);
+CREATE INDEX stories_recent ON stories(last_seen DESC);
+
+CREATE TABLE memberships (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id   TEXT NOT NULL REFERENCES stories(id)
+);
+CREATE INDEX memberships_story ON memberships(story_id);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='n'
+);
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.n, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.n, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+END;
+
+CREATE TABLE ingest_runs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    paths        TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+    records      INTEGER NOT NULL DEFAULT 0,
+    added        INTEGER NOT NULL DEFAULT 0,
+    unchanged    INTEGER NOT NULL DEFAULT 0,
+    conflicts    INTEGER NOT NULL DEFAULT 0,
+    errors       INTEGER NOT NULL DEFAULT 0,
+    error_sample TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
+#: ``MIGRATIONS[k]`` takes a store from schema version ``k`` to ``k + 1``
+#: (version 0 is an empty file). Append; never edit a released step.
+MIGRATIONS: list[str] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An incoming article whose id is stored with a different text; the stored one is kept."""
+
+    id: str
+    origin: str | None  # where the rejected version was read
+    stored_origin: str | None  # where the kept version came from
+
+    def message(self) -> str:
+        return (f"article id {self.id!r} is already stored with a different text "
+                f"(from {self.stored_origin or '?'}); kept the stored version, skipped this one")
+
+
+@dataclass
+class AddResult:
+    """What `Store.add_articles` did: ``added`` articles are new (group them next)."""
+
+    added: list[Article] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # ids already stored with the same text
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    """A stored story: its size and the first/last time one of its articles was seen."""
+
+    id: str
+    title: str | None
+    size: int
+    first_seen: str | None
+    last_seen: str | None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "size": self.size,
+                "first_seen": self.first_seen, "last_seen": self.last_seen}
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    id: int
+    started_at: str
+    finished_at: str | None
+    paths: list[str]
+    status: str
+    records: int
+    added: int
+    unchanged: int
+    conflicts: int
+    errors: int
+    error_sample: list[dict]
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the article text as read (the identity of its content)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def seen_key(published_at: str | None) -> str | None:
+    """``published_at`` as sortable ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ``), or None.
+
+    Reads ISO 8601 (naive = UTC), RFC 2822 mail dates and Unix times in
+    seconds or milliseconds written as digits.
+    """
+    if not published_at:
+        return None
+    s = published_at.strip()
+    dt: _dt.datetime | None = None
+    if s.isdigit() and 9 <= len(s) <= 13:
+        secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
+        try:
+            dt = _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            dt = None
+    else:
+        try:
+            dt = _dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+        except ValueError:
+            try:
+                dt = email.utils.parsedate_to_datetime(s)
+            except (TypeError, ValueError, IndexError):
+                dt = None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=_dt.timezone.utc)
+    try:
+        return dt.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):
+        return None
+
+
+def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+_ARTICLE_COLS = "id, text, title, source, url, published_at, origin"
+
+
+def _article(row: Sequence) -> Article:
+    return Article(id=row[0], text=row[1], title=row[2], source=row[3], url=row[4],
+                   published_at=row[5], origin=row[6])
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """One SQLite file holding the corpus. Use `Store.open`; close it (or use ``with``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    # ----------------------------------------------------------------- open / close
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0) -> Store:
+        """Open (``create=True``: or create) the store at ``path`` and bring its schema up to date.
+
+        Raises `StoreError` when the file is missing (and ``create`` is false), is
+        not a SQLite database, or was written by a newer storytrace.
+        """
+        path = os.fspath(path)
+        if path != ":memory:" and not create and not os.path.exists(path):
+            raise StoreError(f"{path}: no such store (run `storytrace ingest PATH --db {path}` first)")
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"{path}: cannot open ({e})") from None
+        store = cls(conn, path)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store._migrate()
+        except sqlite3.OperationalError as e:  # unreadable, no such folder, locked
+            conn.close()
+            raise StoreError(f"{path}: cannot open ({e})") from None
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise StoreError(f"{path}: not a storytrace store ({e})") from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is newer than this storytrace "
+                             f"understands ({SCHEMA_VERSION}); upgrade storytrace")
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self.schema_version  # another process may have migrated meanwhile
+            for step in range(version, SCHEMA_VERSION):
+                for stmt in _statements(MIGRATIONS[step]):
+                    self.conn.execute(stmt)
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+
+    # ----------------------------------------------------------------- transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on an exception).
+
+        Inside an open transaction it just joins it, so library calls compose:
+        everything under the outermost ``with store.transaction()`` is stored
+        together or not at all.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ----------------------------------------------------------------- articles
+
+    def add_articles(self, articles: Iterable[Article], *, run_id: int | None = None) -> AddResult:
+        """Store the articles not stored yet; idempotent by id + content hash.
+
+        * a new id: stored, listed in ``added`` (the caller groups these);
+        * an id stored with the same text: ``unchanged`` (nothing is written,
+          metadata differences are ignored);
+        * an id stored with a different text: a `Conflict`; **the stored version
+          is kept** and the incoming one is skipped. The same applies to an id
+          repeated within ``articles``: the first occurrence wins.
+        """
+        arts = list(articles)
+        res = AddResult()
+        if not arts:
+            return res
+        ids = list(dict.fromkeys(a.id for a in arts))
+        stored: dict[str, tuple[str, str | None]] = {}
+        for chunk in _chunks(ids):
+            q = f"SELECT id, content_hash, origin FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            for aid, h, origin in self.conn.execute(q, chunk):
+                stored[aid] = (h, origin)
+        now = _now()
+        rows = []
+        for a in arts:
+            h = content_hash(a.text)
+            prev = stored.get(a.id)
+            if prev is None:
+                stored[a.id] = (h, a.origin)
+                res.added.append(a)
+                rows.append((a.id, h, a.title, a.source, a.url, a.published_at, a.text, a.origin,
+                             now, seen_key(a.published_at), run_id))
+            elif prev[0] == h:
+                res.unchanged.append(a.id)
+            else:
+                res.conflicts.append(Conflict(a.id, a.origin, prev[1]))
+        if rows:
+            with self.transaction():
+                self.conn.executemany(
+                    "INSERT INTO articles(id, content_hash, title, source, url, published_at, text, "
+                    "origin, ingested_at, seen_at, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        return res
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """The stored articles with these ids, in that order (unknown ids are left out).
+
+        ``ids=None``: all articles in ingest order (use `iter_articles` for a big corpus).
+        """
+        if ids is None:
+            return list(self.iter_articles())
+        ids = list(ids)
+        found: dict[str, Article] = {}
+        for chunk in _chunks(ids):
+            q = f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self.conn.execute(q, chunk):
+                found[row[0]] = _article(row)
+        return [found[i] for i in ids if i in found]
+
+    def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
+        """Every stored article in ingest order, read ``batch`` rows at a time."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT n, {_ARTICLE_COLS} FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row[1:])
+            last = rows[-1][0]
+
+    def article_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[str, str | None, str]]:
+        """Full-text search (FTS5 syntax) over title + text: ``(id, title, snippet)``, best first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, snippet(articles_fts, 1, '[', ']', '…', 12) "
+            "FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).fetchall()
+        return [tuple(r) for r in rows]
+
+    # ----------------------------------------------------------------- grouping
+
+    def assign(self, mapping: Mapping[str, str]) -> set[str]:
+        """Record ``{article_id: story_id}`` memberships and keep story stats in step.
+
+        Articles must be stored already. A new membership adds to its story
+        (created when new); an article already in another story is moved, and
+        the story it left is recounted (and deleted when empty). Returns the ids
+        of the stories touched. Runs in the caller's transaction if one is open.
+        """
+        if not mapping:
+            return set()
+        with self.transaction():
+            ids = list(mapping)
+            current: dict[str, str] = {}
+            for chunk in _chunks(ids):
+                q = f"SELECT article_id, story_id FROM memberships WHERE article_id IN ({','.join('?' * len(chunk))})"
+                current.update(self.conn.execute(q, chunk).fetchall())
+            changes = [(aid, str(sid)) for aid, sid in mapping.items() if current.get(aid) != str(sid)]
+            if not changes:
+                return set()
+            left = {current[aid] for aid, _ in changes if aid in current}
+            # per target story: count, first/last seen and the earliest title of the newcomers
+            meta: dict[str, tuple[str | None, str, str | None]] = {}
+            changed_ids = [aid for aid, _ in changes]
+            for chunk in _chunks(changed_ids):
+                q = (f"SELECT id, seen_at, ingested_at, title, substr(text, 1, 200) FROM articles "
+                     f"WHERE id IN ({','.join('?' * len(chunk))})")
+                for aid, seen, ingested, title, head in self.conn.execute(q, chunk):
+                    meta[aid] = (seen, ingested, _story_title(title, head))
+            missing = [aid for aid in changed_ids if aid not in meta]
+            if missing:
+                raise StoreError(f"cannot assign articles that are not stored: {', '.join(missing[:5])}"
+                                 + (" …" if len(missing) > 5 else ""))
+            delta: dict[str, _Delta] = {}
+            for aid, sid in changes:
+                delta.setdefault(sid, _Delta()).add(*meta[aid])
+            for sid, d in delta.items():
+                self.conn.execute(
+                    "INSERT INTO stories(id, title, size, dated, first_seen, last_seen) VALUES (?, ?, 0, 0, ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING", (sid, d.title, d.first, d.last))
+                # first/last seen: dated members decide; ingest times only while none is dated
+                self.conn.execute(
+                    """UPDATE stories SET
+                           title = CASE
+                               WHEN :title IS NULL THEN title
+                               WHEN title IS NULL THEN :title
+                               WHEN :tdated AND (dated = 0 OR :tseen < first_seen) THEN :title
+                               ELSE title END,
+                           first_seen = CASE
+                               WHEN :dated > 0 AND dated = 0 THEN :dfirst
+                               WHEN :dated > 0 THEN min(first_seen, :dfirst)
+                               WHEN dated = 0 THEN min(coalesce(first_seen, :ifirst), :ifirst)
+                               ELSE first_seen END,
+                           last_seen = CASE
+                               WHEN :dated > 0 AND dated = 0 THEN :dlast
+                               WHEN :dated > 0 THEN max(last_seen, :dlast)
+                               WHEN dated = 0 THEN max(coalesce(last_seen, :ilast), :ilast)
+                               ELSE last_seen END,
+                           size = size + :n,
+                           dated = dated + :dated
+                       WHERE id = :id""",
+                    {"id": sid, "n": d.n, "dated": d.dated, "dfirst": d.dfirst, "dlast": d.dlast,
+                     "ifirst": d.ifirst, "ilast": d.ilast, "title": d.title, "tseen": d.tseen,
+                     "tdated": d.tseen is not None})
+            self.conn.executemany(
+                "INSERT INTO memberships(article_id, story_id) VALUES (?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id", changes)
+            for sid in left:
+                self._recount(sid)
+            return set(delta) | left
+
+    def _recount(self, story_id: str) -> None:
+        """Recompute one story's stats from its memberships (delete it when empty)."""
+        n, dated, first, last = self.conn.execute(
+            f"SELECT count(*), count(a.seen_at), {_FIRST}, {_LAST} FROM memberships m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?", (story_id,)).fetchone()
+        if n == 0:
+            self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            return
+        row = self.conn.execute(
+            "SELECT a.title, substr(a.text, 1, 200) FROM memberships m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.story_id = ? ORDER BY a.seen_at IS NULL, a.seen_at, a.n LIMIT 1", (story_id,)).fetchone()
+        self.conn.execute(
+            "UPDATE stories SET size = ?, dated = ?, first_seen = ?, last_seen = ?, title = ? WHERE id = ?",
+            (n, dated, first, last, _story_title(*row), story_id))
+
+    def rebuild_grouping(self, grouper) -> int:
+        """Forget every membership and story, regroup all articles with ``grouper.rebuild``.
+
+        One transaction. Holds every article in memory (linear in the corpus).
+        Returns the number of stories.
+        """
+        with self.transaction():
+            self.conn.execute("DELETE FROM memberships")
+            self.conn.execute("DELETE FROM stories")
+            mapping = grouper.rebuild(list(self.iter_articles()))
+            self.assign(mapping)
+            return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+    def membership(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """``{article_id: story_id}`` for the given ids that are assigned."""
+        out: dict[str, str] = {}
+        ids = list(article_ids)
+        for chunk in _chunks(ids):
+            q = f"SELECT article_id, story_id FROM memberships WHERE article_id IN ({','.join('?' * len(chunk))})"
+            out.update(self.conn.execute(q, chunk).fetchall())
+        return out
+
+    # ----------------------------------------------------------------- stories
+
+    def stories(self, order_by: str = "size", limit: int | None = None, offset: int = 0) -> list[StoryInfo]:
+        """Stories, biggest first (``"size"``) or most recently seen first (``"recent"``)."""
+        orders = {"size": "size DESC, last_seen DESC, id", "recent": "last_seen DESC, size DESC, id"}
+        if order_by not in orders:
+            raise ValueError(f"order_by must be one of {', '.join(orders)}, not {order_by!r}")
+        q = f"SELECT id, title, size, first_seen, last_seen FROM stories ORDER BY {orders[order_by]}"
+        q += " LIMIT ? OFFSET ?"
+        rows = self.conn.execute(q, (-1 if limit is None else int(limit), int(offset))).fetchall()
+        return [StoryInfo(*r) for r in rows]
+
+    def story_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+    def story(self, story_id: str) -> tuple[StoryInfo, list[Article]]:
+        """A story and its articles, earliest seen first. `KeyError` if there is no such story."""
+        row = self.conn.execute(
+            "SELECT id, title, size, first_seen, last_seen FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise KeyError(story_id)
+        rows = self.conn.execute(
+            f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLS.split(','))} FROM memberships m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.seen_at IS NULL, a.seen_at, a.n",
+            (story_id,)).fetchall()
+        return StoryInfo(*row), [_article(r) for r in rows]
+
+    # ----------------------------------------------------------------- ingest runs
+
+    def start_run(self, paths: Sequence[str]) -> int:
+        with self.transaction():
+            cur = self.conn.execute("INSERT INTO ingest_runs(started_at, paths, status) VALUES (?, ?, 'running')",
+                                    (_now(), json.dumps([str(p) for p in paths])))
+            return int(cur.lastrowid)
+
+    def update_run(self, run_id: int, *, records: int, added: int, unchanged: int, conflicts: int,
+                   errors: int, error_sample: Sequence[dict] = (), status: str | None = None) -> None:
+        """Counts of a run so far; call inside the batch's transaction so they match what is stored."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE ingest_runs SET records = ?, added = ?, unchanged = ?, conflicts = ?, errors = ?, "
+                "error_sample = ?, status = coalesce(?, status), "
+                "finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END WHERE id = ?",
+                (records, added, unchanged, conflicts, errors, json.dumps(list(error_sample)[:100]),
+                 status, status, _now() if status else None, run_id))
+
+    def runs(self, limit: int | None = 20) -> list[IngestRun]:
+        """Ingest runs, latest first. A run left ``running`` by a killed process stays so."""
+        rows = self.conn.execute(
+            "SELECT id, started_at, finished_at, paths, status, records, added, unchanged, conflicts, errors, "
+            "error_sample FROM ingest_runs ORDER BY id DESC LIMIT ?", (-1 if limit is None else limit,)).fetchall()
+        return [IngestRun(r[0], r[1], r[2], json.loads(r[3]), r[4], *r[5:10], json.loads(r[10])) for r in rows]
+
+    # ----------------------------------------------------------------- checks
+
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+        return {
+            "articles": c.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "stories": c.execute("SELECT count(*) FROM stories").fetchone()[0],
+            "memberships": c.execute("SELECT count(*) FROM memberships").fetchone()[0],
+            "ingest_runs": c.execute("SELECT count(*) FROM ingest_runs").fetchone()[0],
+        }
+
+    def check(self) -> list[str]:
+        """Problems with the store (empty list: consistent). Reads the whole store.
+
+        SQLite's integrity check, foreign keys, every article in exactly one
+        story, story sizes and first/last seen equal to their memberships, the
+        full-text index in step with the articles.
+        """
+        c = self.conn
+        problems: list[str] = []
+        res = [r[0] for r in c.execute("PRAGMA integrity_check")]
+        if res != ["ok"]:
+            problems += [f"integrity_check: {r}" for r in res[:10]]
+        fk = c.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            problems.append(f"{len(fk)} foreign key violation(s), e.g. {fk[0]}")
+        n = c.execute("SELECT count(*) FROM articles a LEFT JOIN memberships m ON m.article_id = a.id "
+                      "WHERE m.article_id IS NULL").fetchone()[0]
+        if n:
+            problems.append(f"{n} article(s) without a story")
+        bad = c.execute(
+            f"SELECT s.id, s.size, count(m.article_id), s.dated, count(a.seen_at), s.first_seen, {_FIRST}, "
+            f"s.last_seen, {_LAST} FROM stories s LEFT JOIN memberships m ON m.story_id = s.id "
+            "LEFT JOIN articles a ON a.id = m.article_id GROUP BY s.id "
+            f"HAVING s.size != count(m.article_id) OR s.dated != count(a.seen_at) OR s.size = 0 "
+            f"OR s.first_seen IS NOT {_FIRST} OR s.last_seen IS NOT {_LAST} LIMIT 5").fetchall()
+        if bad:
+            problems.append(f"story stats differ from memberships, e.g. {bad[0]}")
+        try:
+            c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 0)")
+        except sqlite3.DatabaseError as e:
+            problems.append(f"full-text index: {e}")
+        return problems
+
+
+_FIRST = "coalesce(min(a.seen_at), min(a.ingested_at))"
+_LAST = "CASE WHEN count(a.seen_at) > 0 THEN max(a.seen_at) ELSE max(a.ingested_at) END"
+
+
+class _Delta:
+    """What a batch of newcomers adds to one story."""
+
+    def __init__(self) -> None:
+        self.n = self.dated = 0
+        self.dfirst = self.dlast = self.ifirst = self.ilast = None
+        self.title: str | None = None
+        self.tseen: str | None = None  # seen_at of the article the title comes from
+
+    def add(self, seen: str | None, ingested: str, title: str | None) -> None:
+        self.n += 1
+        if seen is not None:
+            self.dated += 1
+            self.dfirst = seen if self.dfirst is None else min(self.dfirst, seen)
+            self.dlast = seen if self.dlast is None else max(self.dlast, seen)
+        self.ifirst = ingested if self.ifirst is None else min(self.ifirst, ingested)
+        self.ilast = ingested if self.ilast is None else max(self.ilast, ingested)
+        if title and (self.title is None or (seen is not None and (self.tseen is None or seen < self.tseen))):
+            self.title, self.tseen = title, seen
+
+    @property
+    def first(self) -> str:
+        return self.dfirst if self.dfirst is not None else self.ifirst
+
+    @property
+    def last(self) -> str:
+        return self.dlast if self.dlast is not None else self.ilast
+
+
+def _story_title(title: str | None, text_head: str | None) -> str | None:
+    """An article's title, else the first line of its text (shortened): what a story is called."""
+    if title:
+        return title
+    for line in (text_head or "").splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= 120 else line[:119] + "…"
+    return None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (trigger bodies kept whole)."""
+    out, buf = [], []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf).strip())
+    return out

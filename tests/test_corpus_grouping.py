@@ -1,0 +1,101 @@
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from storytrace.corpus_grouping import DEFAULT_PARAMS, CorpusGrouper, lsh_bands, shingles, timestamp
+from storytrace.model import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+
+HEADLINES = [
+    ("1", "Fed official says weak data caused by weather, should not slow taper", "2014-03-10T17:00:00Z"),
+    ("2", "Fed's Plosser says weak data caused by weather, should not slow taper", "2014-03-10T17:01:00Z"),
+    ("3", "Fed's Charles Plosser sees high bar for change in pace of tapering", "2014-03-10T17:02:00Z"),
+    ("4", "Apple unveils new iPhone with bigger screen at Cupertino event", "2014-03-10T17:03:00Z"),
+    ("5", "Apple shows off bigger iPhone at Cupertino launch event", "2014-03-10T17:04:00Z"),
+    # same words as story 1, weeks later: outside the time window, a new story
+    ("6", "Fed official says weak data caused by weather, should not slow taper", "2014-04-20T09:00:00Z"),
+]
+
+
+def arts(rows=HEADLINES):
+    return [Article(id=i, text=t, title=t, published_at=ts) for i, t, ts in rows]
+
+
+def test_lsh_bands_minimise_error_like_datasketch():
+    b, r = lsh_bands(0.7, 64)
+    assert b * r == 64
+    # a higher threshold needs longer bands
+    assert lsh_bands(0.9, 64)[1] >= lsh_bands(0.3, 64)[1]
+
+
+def test_helpers():
+    assert timestamp(Article("x", "t", published_at="2014-03-10T17:00:00Z")) == 1394470800.0
+    assert timestamp(Article("x", "t", published_at="not a date")) is None
+    assert {"fed", "fed official"} <= shingles("Fed official")
+
+
+def test_groups_and_window():
+    conn = sqlite3.connect(":memory:")
+    out = CorpusGrouper(conn).rebuild(arts())
+    assert out["1"] == out["2"]  # near-duplicate
+    assert out["4"] == out["5"]
+    assert out["1"] != out["4"]
+    assert out["6"] != out["1"]  # outside the window
+    assert out["1"] == "s-1"
+
+
+def test_incremental_equals_rebuild_and_survives_restart(tmp_path):
+    db = tmp_path / "s.db"
+    conn = sqlite3.connect(db)
+    first = CorpusGrouper(conn).assign(arts()[:3])
+    conn.commit()
+    conn.close()
+    conn = sqlite3.connect(db)  # a new grouper loads the state from grp_* tables
+    g = CorpusGrouper(conn)
+    second = g.assign(arts()[3:])
+    conn.commit()
+    inc = {**first, **second}
+    full = CorpusGrouper(sqlite3.connect(":memory:")).rebuild(arts())
+    assert inc == full
+    # already grouped articles keep their story
+    assert g.assign(arts()[:1]) == {"1": inc["1"]}
+    assert sorted(len(v) for v in g.stories().values()) == sorted(
+        [sum(1 for x in full.values() if x == s) for s in set(full.values())]
+    )
+
+
+def test_rollback_is_noticed():
+    conn = sqlite3.connect(":memory:")
+    g = CorpusGrouper(conn)
+    conn.commit()
+    g.assign(arts()[:2])
+    conn.rollback()  # the caller did not keep the batch
+    out = g.assign(arts()[:1])
+    assert out == {"1": "s-1"}
+    assert conn.execute("SELECT COUNT(*) FROM grp_article").fetchone()[0] == 1
+
+
+def test_untimed_articles_use_all_stories():
+    rows = [(i, t, None) for i, t, _ in HEADLINES]
+    out = CorpusGrouper(sqlite3.connect(":memory:"), replace(DEFAULT_PARAMS, window_s=None)).rebuild(arts(rows))
+    assert out["6"] == out["1"]
+    out2 = CorpusGrouper(sqlite3.connect(":memory:")).rebuild(arts(rows))
+    assert out2 == out
+
+
+@pytest.mark.skipif(not (DATA / "uci-news").exists(), reason="../shared/data is missing")
+def test_bench_smoke():
+    p = subprocess.run(
+        [sys.executable, "-m", "bench.group_corpus", "uci", "--limit", "1500"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    for name in ("storytrace", "storytrace-notime", "minhash-lsh-cc", "community"):
+        assert name in p.stdout
+    assert "BCubed F1" in p.stdout
