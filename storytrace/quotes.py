@@ -318,25 +318,77 @@ _ROLE_HEAD = re.compile(
     re.I,
 )
 _PRONOUN_TAIL = re.compile(r"(?:^|(?<=[^\w’']))(he|she|He|She|they|They|we|We|I|him|her|Him|Her)$")
+# Country, demonym, capital and seat-of-government metonyms that name the same
+# side in news copy ("the Kremlin President" is the Russian president). One line
+# per country; a general gazetteer of the 50 countries most named in English
+# news wire, not a list for any one story.
+_COUNTRY_LINES = """
+afghanistan afghan kabul
+algeria algerian algiers
+argentina argentine argentinian buenos-aires casa-rosada
+australia australian canberra
+austria austrian vienna
+belarus belarusian minsk
+belgium belgian brussels
+brazil brazilian brasilia planalto
+britain british uk london downing whitehall
+canada canadian ottawa
+china chinese beijing zhongnanhai
+colombia colombian bogota
+cuba cuban havana
+egypt egyptian cairo
+ethiopia ethiopian addis
+france french paris elysee élysée
+germany german berlin
+greece greek athens
+hungary hungarian budapest
+india indian delhi
+indonesia indonesian jakarta
+iran iranian tehran
+iraq iraqi baghdad
+ireland irish dublin
+israel israeli jerusalem knesset
+italy italian rome
+japan japanese tokyo
+jordan jordanian amman
+kenya kenyan nairobi
+lebanon lebanese beirut
+mexico mexican
+netherlands dutch amsterdam hague
+nigeria nigerian abuja
+north-korea pyongyang
+pakistan pakistani islamabad
+poland polish warsaw
+portugal portuguese lisbon
+qatar qatari doha
+russia russian kremlin moscow
+saudi saudi-arabia riyadh
+south-africa pretoria
+south-korea seoul
+spain spanish madrid moncloa
+sweden swedish stockholm
+switzerland swiss bern
+syria syrian damascus
+taiwan taiwanese taipei
+turkey turkish ankara
+ukraine ukrainian kyiv kiev
+us u.s. american washington white america
+venezuela venezuelan caracas
+"""
+_GROUPS = []
+for _line in _COUNTRY_LINES.strip().splitlines():
+    _names = {w.replace("-", " ") for w in _line.split()}
+    # possessive forms as they appear in copy: "Russia's", "Russia’s", "Belarus’"
+    _GROUPS.append(_names | {n + suf for n in _names for suf in ("’s", "'s", "’")})
+_DEMONYMS = {w for g in _GROUPS for w in g if w.endswith(("an", "ian", "ese", "ish", "i")) and "’" not in w and "'" not in w}
+_GROUP_OF = {w: i for i, g in enumerate(_GROUPS) for w in g}
 _TITLES = {
     "president", "prime", "minister", "general", "gen", "mr", "mrs", "ms", "dr", "sir", "lord",
     "king", "queen", "chancellor", "premier", "senator", "sen", "rep", "governor", "gov", "mayor",
     "secretary", "ambassador", "judge", "pope", "prince", "princess", "colonel", "col", "lt",
     "lieutenant", "captain", "capt", "commander", "chief", "kremlin", "the", "former", "foreign",
-    "defence", "defense", "deputy", "vice", "us", "u.s.", "russian", "belarusian", "ukrainian",
-}
-_GROUPS = [
-    {"russia", "russian", "kremlin", "moscow", "russia’s", "russia's"},
-    {"belarus", "belarusian", "minsk", "belarus’s", "belarus's", "belarus’"},
-    {"ukraine", "ukrainian", "kyiv", "kiev", "ukraine’s", "ukraine's"},
-    {"us", "u.s.", "american", "washington", "white", "america"},
-    {"uk", "british", "britain", "london", "downing"},
-    {"china", "chinese", "beijing"},
-    {"france", "french", "paris", "elysee", "élysée"},
-    {"germany", "german", "berlin"},
-    {"poland", "polish", "warsaw"},
-]
-_GROUP_OF = {w: i for i, g in enumerate(_GROUPS) for w in g}
+    "defence", "defense", "deputy", "vice", "us", "u.s.",
+} | _DEMONYMS
 _HEAD_FAMILY = {
     "counterpart": {"president", "minister", "leader", "chancellor", "premier", "king"},
     "leader": {"president", "minister", "leader", "chancellor", "premier", "king", "dictator", "strongman"},
