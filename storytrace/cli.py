@@ -404,6 +404,94 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
         err.print(f"wrote {html_path}")
 
 
+# --------------------------------------------------------------------------- web
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command()
+@click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The store made by `storytrace ingest`.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs STORYTRACE_TOKEN set.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-body", default=5_000_000, show_default=True, type=click.IntRange(1024),
+              help="Largest request body accepted, in bytes (bigger: 413).")
+@click.option("--max-articles", default=50, show_default=True, type=click.IntRange(2),
+              help="Compare at most this many of a story's articles (the earliest seen).")
+@click.option("--create", is_flag=True, help="Create an empty store when --db does not exist.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each loads the models; one analysis at a time per worker).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the stories page in a web browser.")
+def serve(db: str, host: str, port: int, max_body: int, max_articles: int, create: bool, workers: int,
+          open_browser: bool) -> None:
+    """Serve the stories, story, compare and paste pages and the HTTP API.
+
+    \b
+    Pages: /  (stories: search, sort, findings), /stories/ID, /compare?story=ID&a=&b=,
+    /paste. API: GET /api/stories, /api/stories/ID, /api/articles/ID; POST /api/compare,
+    POST /api/articles (ingest: needs `Authorization: Bearer $STORYTRACE_TOKEN`).
+    OpenAPI docs at /docs. Binds 127.0.0.1 unless --host says otherwise; a
+    non-loopback host is refused unless STORYTRACE_TOKEN is set. Without the
+    token, write endpoints answer 403.
+    """
+    token = os.environ.get("STORYTRACE_TOKEN") or None
+    if not _is_loopback(host) and not token:
+        _fail(f"refusing to serve on {host}: it is not a loopback address and STORYTRACE_TOKEN is not set. "
+              "Set STORYTRACE_TOKEN (write endpoints then need it as a bearer token) or use --host 127.0.0.1")
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError as exc:
+        _fail(f"the web server needs fastapi, uvicorn and python-multipart ({exc}); "
+              "pip install 'storytrace[web]' or pip install fastapi uvicorn python-multipart")
+        return
+    store = _open_store(db, create=create)
+    store.close()
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:  # a clear message now rather than a uvicorn traceback later
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    err = Console(stderr=True)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}/"
+    err.print(f"[bold]storytrace serve[/] {url}  db: {db} · writes: "
+              + ("[green]enabled[/] (bearer token from STORYTRACE_TOKEN)" if token
+                 else "disabled (set STORYTRACE_TOKEN to allow POST /api/articles)")
+              + f" · API docs: {url}docs", highlight=False)
+    if token and len(token) < 16:
+        err.print("[yellow]warning:[/] STORYTRACE_TOKEN is short; use 16+ random characters", highlight=False)
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    if workers == 1:
+        app = create_app(db, token=token, max_body=max_body, max_articles=max_articles, warm_up=True)
+        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", timeout_keep_alive=5,
+                    timeout_graceful_shutdown=10)
+    else:
+        os.environ.update({"STORYTRACE_DB": db, "STORYTRACE_MAX_BODY": str(max_body),
+                           "STORYTRACE_MAX_ARTICLES": str(max_articles), "STORYTRACE_WARM_UP": "1"})
+        uvicorn.run("storytrace.web.app:app_from_env", factory=True, workers=workers, host=host.strip("[]"),
+                    port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks on the real data in ../shared/data."""

@@ -25,7 +25,7 @@ import hashlib
 import html
 import json
 import math
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from storytrace.model import SEVERITY_RANK
 
@@ -393,8 +393,12 @@ def _truncate(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str) -> str:
-    """Derivation graph: nodes on an ellipse in published_at order, arrows source -> derived."""
+def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str,
+               node_href: Callable[[str], str | None] | None = None) -> str:
+    """Derivation graph: nodes on an ellipse in published_at order, arrows source -> derived.
+
+    ``node_href(article_id)``: a URL for the article's node (None: not a link).
+    """
     pseudo: list[str] = []
     for e in edges:
         s = _str(e.get("source"))
@@ -482,8 +486,10 @@ def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str) -> str:
             when = _str(a.get("published_at")).replace("T", " ")[:16]
             sub = " · ".join(v for v in (_str(a.get("source")), when) if v)
             tip = f"{node}: {_str(a.get('title'))}"
+        href = None if is_pseudo or node_href is None else node_href(node)
         out.append(
-            f"<g class=\"node{' pseudo' if is_pseudo else ''}\"><title>{_esc(tip)}</title>"
+            (f"<a class=\"nodelink\" href=\"{_esc(href)}\">" if href else "")
+            + f"<g class=\"node{' pseudo' if is_pseudo else ''}\"><title>{_esc(tip)}</title>"
             f"<circle cx=\"{x:.1f}\" cy=\"{y:.1f}\" r=\"{nr:.0f}\"/>"
             f"<text class=\"nlabel\" x=\"{lx:.1f}\" y=\"{ly:.1f}\" text-anchor=\"{anchor}\">"
             f"{_esc(_truncate(node, 26))}</text>"
@@ -494,16 +500,17 @@ def _graph_svg(r: _Report, ids: list[str], edges: list[dict], uid: str) -> str:
                 else ""
             )
             + "</g>"
+            + ("</a>" if href else "")
         )
     out.append("</svg>")
     return "".join(out)
 
 
-def _derivation(r: _Report, st: dict, uid: str) -> str:
+def _derivation(r: _Report, st: dict, uid: str, node_href: Callable[[str], str | None] | None = None) -> str:
     ids = st["articles"]
     idset = set(ids)
     edges = [e for e in r.derivation if _str(e.get("derived")) in idset]
-    svg = f"<div class=\"graphwrap\">{_graph_svg(r, ids, edges, uid)}</div>"
+    svg = f"<div class=\"graphwrap\">{_graph_svg(r, ids, edges, uid, node_href)}</div>"
     legend = (
         "<p class=\"note\"><span class=\"lg-line wholly\"></span> wholly "
         "<span class=\"lg-line partially\"></span> partially "
@@ -573,7 +580,7 @@ def _viewer(r: _Report) -> str:
     )
 
 
-def _findings(r: _Report, findings_sorted: list[dict]) -> str:
+def _findings(r: _Report, findings_sorted: list[dict], by_severity: bool = False) -> str:
     if not findings_sorted:
         return "<section id=\"findings\"><h2>Findings</h2><p class=\"note\">No findings.</p></section>"
     by_story: dict[str, list[tuple[int, dict]]] = {}
@@ -592,9 +599,22 @@ def _findings(r: _Report, findings_sorted: list[dict]) -> str:
         if len(story_order) > 1:
             parts.append(f"<h3>Story <code>{_esc(sid) or '(unknown)'}</code></h3>")
         parts.append("<ol class=\"findings\">")
+        group = None
         for i, f in by_story[sid]:
             sev = _str(f.get("severity"))
             sev_cls = sev if sev in SEVERITY_RANK else "low"
+            if by_severity and sev_cls != group:  # the list is sorted most severe first
+                n_sev = sum(1 for _, g in by_story[sid]
+                            if (_str(g.get("severity")) if _str(g.get("severity")) in SEVERITY_RANK else "low")
+                            == sev_cls)
+                if group is not None:
+                    parts.append("</ol>")
+                else:
+                    parts.pop()  # the <ol> opened above: each group gets its own
+                parts.append(f"<h4 class=\"sevgroup sev-{sev_cls}\"><span class=\"sev sev-{sev_cls}\">"
+                             f"{_esc(sev_cls)}</span> {n_sev} finding{'s' * (n_sev != 1)}</h4>"
+                             f"<ol class=\"findings sev-{sev_cls}\">")
+                group = sev_cls
             cp = f.get("counterpart") if isinstance(f.get("counterpart"), dict) else None
             cp_html = ""
             if cp:
@@ -677,8 +697,28 @@ def _brief(r: _Report) -> str:
 # ---------------------------------------------------------------------------
 
 
-def render_html(report: dict) -> str:
-    """Render the compare JSON document (with ``articles[].text``) as one HTML page."""
+def render_html(
+    report: dict,
+    *,
+    title: str | None = None,
+    links: Sequence[tuple[str, str]] = (),
+    default_pair: tuple[str, str] | None = None,
+    node_href: Callable[[str], str | None] | None = None,
+    findings_by_severity: bool = False,
+    intro_html: str = "",
+) -> str:
+    """Render the compare JSON document (with ``articles[].text``) as one HTML page.
+
+    The keyword options are for pages that embed the report in a site (``storytrace
+    serve``); without them the page is the stand-alone report:
+
+    * ``title``: the page's heading and ``<title>`` (escaped here);
+    * ``links``: ``(label, href)`` pairs shown first in the navigation (escaped here);
+    * ``default_pair``: the two article ids the side-by-side view opens on;
+    * ``node_href(article_id)``: a URL for each article's node in the derivation graph;
+    * ``findings_by_severity``: findings under one heading per severity;
+    * ``intro_html``: trusted markup placed first in ``<main>`` (the caller escapes what it holds).
+    """
     r = _Report(report if isinstance(report, dict) else {})
     findings_sorted = [
         f
@@ -688,6 +728,8 @@ def render_html(report: dict) -> str:
         )
     ]
     data = _script_data(r, findings_sorted)
+    if default_pair is not None and all(_str(x) in r.by_id for x in default_pair) and len(default_pair) == 2:
+        data["default"] = [_str(default_pair[0]), _str(default_pair[1])]
 
     nav = ["<a href=\"#compare\">Side by side</a>", "<a href=\"#findings\">Findings</a>", "<a href=\"#brief\">Brief</a>"]
     story_html = []
@@ -700,7 +742,7 @@ def render_html(report: dict) -> str:
             f"{_article_table(r, st['articles'])}"
             f"<div class=\"{'twocol' if len(st['articles']) <= 4 else 'stack'}\">"
             f"<div><h3>Reuse matrix</h3>{_matrix(r, st['articles'])}</div>"
-            f"<div><h3>Derivation</h3>{_derivation(r, st, f'g{k + 1}')}</div>"
+            f"<div><h3>Derivation</h3>{_derivation(r, st, f'g{k + 1}', node_href)}</div>"
             "</div></section>"
         )
     if r.single:
@@ -718,6 +760,10 @@ def render_html(report: dict) -> str:
         t = r.by_id[r.multi[0]["articles"][0]].get("title")
         first_title = _str(t)
     page_title = "storytrace report" + (f" — {first_title}" if first_title else "")
+    heading = "storytrace report"
+    if title:
+        page_title = heading = title
+    nav = [f"<a class=\"sitelink\" href=\"{_esc(href)}\">{_esc(label)}</a>" for label, href in links] + nav
     summary = (
         f"{len(r.articles)} articles · {len(r.multi)} multi-version "
         f"{'story' if len(r.multi) == 1 else 'stories'} · {n_find} findings"
@@ -732,11 +778,12 @@ def render_html(report: dict) -> str:
             f"style-src 'unsafe-inline'; script-src '{_JS_HASH}'; img-src data:\">",
             f"<title>{_esc(page_title)}</title><style>{_CSS}</style></head><body>",
             "<header class=\"top\"><div class=\"inner\">",
-            f"<h1>storytrace report</h1><p class=\"sub\">{_esc(summary)}</p>",
+            f"<h1>{_esc(heading)}</h1><p class=\"sub\">{_esc(summary)}</p>",
             f"<nav>{''.join(nav)}</nav></div></header><main>",
+            intro_html,
             "".join(story_html),
             _viewer(r),
-            _findings(r, findings_sorted),
+            _findings(r, findings_sorted, findings_by_severity),
             _brief(r),
             "</main>",
             f"<script type=\"application/json\" id=\"storytrace-data\">{_json_for_script(data)}</script>",
@@ -810,6 +857,11 @@ svg.graph .arrowhead{fill:#39414d}svg.graph .arrowhead.shared{fill:#8a8f98}
 svg.graph .elabel{font:11px system-ui,sans-serif;fill:#2a2f38;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
 .lg-line{display:inline-block;width:26px;height:0;border-top:2px solid #39414d;vertical-align:middle;margin:0 2px 0 8px}
 .lg-line.wholly{border-top-width:3.5px}.lg-line.shared{border-top:2px dashed #8a8f98}
+svg.graph a.nodelink{cursor:pointer}
+svg.graph a.nodelink:hover circle,svg.graph a.nodelink:focus circle{fill:#173b61;stroke:#ffd54a;stroke-width:3}
+svg.graph a.nodelink:hover .nlabel{text-decoration:underline}
+h4.sevgroup{margin:14px 0 2px;font-size:.95rem}
+nav a.sitelink{color:#fff;font-weight:600}
 details.edges summary{cursor:pointer;color:var(--accent);font-size:.9rem}
 .pickers{display:flex;flex-wrap:wrap;gap:10px;align-items:center}
 .pickers label{display:flex;gap:6px;align-items:center;font-weight:600;font-size:.9rem;flex:1 1 260px;min-width:0}
