@@ -138,9 +138,11 @@ _SHOW_ERRORS = 20
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
               help="The store (a SQLite file); created if missing.")
+@click.option("--from-parquet", "from_parquet", metavar="DIR",
+              help="Load the output of `storytrace spark group` (DIR/articles) with its stories instead of PATHS.")
 @click.option("--map", "mapping", metavar="FIELD=COLUMN,...",
               help="Read fields from other CSV columns / JSONL keys, e.g. "
                    "title=TITLE,text=TITLE,published_at=TIMESTAMP (fields: id, text, title, source, url, "
@@ -152,7 +154,7 @@ _SHOW_ERRORS = 20
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
 def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int, limit: int | None,
-           show_bar: bool | None, as_json: bool) -> None:
+           show_bar: bool | None, as_json: bool, from_parquet: str | None = None) -> None:
     """Add articles to the corpus store and group them into stories.
 
     PATHS are .txt/.md or .html files (one article each), .jsonl or .csv files
@@ -176,6 +178,13 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
          or the input or store cannot be used
       1  an internal error (batches committed before it are kept)
     """
+    if from_parquet is not None:
+        if paths:
+            _fail("give either PATHS or --from-parquet, not both")
+        _ingest_parquet(from_parquet, db, as_json)
+        return
+    if not paths:
+        _fail("missing PATHS (files, folders or -), or --from-parquet DIR")
     from .corpus_ingest import ingest_paths
     from .ingest import IngestError
 
@@ -215,6 +224,40 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
     else:
         _print_ingest_summary(Console(), report, db, totals)
     sys.exit(0 if report.ok else EXIT_INPUT)
+
+
+def _ingest_parquet(folder: str, db: str, as_json: bool) -> None:
+    """`storytrace ingest --from-parquet DIR`: a Spark result into the store (see storytrace.spark.load_parquet)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        _fail("--from-parquet needs pyarrow (pip install pyarrow, or pyspark[sql])")
+    from .spark import load_parquet
+
+    if not os.path.isdir(folder):
+        _fail(f"{folder}: no such folder (expected the --output of `storytrace spark group`)")
+    store = _open_store(db, create=True)
+    err = Console(stderr=True)
+    try:
+        res = load_parquet(store, folder)
+    except ValueError as exc:
+        store.close()
+        _fail(str(exc))
+        return
+    except Exception as exc:
+        store.close()
+        _internal(err, exc)
+        return
+    totals = store.counts()
+    store.close()
+    res.update(db=db, totals={"articles": totals["articles"], "stories": totals["stories"]})
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+    else:
+        Console().print(f"[bold]storytrace ingest[/] {folder} → {db}: {res['records']:,} records, added "
+                        f"{res['added']:,}, unchanged {res['unchanged']:,}, conflicts {res['conflicts']:,}; store now "
+                        f"holds {totals['articles']:,} articles in {totals['stories']:,} stories", highlight=False)
+    sys.exit(0 if res["conflicts"] == 0 else EXIT_INPUT)
 
 
 def _ingest_with_bar(store, paths, column_map, batch_size, limit, err: Console):
@@ -511,6 +554,38 @@ def bench_pairs(ctx: click.Context) -> None:
         _fail("bench/ is not importable: run from the repository root (python -m bench.pairs)")
         return
     sys.exit(run(list(ctx.args)))
+
+
+@main.group()
+def spark() -> None:
+    """Run the corpus grouping and the per-story analysis on Apache Spark (see storytrace/spark.py).
+
+    \b
+    storytrace spark group --input 'articles/*.jsonl.gz' --output out/ [--master local[2]]
+    storytrace spark analyze --stories out/ --output analysis/
+    storytrace ingest --from-parquet out/ --db storytrace.db
+    """
+
+
+_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+
+@spark.command("group", context_settings=_PASS_THROUGH)
+@click.pass_context
+def spark_group(ctx: click.Context) -> None:
+    """Group articles into stories; write Parquet tables articles, stories, pairs (--help for options)."""
+    from .spark import main as run
+
+    sys.exit(run(["group", *ctx.args]))
+
+
+@spark.command("analyze", context_settings=_PASS_THROUGH)
+@click.pass_context
+def spark_analyze(ctx: click.Context) -> None:
+    """The compare analysis of every story of a `spark group` output, one task per story (--help for options)."""
+    from .spark import main as run
+
+    sys.exit(run(["analyze", *ctx.args]))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -334,6 +334,47 @@ class CorpusGrouper:
         self._loaded_all_articles = True
         return self.assign(articles)
 
+    def adopt(self, articles: Sequence[Article], mapping: dict[str, str]) -> dict[str, str]:
+        """Take ``mapping`` (article id -> story id, e.g. from the Spark job) as the grouping of
+        ``articles``: their stories' centroid sums, time spans and MinHash digests enter the state
+        exactly as `assign` would have left them, so later `assign` calls continue those stories.
+        Articles already grouped keep their story. Caller commits. Returns the ids adopted."""
+        import rensa
+
+        out: dict[str, str] = {}
+        if not articles:
+            return out
+        p = self.params
+        ts = [timestamp(a) for a in articles]
+        timed = [t for t in ts if t is not None]
+        self._ensure(min(timed) if timed else None, max(timed) if timed else None,
+                     len(timed) < len(articles) or not timed)
+        todo, seen = [], set()
+        for a, t in zip(articles, ts):
+            if a.id not in self._known and a.id not in seen:
+                seen.add(a.id)
+                todo.append((a, t))
+        touched: set[int] = set()
+        new_rows: list[tuple] = []
+        for lo in range(0, len(todo), BATCH):
+            batch = todo[lo: lo + BATCH]
+            texts = [embed_text(a, p.lead_chars) for a, _ in batch]
+            vecs = embed(texts)
+            mhs = rensa.RMinHash.from_token_sets([sorted(shingles(t)) for t in texts], p.num_perm, p.seed)
+            for (a, t), v, mh in zip(batch, vecs, mhs):
+                sid = str(mapping[a.id])
+                sidx = self._story_index.get(sid)
+                if sidx is None:
+                    sidx = self._new_story(sid)
+                tt = math.nan if t is None else t
+                self._join(sidx, v, tt)
+                touched.add(sidx)
+                self._add_article_memory(a.id, sidx, tt, mh)
+                new_rows.append((a.id, sidx, t, mh.__getstate__()))
+                out[a.id] = sid
+        self._persist(touched, new_rows)
+        return out
+
     def stories(self) -> dict[str, list[str]]:
         """Every persisted story id with its article ids (for inspection and tests)."""
         out: dict[str, list[str]] = {}
@@ -485,3 +526,30 @@ def _minhash_from_state(state: bytes, params: GroupingParams):
     m = rensa.RMinHash(params.num_perm, params.seed)
     m.__setstate__(state)
     return m
+
+
+# ---------------------------------------------------------------- pure entry points (Spark, tests)
+
+
+def group_articles(articles: Sequence[Article], params: GroupingParams | None = None) -> dict[str, str]:
+    """Story id for each of ``articles``, grouped from scratch by `CorpusGrouper` (in-memory state).
+
+    The same decisions as ``CorpusGrouper(conn).rebuild(articles)``; this is the function the Spark
+    job calls on each of its partitions (``storytrace.spark``), so both paths share one implementation."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return CorpusGrouper(conn, params).rebuild(articles)
+    finally:
+        conn.close()
+
+
+def minhash_digests(texts: Sequence[str], params: GroupingParams | None = None) -> np.ndarray:
+    """The MinHash signatures (``num_perm`` uint32 per text) the grouper computes for ``texts``
+    (from `embed_text`): the same shingles, permutations and seed."""
+    import rensa
+
+    p = params or DEFAULT_PARAMS
+    if not texts:
+        return np.zeros((0, p.num_perm), dtype=np.uint32)
+    mhs = rensa.RMinHash.from_token_sets([sorted(shingles(t)) for t in texts], p.num_perm, p.seed)
+    return np.asarray([m.digest() for m in mhs], dtype=np.uint32)

@@ -42,7 +42,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any, Optional
-from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request, Security
 from fastapi.exceptions import RequestValidationError

@@ -1,0 +1,689 @@
+"""storytrace on Apache Spark: corpus grouping and per-story analysis as Spark jobs.
+
+``storytrace spark group --input 'articles/*.jsonl.gz' --output out/ [--master local[2]]``
+``storytrace spark analyze --stories out/ --output analysis/``
+(or ``spark-submit -m storytrace.spark group ...`` / ``python -m storytrace.spark group ...``)
+
+Nothing here re-implements an algorithm: every stage calls the pure functions the
+embedded path uses, from ``mapInPandas`` / ``applyInPandas``:
+
+* reading: Spark's JSON / CSV / Parquet readers, then ``storytrace.ingest``'s record
+  coercion (``_make_record``: text required, CRLF -> LF, stripped, numbers as Unix times),
+  so a record means the same as it does to ``storytrace ingest``;
+* ``pairs`` (candidate pairs with scores, an output for inspection): MinHash LSH by band
+  join (rows grouped by band hash; ``corpus_grouping.minhash_digests``, the grouper's own
+  shingles and permutations, estimated Jaccard) and static-embedding neighbours by
+  per-partition exact search (``corpus_grouping.embed``; rows grouped by time bucket of
+  ``window_s``, each compared with its own and the previous bucket, the ``pair_k``
+  nearest at cosine >= ``join_cosine`` kept);
+* grouping: ``corpus_grouping.group_articles`` (the embedded `CorpusGrouper`, unchanged)
+  on time blocks. The grouper is online and only looks back ``window_s``, so the timeline
+  is cut into blocks of ``block_s`` and each block is grouped in one task together with
+  a warm-up: the articles of the ``warm_s`` (default three windows, 66 h) before it, which
+  rebuild the stories its first articles can join (and their recent centroids). Warm-up articles keep the story their
+  own block gave them; a block's story that holds warm-up articles continues the story
+  most of them belong to. Those continuation links form a forest over the block-local
+  stories; its connected components (large-star / small-star, Kiveris et al. 2014, in
+  Spark; never collected to the driver) are the final stories, named after their first
+  article as the embedded grouper names them. Articles without a timestamp are grouped
+  in the last block (the embedded grouper compares them with every story; no time
+  partition can do that exactly).
+
+Where this equals the embedded result: exactly when the input fits in one block (the
+shipped examples, any slice shorter than ``block_s``); across blocks it differs only
+where a story's centroid before the warm-up would have changed a decision. On all 422,937 UCI
+headlines (``bench/spark_uci.py``, ``docs/benchmarks_spark.md``): BCubed F1 0.650 for both paths
+(+0.0004), the two groupings agreeing at BCubed F1 0.974.
+
+Outputs (Parquet, under ``--output``): ``articles`` (every field, the story id),
+``stories`` (article id -> story id, with the story's size and first/last time) and
+``pairs`` (a, b, jaccard, cosine, same_story).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from dataclasses import replace
+from typing import Sequence
+
+if __name__ == "__main__" and not __package__:
+    # `spark-submit .../storytrace/spark.py group ...`: run the installed package's module, so the
+    # functions shipped to executors are importable there as storytrace.spark.*
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from storytrace.spark import main as _main
+
+    sys.exit(_main())
+
+import numpy as np
+
+from .corpus_grouping import DEFAULT_PARAMS, GroupingParams, embed, embed_text, group_articles, lsh_bands, \
+    minhash_digests, timestamp
+from .model import Article
+
+DAY = 86400.0
+DEFAULT_BLOCK_S = 7 * DAY
+PAIR_K = 5
+WARM_WINDOWS = 3  # default warm-up: this many grouping windows (UCI: 22 h -> 66 h)
+ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published_at")
+
+# --------------------------------------------------------------------------- pure helpers (no Spark)
+
+
+def normalise_record(rec: dict, column_map: dict[str, str] | None = None, origin: str = "spark",
+                     line: int = 0):
+    """An `Article` (or an `IngestError`) from one input row, exactly as `storytrace ingest` reads it.
+
+    A ``published_at`` written as digits (a Unix time in s or ms, as in CSV) becomes ISO 8601 UTC
+    with its full precision."""
+    from .ingest import _check_column_map, _coerce_date, _make_record
+
+    cmap = _check_column_map(column_map)
+    clean = {}
+    for k, v in rec.items():
+        if isinstance(v, np.ndarray):
+            v = v.tolist()
+        elif isinstance(v, float) and math.isnan(v):
+            v = None
+        elif isinstance(v, np.generic):
+            v = v.item()
+        clean[k] = v
+    key = cmap["published_at"]
+    p = clean.get(key)
+    if isinstance(p, str) and p.strip().isdigit() and 9 <= len(p.strip()) <= 13:
+        clean[key] = _coerce_date(int(p.strip()))
+    return _make_record(origin, line, clean, cmap, "field")
+
+
+def home_block(ts: float | None, block_s: float) -> int | None:
+    return None if ts is None else int(math.floor(ts / block_s))
+
+
+def warm_blocks(ts: float, block_s: float, warm_s: float) -> list[int]:
+    """The later blocks whose warm-up (the ``warm_s`` before their start) holds time ``ts``."""
+    b = home_block(ts, block_s)
+    last = int(math.floor((ts + warm_s) / block_s))
+    # block k starts at k * block_s; ts is in its warm-up iff k * block_s - warm_s <= ts < k * block_s
+    return [k for k in range(b + 1, last + 1) if k * block_s - warm_s <= ts]
+
+
+def articles_from_frame(pdf) -> list[Article]:
+    """Articles from a pandas frame with ``ARTICLE_FIELDS`` columns, in ``seq`` order."""
+    if "seq" in pdf.columns:
+        pdf = pdf.sort_values("seq", kind="stable")
+    cols = {f: pdf[f].tolist() if f in pdf.columns else [None] * len(pdf) for f in ARTICLE_FIELDS}
+    out = []
+    for i in range(len(pdf)):
+        vals = {f: cols[f][i] for f in ARTICLE_FIELDS}
+        for f, v in vals.items():
+            if v is not None and not isinstance(v, str):
+                vals[f] = None if (isinstance(v, float) and math.isnan(v)) else str(v)
+        out.append(Article(**vals))
+    return out
+
+
+def group_unit(pdf, params: GroupingParams = DEFAULT_PARAMS):
+    """One time block (home + warm-up rows): the embedded grouper's story for each row.
+
+    Returns a frame ``id, unit, role, local`` where ``local`` is ``"<unit>/<story id>"``."""
+    import pandas as pd
+
+    pdf = pdf.sort_values("seq", kind="stable")
+    arts = articles_from_frame(pdf)
+    mapping = group_articles(arts, params)
+    unit = pdf["unit"].astype("int64").to_numpy()
+    return pd.DataFrame({
+        "id": pdf["id"].to_numpy(), "unit": unit, "role": pdf["role"].to_numpy(),
+        "local": [f"{u}/{mapping[a.id]}" for u, a in zip(unit, arts)],
+    })
+
+
+def stitch_parents(rows: Sequence[tuple[str, int, str, str, int]]) -> dict[str, str]:
+    """Pure-Python twin of the Spark stitching, for tests: ``rows`` are (id, unit, role, local, seq);
+    returns each local story's parent (the home story most of its warm-up members belong to; ties:
+    the earliest member)."""
+    home = {i: loc for i, _, role, loc, _ in rows if role == "home"}
+    votes: dict[str, dict[str, list]] = {}
+    for i, _, role, loc, seq in rows:
+        if role == "warm" and i in home:
+            v = votes.setdefault(loc, {}).setdefault(home[i], [0, seq])
+            v[0] += 1
+            v[1] = min(v[1], seq)
+    return {loc: min(c.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for loc, c in votes.items()}
+
+
+def minhash_rows(pdf, params: GroupingParams = DEFAULT_PARAMS):
+    """Per article: its MinHash digest (the grouper's) and the hash of each LSH band of it."""
+    import pandas as pd
+
+    pdf = pdf.sort_values("seq", kind="stable")
+    texts = [embed_text(a, params.lead_chars) for a in articles_from_frame(pdf)]
+    dig = minhash_digests(texts, params)
+    bands, rows = lsh_bands(params.dup_jaccard, params.num_perm)
+    keys = [[hash(tuple(d[b * rows:(b + 1) * rows].tolist())) for b in range(bands)] for d in dig]
+    return pd.DataFrame({"id": pdf["id"].to_numpy(dtype=object), "digest": list(dig.astype(np.int64)),
+                         "bands": keys})
+
+
+def _no_pairs():
+    import pandas as pd
+
+    return pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object),
+                         "jaccard": np.zeros(0), "cosine": np.zeros(0)})
+
+
+def _in_window(ta: np.ndarray, tb: np.ndarray, w: float | None) -> np.ndarray:
+    if w is None:
+        return np.ones(np.broadcast(ta, tb).shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.isnan(ta) | np.isnan(tb) | (np.abs(ta - tb) <= w)
+
+
+def embedding_pairs(pdf, params: GroupingParams = DEFAULT_PARAMS, k: int = PAIR_K, chunk: int = 2048):
+    """Exact nearest neighbours inside one time bucket: rows with ``role == "home"`` against every row
+    (home and the previous bucket's ``shadow`` copies), within the window, cosine >= ``join_cosine``,
+    at most ``k`` per article. Memory is ``chunk`` x bucket size."""
+    import pandas as pd
+
+    arts = articles_from_frame(pdf)
+    pdf = pdf.sort_values("seq", kind="stable")
+    empty = _no_pairs()
+    if len(pdf) < 2:
+        return empty
+    v = embed([embed_text(a, params.lead_chars) for a in arts])
+    ids = pdf["id"].to_numpy()
+    ts = pdf["ts"].to_numpy(dtype=np.float64)
+    home = np.nonzero(pdf["role"].to_numpy() == "home")[0]
+    out_a, out_b, out_c = [], [], []
+    for lo in range(0, len(home), chunk):
+        h = home[lo: lo + chunk]
+        s = v[h] @ v.T
+        s[np.arange(len(h)), h] = -np.inf
+        s[~_in_window(ts[h][:, None], ts[None, :], params.window_s)] = -np.inf
+        s[s < params.join_cosine] = -np.inf
+        kk = min(k, s.shape[1] - 1)
+        top = np.argpartition(-s, kk - 1, axis=1)[:, :kk] if kk > 0 else np.zeros((len(h), 0), int)
+        for r, cols in enumerate(top):
+            for c in cols:
+                if np.isfinite(s[r, c]):
+                    out_a.append(ids[h[r]])
+                    out_b.append(ids[c])
+                    out_c.append(float(s[r, c]))
+    if not out_a:
+        return empty
+    a, b = np.asarray(out_a, dtype=object), np.asarray(out_b, dtype=object)
+    lo_, hi_ = np.where(a < b, a, b), np.where(a < b, b, a)
+    return pd.DataFrame({"a": lo_, "b": hi_, "jaccard": np.full(len(a), np.nan), "cosine": np.asarray(out_c)})
+
+
+def analyse_story_frame(pdf, max_articles: int = 50, include_text: bool = False):
+    """One story's rows -> a one-row frame holding the compare JSON contract for it."""
+    import pandas as pd
+
+    from .compare import compare_articles
+    from .report_json import comparison_to_dict
+
+    pdf = pdf.sort_values(["ts", "seq"], kind="stable", na_position="last")
+    sid = str(pdf["story"].iat[0])
+    arts = articles_from_frame(pdf.drop(columns=["seq"]))[:max_articles]
+    try:
+        report = comparison_to_dict(compare_articles(arts), include_text=include_text)
+        report["corpus_story"] = {"id": sid, "size": int(len(pdf)), "articles": pdf["id"].tolist(),
+                                  "compared": [a.id for a in arts]}
+        doc, err = json.dumps(report, ensure_ascii=False), None
+    except Exception as exc:  # one bad story must not fail the job: it is reported in its row
+        doc, err = None, f"{type(exc).__name__}: {exc}"
+    return pd.DataFrame({"story": [sid], "size": [int(len(pdf))], "compared": [len(arts)],
+                         "report": [doc], "error": [err]})
+
+
+# --------------------------------------------------------------------------- Spark
+
+
+def spark_session(master: str | None = None, app: str = "storytrace", conf: dict | None = None):
+    """A SparkSession (``master`` None: whatever spark-submit / the environment says)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    import warnings
+
+    # pyspark 4.3 warns that pandas 3 is "not yet fully supported"; what we use works (tests/test_spark.py)
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    if master and master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    b = SparkSession.builder.appName(app)
+    if master:
+        b = b.master(master)
+    defaults = {
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.shuffle.partitions": "16",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.adaptive.enabled": "true",
+    }
+    if master and master.startswith("local"):
+        defaults["spark.driver.memory"] = os.environ.get("STORYTRACE_SPARK_DRIVER_MEMORY", "4g")
+    for k, v in {**defaults, **(conf or {})}.items():
+        b = b.config(k, v)
+    spark = b.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+_READERS = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+
+
+def input_format(paths: Sequence[str]) -> str:
+    for p in paths:
+        low = p.lower().rstrip("/")
+        low = low[:-3] if low.endswith(".gz") else low
+        for ext, fmt in _READERS.items():
+            if low.endswith(ext) or low.endswith(ext + "*"):
+                return fmt
+    raise ValueError(f"cannot tell the input format of {', '.join(paths)}: use --format jsonl|csv|parquet")
+
+
+def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: dict[str, str] | None = None):
+    """(articles, errors): normalised articles with ``seq`` (input order) and ``ts``; bad records."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from .ingest import IngestError, _check_column_map
+
+    cmap = _check_column_map(column_map)
+    fmt = fmt or input_format(paths)
+    fmt = {"jsonl": "json"}.get(fmt, fmt)
+    if fmt == "json":
+        raw = spark.read.json(list(paths))
+    elif fmt == "csv":
+        raw = spark.read.csv(list(paths), header=True, multiLine=True, escape='"', inferSchema=False)
+    elif fmt == "parquet":
+        raw = spark.read.parquet(*paths)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    # keep the input order (file, then position): monotonically_increasing_id is ordered that way
+    raw = raw.withColumn("_seq", F.monotonically_increasing_id()).withColumn("_file", F.input_file_name())
+    # CSV headers are matched case-insensitively, like storytrace ingest
+    lower = {c.lower(): c for c in raw.columns}
+    wanted = {f: lower.get(cmap[f].lower(), cmap[f]) for f in ARTICLE_FIELDS}
+    cols = [F.col(f"`{c}`").alias(f) for f, c in wanted.items() if c in raw.columns]
+    missing = [cmap[f] for f in ("id", "text") if wanted[f] not in raw.columns]
+    if missing:
+        raise ValueError(f"input lacks the field(s) {', '.join(map(repr, missing))}; "
+                         f"found {', '.join(c for c in raw.columns if not c.startswith('_'))} (use --map)")
+    sel = raw.select(*cols, "_seq", "_file")
+    identity = {f: f for f in ARTICLE_FIELDS}
+    schema = T.StructType([T.StructField(f, T.StringType()) for f in ARTICLE_FIELDS] + [
+        T.StructField("seq", T.LongType()), T.StructField("ts", T.DoubleType()),
+        T.StructField("error", T.StringType())])
+
+    def norm(batches):
+        import pandas as pd
+
+        for pdf in batches:
+            out = {f: [] for f in ARTICLE_FIELDS}
+            seq, ts, err = [], [], []
+            for row in pdf.to_dict("records"):
+                rec = normalise_record({f: row.get(f) for f in ARTICLE_FIELDS}, identity, row["_file"])
+                seq.append(row["_seq"])
+                if isinstance(rec, IngestError):
+                    for f in ARTICLE_FIELDS:
+                        out[f].append(None if f != "id" else (str(row.get("id")) if row.get("id") is not None else None))
+                    ts.append(None)
+                    err.append(f"{row['_file']}: {rec.message}")
+                    continue
+                for f in ARTICLE_FIELDS:
+                    out[f].append(getattr(rec, f))
+                ts.append(timestamp(rec))
+                err.append(None)
+            yield pd.DataFrame({**out, "seq": np.asarray(seq, dtype=np.int64),
+                                "ts": np.asarray([np.nan if t is None else t for t in ts], dtype=np.float64),
+                                "error": err})
+
+    df = sel.mapInPandas(norm, schema)
+    df = df.withColumn("ts", F.when(F.isnan("ts"), None).otherwise(F.col("ts")))
+    df = df.persist()
+    errors = df.where(F.col("error").isNotNull()).select("id", "error")
+    good = df.where(F.col("error").isNull()).drop("error")
+    # a repeated id keeps its first occurrence (as the store does)
+    from pyspark.sql import Window
+
+    w = Window.partitionBy("id").orderBy("seq")
+    good = good.withColumn("_r", F.row_number().over(w)).where("_r = 1").drop("_r")
+    return good, errors
+
+
+def connected_components(edges, max_iter: int = 64):
+    """Connected components of an undirected graph given as a DataFrame ``(src, dst)`` of strings:
+    ``(node, component)``, the component named by its smallest node. Alternating large-star /
+    small-star (Kiveris et al. 2014, "Connected Components in MapReduce and Beyond"): O(log^2 n)
+    rounds of joins and aggregations; nothing is collected to the driver but a count per round."""
+    from pyspark.sql import functions as F
+
+    e = edges.select(F.least("src", "dst").alias("u"), F.greatest("src", "dst").alias("v")) \
+        .where(F.col("u") != F.col("v")).distinct()
+    nodes = edges.select(F.col("src").alias("node")).union(edges.select(F.col("dst").alias("node"))).distinct()
+    e = e.localCheckpoint()
+    for _ in range(max_iter):
+        # large-star: every neighbour larger than u links to the smallest of u's closed neighbourhood
+        both = e.select(F.col("u").alias("n"), F.col("v").alias("m")).union(
+            e.select(F.col("v").alias("n"), F.col("u").alias("m")))
+        mins = both.groupBy("n").agg(F.min("m").alias("mn")).select("n", F.least("mn", "n").alias("mn"))
+        large = both.where(F.col("m") > F.col("n")).join(mins, "n") \
+            .select(F.col("m").alias("u0"), F.col("mn").alias("v0"))
+        large = large.select(F.least("u0", "v0").alias("u"), F.greatest("u0", "v0").alias("v")) \
+            .where(F.col("u") != F.col("v")).distinct().localCheckpoint()
+        # small-star: u and its smaller neighbours link to the smallest of them
+        small_n = large.select(F.col("v").alias("n"), F.col("u").alias("m"))  # neighbours m < n
+        smin = small_n.groupBy("n").agg(F.min("m").alias("mn"))
+        small = small_n.join(smin, "n").select(F.col("m").alias("x"), F.col("mn").alias("y")).union(
+            smin.select(F.col("n").alias("x"), F.col("mn").alias("y")))
+        new = small.select(F.least("x", "y").alias("u"), F.greatest("x", "y").alias("v")) \
+            .where(F.col("u") != F.col("v")).distinct().localCheckpoint()
+        changed = new.join(e, ["u", "v"], "left_anti").count() + e.join(new, ["u", "v"], "left_anti").count()
+        e = new
+        if changed == 0:
+            break
+    else:
+        raise RuntimeError(f"connected components did not converge in {max_iter} rounds")
+    comp = e.groupBy("v").agg(F.min("u").alias("c")).select(F.col("v").alias("node"), "c")
+    return nodes.join(comp, "node", "left").select("node", F.coalesce("c", "node").alias("component"))
+
+
+def group(spark, articles, params: GroupingParams = DEFAULT_PARAMS, block_s: float = DEFAULT_BLOCK_S,
+          warm_s: float | None = None, pairs: bool = True):
+    """(articles with ``story``, stories, pairs or None). ``articles`` as from `read_input`."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if warm_s is None:
+        warm_s = WARM_WINDOWS * params.window_s if params.window_s is not None else 0.0
+    if params.window_s is None:  # no time window: the grouper compares with every story, one task
+        block_s, warm_s = math.inf, 0.0
+    warm_s = warm_s or 0.0
+    arts = articles.persist()
+    max_ts = arts.agg(F.max("ts")).first()[0]
+    last_block = 0 if (max_ts is None or math.isinf(block_s)) else home_block(max_ts, block_s)
+
+    @F.udf(T.ArrayType(T.StructType([T.StructField("unit", T.LongType()), T.StructField("role", T.StringType())])))
+    def units(ts):
+        if ts is None or math.isinf(block_s):
+            return [(last_block, "home")]
+        b = home_block(ts, block_s)
+        return [(b, "home")] + [(k, "warm") for k in warm_blocks(ts, block_s, warm_s) if k <= last_block]
+
+    cols = list(ARTICLE_FIELDS) + ["seq", "ts"]
+    exploded = arts.select(*cols, F.explode(units("ts")).alias("u")).select(*cols, "u.unit", "u.role")
+    out_schema = "id string, unit long, role string, local string"
+    p = params
+    local = exploded.groupBy("unit").applyInPandas(lambda pdf: group_unit(pdf, p), out_schema) \
+        .join(arts.select("id", "seq"), "id").localCheckpoint()
+    home = local.where("role = 'home'").select("id", F.col("local").alias("auth"))
+    warm = local.where("role = 'warm'").join(home, "id")
+    votes = warm.groupBy("local", "auth").agg(F.count("*").alias("n"), F.min("seq").alias("first"))
+    pick = Window.partitionBy("local").orderBy(F.desc("n"), "first")
+    parents = votes.withColumn("_r", F.row_number().over(pick)).where("_r = 1") \
+        .select(F.col("local").alias("src"), F.col("auth").alias("dst"))
+    # each block story links to at most one story of an earlier block: a forest; its components are
+    # the final stories, each named after its root (the one block story with no parent, the earliest)
+    comps = connected_components(parents)
+    roots = comps.join(parents.select(F.col("src").alias("node")).distinct(), "node", "left_anti") \
+        .select("component", F.col("node").alias("root"))
+    node_root = comps.join(roots, "component").select("node", "root")
+    story_of_local = home.select(F.col("auth").alias("node")).distinct() \
+        .join(node_root, "node", "left") \
+        .select("node", F.coalesce("root", "node").alias("root"))
+    story = home.join(story_of_local.withColumnRenamed("node", "auth"), "auth") \
+        .select("id", F.regexp_extract("root", r"^-?\d+/(.*)$", 1).alias("story"))
+    result = arts.join(story, "id").persist()
+    stories = result.groupBy("story").agg(F.count("*").alias("size"), F.min("ts").alias("first_ts"),
+                                          F.max("ts").alias("last_ts"))
+    stories = result.select("id", "story").join(stories, "story") \
+        .select(F.col("id").alias("article_id"), F.col("story").alias("story_id"), "size", "first_ts", "last_ts")
+    pair_df = candidate_pairs(arts, result, params) if pairs else None
+    return result, stories, pair_df
+
+
+def candidate_pairs(arts, result, params: GroupingParams = DEFAULT_PARAMS, k: int = PAIR_K):
+    """MinHash band-join candidates (Jaccard) and per-time-bucket embedding neighbours (cosine)."""
+    from pyspark.sql import functions as F
+
+    p = params
+    cols = list(ARTICLE_FIELDS) + ["seq", "ts"]
+    mh_schema = "id string, digest array<long>, bands array<long>"
+    mhr = arts.select(*cols).mapInPandas(lambda it: (minhash_rows(x, p) for x in it), mh_schema) \
+        .join(arts.select("id", "ts"), "id").localCheckpoint()
+    # band join: rows grouped by (band, band hash), every pair inside a bucket, within the window
+    keys = mhr.select("id", "ts", F.posexplode("bands").alias("band", "bhash"))
+    ka, kb = keys.alias("x"), keys.alias("y")
+    cond = (F.col("x.band") == F.col("y.band")) & (F.col("x.bhash") == F.col("y.bhash")) & (F.col("x.id") < F.col("y.id"))
+    if p.window_s is not None:
+        cond = cond & (F.col("x.ts").isNull() | F.col("y.ts").isNull()
+                       | (F.abs(F.col("x.ts") - F.col("y.ts")) <= F.lit(p.window_s)))
+    cand = ka.join(kb, cond).select(F.col("x.id").alias("a"), F.col("y.id").alias("b")).distinct()
+    dg = mhr.select("id", "digest")
+    mh = cand.join(dg.withColumnRenamed("id", "a").withColumnRenamed("digest", "da"), "a") \
+        .join(dg.withColumnRenamed("id", "b").withColumnRenamed("digest", "db"), "b") \
+        .select("a", "b", (F.size(F.filter(F.zip_with("da", "db", lambda x, y: x == y), lambda t: t))
+                           / F.lit(float(p.num_perm))).alias("jaccard"),
+                F.lit(None).cast("double").alias("cosine"))
+    w = p.window_s or math.inf
+    if math.isinf(w):
+        bucket = F.lit(0).cast("long")
+    else:
+        bucket = F.when(F.col("ts").isNull(), F.lit(-1)).otherwise(F.floor(F.col("ts") / F.lit(w))).cast("long")
+    b = arts.select(*cols).withColumn("bucket", bucket)
+    shadow = b.where("bucket >= 0").withColumn("bucket", F.col("bucket") + 1).withColumn("role", F.lit("shadow"))
+    untimed_all = b.where("bucket < 0")
+    rows = b.withColumn("role", F.lit("home")).unionByName(shadow)
+    if not math.isinf(w):
+        # articles without a time are candidates for every bucket: copy them in as shadows
+        buckets = b.select("bucket").where("bucket >= 0").distinct()
+        rows = rows.unionByName(untimed_all.drop("bucket").crossJoin(buckets).withColumn("role", F.lit("shadow"))
+                                .select(*rows.columns))
+    pair_schema = "a string, b string, jaccard double, cosine double"
+    emb = rows.groupBy("bucket").applyInPandas(lambda pdf: embedding_pairs(pdf, p, k), pair_schema)
+    allp = mh.unionByName(emb).groupBy("a", "b").agg(F.max("jaccard").alias("jaccard"), F.max("cosine").alias("cosine"))
+    s = result.select("id", "story")
+    allp = allp.join(s.withColumnRenamed("id", "a").withColumnRenamed("story", "sa"), "a") \
+        .join(s.withColumnRenamed("id", "b").withColumnRenamed("story", "sb"), "b") \
+        .select("a", "b", "jaccard", "cosine", (F.col("sa") == F.col("sb")).alias("same_story"))
+    return allp
+
+
+def run_group(spark, inputs: Sequence[str], output: str, *, fmt: str | None = None,
+              column_map: dict[str, str] | None = None, params: GroupingParams = DEFAULT_PARAMS,
+              block_s: float = DEFAULT_BLOCK_S, warm_s: float | None = None, pairs: bool = True) -> dict:
+    """Read, group, write ``articles``, ``stories``, ``pairs`` (and ``errors``) under ``output``."""
+    arts, errors = read_input(spark, inputs, fmt, column_map)
+    result, stories, pair_df = group(spark, arts, params, block_s, warm_s, pairs)
+    out = output.rstrip("/")
+    result.select(*ARTICLE_FIELDS, "seq", "ts", "story").write.mode("overwrite").parquet(f"{out}/articles")
+    stories.write.mode("overwrite").parquet(f"{out}/stories")
+    n_pairs = None
+    if pair_df is not None:
+        pair_df.write.mode("overwrite").parquet(f"{out}/pairs")
+        n_pairs = spark.read.parquet(f"{out}/pairs").count()
+    n_err = errors.count()
+    if n_err:
+        errors.write.mode("overwrite").parquet(f"{out}/errors")
+    st = spark.read.parquet(f"{out}/stories")
+    summary = {"articles": st.count(), "stories": st.select("story_id").distinct().count(),
+               "pairs": n_pairs, "errors": n_err, "output": out,
+               "params": {**params.__dict__, "block_s": block_s,
+                          "warm_s": warm_s if warm_s is not None else WARM_WINDOWS * (params.window_s or 0.0)}}
+    with open(os.path.join(out, "_storytrace.json"), "w", encoding="utf-8") if "://" not in out else _nullctx() as fh:
+        if fh is not None:
+            json.dump(summary, fh, indent=1)
+    return summary
+
+
+class _nullctx:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *a):
+        return False
+
+
+def run_analyze(spark, stories_dir: str, output: str, *, min_size: int = 2, max_articles: int = 50,
+                include_text: bool = False) -> dict:
+    """One task per story (``size >= min_size``): the compare analysis, written as Parquet
+    ``story, size, compared, report`` (the compare JSON contract, plus ``corpus_story``) and ``error``."""
+    from pyspark.sql import functions as F
+
+    src = stories_dir.rstrip("/")
+    arts = spark.read.parquet(f"{src}/articles")
+    sizes = arts.groupBy("story").agg(F.count("*").alias("_n"))
+    todo = arts.join(sizes, "story").where(F.col("_n") >= min_size).drop("_n")
+    schema = "story string, size long, compared long, report string, error string"
+    res = todo.repartition("story").groupBy("story").applyInPandas(
+        lambda pdf: analyse_story_frame(pdf, max_articles, include_text), schema)
+    out = output.rstrip("/")
+    res.write.mode("overwrite").parquet(out)
+    done = spark.read.parquet(out)
+    return {"stories": done.count(), "failed": done.where(F.col("error").isNotNull()).count(), "output": out}
+
+
+# --------------------------------------------------------------------------- into the SQLite store (no Spark)
+
+
+def load_parquet(store, folder: str, *, batch_size: int = 5000, progress=None) -> dict:
+    """Load a `group` result (``folder/articles``) into the corpus store with its stories.
+
+    Reads the Parquet files with pyarrow (no Spark needed), in batches of ``batch_size``, each
+    batch stored in one transaction: the articles (`Store.add_articles`: idempotent by id and
+    text), their Spark story as membership (`Store.assign`) and the grouper's state
+    (`CorpusGrouper.adopt`: centroid sums, time spans, MinHash digests), so a later
+    ``storytrace ingest`` adds new articles to these stories. Articles already stored keep
+    their story (counted as ``unchanged``). ``progress(done, total)`` is called per batch."""
+    import pyarrow.dataset as ds
+
+    from .corpus_grouping import CorpusGrouper
+
+    path = os.path.join(folder, "articles") if os.path.isdir(os.path.join(folder, "articles")) else folder
+    try:
+        data = ds.dataset(path, format="parquet")
+        names = set(data.schema.names)
+    except Exception as exc:  # not Parquet, missing
+        raise ValueError(f"{folder}: not a `storytrace spark group` output ({exc})") from None
+    need = {"id", "text", "story"}
+    if not need <= names:
+        raise ValueError(f"{folder}: the articles table lacks {', '.join(sorted(need - names))} "
+                         "(expected the output of `storytrace spark group`)")
+    total = data.count_rows()
+    grouper = CorpusGrouper(store.conn)
+    run_id = store.start_run([folder])
+    res = {"records": 0, "added": 0, "unchanged": 0, "conflicts": 0, "stories_before": store.story_count()}
+    cols = [c for c in ARTICLE_FIELDS if c in names] + ["story"] + (["seq"] if "seq" in names else [])
+    try:
+        for batch in data.to_batches(columns=cols, batch_size=batch_size):
+            d = batch.to_pydict()
+            order = sorted(range(batch.num_rows), key=lambda i: d["seq"][i]) if "seq" in d else range(batch.num_rows)
+            arts = [Article(**{f: d[f][i] for f in ARTICLE_FIELDS if f in d}, origin=f"{folder}#{d['id'][i]}")
+                    for i in order]
+            story = {d["id"][i]: d["story"][i] for i in order}
+            with store.transaction():
+                r = store.add_articles(arts, run_id=run_id)
+                if r.added:
+                    mapping = {a.id: story[a.id] for a in r.added}
+                    grouper.adopt(r.added, mapping)
+                    store.assign(mapping)
+                res["records"] += len(arts)
+                res["added"] += len(r.added)
+                res["unchanged"] += len(r.unchanged)
+                res["conflicts"] += len(r.conflicts)
+                store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
+                                 conflicts=res["conflicts"], errors=0)
+            if progress is not None:
+                progress(res["records"], total)
+    except BaseException:
+        store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
+                         conflicts=res["conflicts"], errors=0, status="failed")
+        raise
+    store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
+                     conflicts=res["conflicts"], errors=0, status="done")
+    res["stories_after"] = store.story_count()
+    return res
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _params_from(args) -> GroupingParams:
+    p = DEFAULT_PARAMS
+    if args.window_hours is not None:
+        p = replace(p, window_s=None if args.window_hours <= 0 else args.window_hours * 3600.0)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m storytrace.spark", description="storytrace on Spark")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("group", help="group articles into stories; write articles, stories, pairs (Parquet)")
+    g.add_argument("--input", action="append", required=True, help="path or glob (repeatable): JSONL, CSV, Parquet")
+    g.add_argument("--output", required=True)
+    g.add_argument("--master", default=None, help="e.g. local[2]; default: from spark-submit")
+    g.add_argument("--format", choices=["jsonl", "csv", "parquet"])
+    g.add_argument("--map", dest="mapping", help="FIELD=COLUMN,... as for storytrace ingest")
+    g.add_argument("--block-hours", type=float, default=DEFAULT_BLOCK_S / 3600)
+    g.add_argument("--warm-hours", type=float, default=None, help="default: three grouping windows (66 h)")
+    g.add_argument("--window-hours", type=float, default=None, help="0: no time window")
+    g.add_argument("--no-pairs", action="store_true")
+    a = sub.add_parser("analyze", help="the per-story compare analysis, one task per story")
+    a.add_argument("--stories", required=True, help="the output folder of `group`")
+    a.add_argument("--output", required=True)
+    a.add_argument("--master", default=None)
+    a.add_argument("--min-size", type=int, default=2)
+    a.add_argument("--max-articles", type=int, default=50)
+    a.add_argument("--with-text", action="store_true")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes: 0 done, 2 bad input or no Spark, 1 an internal error (as for every storytrace command)."""
+    args = build_parser().parse_args(argv)
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        print("error: storytrace spark needs pyspark (pip install 'pyspark[sql]>=4.0') and Java 17+", file=sys.stderr)
+        return 2
+    try:
+        spark = spark_session(args.master)
+    except Exception as exc:  # no Java, bad master
+        print(f"error: cannot start Spark ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    try:
+        return _run(spark, args)
+    finally:
+        spark.stop()
+
+
+def _run(spark, args) -> int:
+    from pyspark.errors import AnalysisException
+
+    try:
+        if args.cmd == "group":
+            from .cli import _parse_map
+
+            summary = run_group(spark, args.input, args.output, fmt=args.format, column_map=_parse_map(args.mapping),
+                                params=_params_from(args), block_s=args.block_hours * 3600.0,
+                                warm_s=None if args.warm_hours is None else args.warm_hours * 3600.0,
+                                pairs=not args.no_pairs)
+        else:
+            summary = run_analyze(spark, args.stories, args.output, min_size=args.min_size,
+                                  max_articles=args.max_articles, include_text=args.with_text)
+    except (ValueError, AnalysisException) as exc:  # a missing path, a bad --map, an unknown format
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

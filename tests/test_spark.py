@@ -1,0 +1,173 @@
+"""The Spark job (`storytrace.spark`) on Spark local[2]: it must group exactly as the embedded path.
+
+Skipped, with the reason, when pyspark or Java is missing. One SparkSession for the module."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from storytrace.corpus_grouping import CorpusGrouper, group_articles
+from storytrace.ingest import read_articles
+from storytrace.metrics import cluster_scores
+
+ROOT = Path(__file__).resolve().parent.parent
+UCI = ROOT.parent / "shared" / "data" / "uci-news" / "uci-news-aggregator.csv.gz"
+UCI_MAP = {"id": "ID", "title": "TITLE", "text": "TITLE", "published_at": "TIMESTAMP"}
+
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (make test installs it)")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("no Java runtime (Spark needs Java 17+): the Spark tests are skipped", allow_module_level=True)
+
+from storytrace import spark as st  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    s = st.spark_session("local[2]", "storytrace-tests", conf={"spark.sql.shuffle.partitions": "4"})
+    yield s
+    s.stop()
+
+
+def _jsonl(articles, path: Path) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for a in articles:
+            fh.write(json.dumps({f: getattr(a, f) for f in st.ARTICLE_FIELDS}) + "\n")
+    return path
+
+
+def _stories(out: Path) -> dict[str, str]:
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(out / "articles", columns=["id", "story"]).to_pydict()
+    return dict(zip(t["id"], t["story"]))
+
+
+@pytest.fixture(scope="module")
+def examples_out(spark, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("spark-examples")
+    arts = read_articles([ROOT / "examples"])
+    summary = st.run_group(spark, [str(_jsonl(arts, tmp / "examples.jsonl"))], str(tmp / "out"))
+    return arts, tmp / "out", summary
+
+
+def test_examples_equal_embedded(examples_out):
+    arts, out, summary = examples_out
+    assert _stories(out) == group_articles(arts)  # the same stories, with the same ids
+    assert summary["articles"] == len(arts) and summary["errors"] == 0
+    import pyarrow.parquet as pq
+
+    stories = pq.read_table(out / "stories").to_pydict()
+    assert set(stories) >= {"article_id", "story_id", "size"}
+    pairs = pq.read_table(out / "pairs").to_pylist()
+    assert pairs and all(p["a"] < p["b"] for p in pairs)
+    wire = {(p["a"], p["b"]): p for p in pairs}[("orlen-derailment-courier", "orlen-derailment-wire")]
+    assert wire["same_story"] and wire["cosine"] > 0.5
+
+
+@pytest.mark.skipif(not UCI.exists(), reason="../shared/data/uci-news is not here")
+def test_uci_slice_equal_embedded(spark, tmp_path):
+    from bench.spark_uci import write_slice
+
+    write_slice(UCI, tmp_path / "uci.csv", 3000)
+    from bench.group_corpus import load_uci
+
+    arts, gold, _ = load_uci(UCI.parent.parent, 3000)
+    embedded = group_articles(arts)
+    # one block: exactly the embedded grouping
+    st.run_group(spark, [str(tmp_path / "uci.csv")], str(tmp_path / "one"), fmt="csv", column_map=UCI_MAP,
+                 pairs=False)
+    assert _stories(tmp_path / "one") == embedded
+    # 2-hour blocks (6 of them, each with a 22 h warm-up): stitched across blocks
+    st.run_group(spark, [str(tmp_path / "uci.csv")], str(tmp_path / "blocks"), fmt="csv", column_map=UCI_MAP,
+                 block_s=2 * 3600.0, pairs=False)
+    blocks = _stories(tmp_path / "blocks")
+    ids = list(embedded)
+    agree = cluster_scores([blocks[i] for i in ids], [embedded[i] for i in ids]).bcubed_f1
+    assert agree >= 0.99, agree
+    f_emb = cluster_scores([embedded[i] for i in ids], [gold[i] for i in ids]).bcubed_f1
+    f_blk = cluster_scores([blocks[i] for i in ids], [gold[i] for i in ids]).bcubed_f1
+    assert abs(f_emb - f_blk) <= 0.01
+
+
+def test_bad_records_reported_not_fatal(spark, tmp_path):
+    p = tmp_path / "mixed.jsonl"
+    p.write_text('{"id": "a", "text": "Fed holds rates", "published_at": "2014-03-10T10:00:00Z"}\n'
+                 '{"id": "b", "text": ""}\n'
+                 '{"id": "c", "text": "Fed keeps rates on hold", "published_at": 1394445600}\n', encoding="utf-8")
+    summary = st.run_group(spark, [str(p)], str(tmp_path / "out"), pairs=False)
+    assert summary["articles"] == 2 and summary["errors"] == 1
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(tmp_path / "out" / "articles").to_pydict()
+    assert dict(zip(t["id"], t["published_at"]))["c"] == "2014-03-10T10:00:00Z"
+
+
+def test_analyze_writes_the_compare_contract(spark, examples_out, tmp_path):
+    arts, out, _ = examples_out
+    res = st.run_analyze(spark, str(out), str(tmp_path / "analysis"))
+    assert res == {"stories": 2, "failed": 0, "output": str(tmp_path / "analysis")}
+    import pyarrow.parquet as pq
+
+    rows = {r["story"]: r for r in pq.read_table(tmp_path / "analysis").to_pylist()}
+    doc = json.loads(rows["s-orlen-derailment-wire"]["report"])
+    assert {"articles", "stories", "pairs", "derivation", "findings", "brief"} <= set(doc)
+    assert doc["corpus_story"]["size"] == 3
+    assert any(e["source"] == "orlen-derailment-wire" and e["derived"] == "orlen-derailment-courier"
+               for e in doc["derivation"])
+    assert any(f["kind"] == "number_changed" for f in doc["findings"])
+
+
+def test_ingest_from_parquet(examples_out, tmp_path):
+    from click.testing import CliRunner
+
+    from storytrace.cli import main
+    from storytrace.store import Store
+
+    arts, out, _ = examples_out
+    db = tmp_path / "s.db"
+    r = CliRunner().invoke(main, ["ingest", "--from-parquet", str(out), "--db", str(db), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["added"] == len(arts)
+    with Store.open(db, create=False) as store:
+        assert store.check() == []
+        assert store.membership([a.id for a in arts]) == _stories(out)
+        assert store.counts()["stories"] == 4
+        # the grouper's state continues the Spark stories: a near-copy joins its story
+        g = CorpusGrouper(store.conn)
+        wire = next(a for a in arts if a.id == "orlen-derailment-wire")
+        from dataclasses import replace
+
+        got = g.assign([replace(wire, id="copy", origin=None)])
+        assert got == {"copy": "s-orlen-derailment-wire"}
+    again = CliRunner().invoke(main, ["ingest", "--from-parquet", str(out), "--db", str(db), "--json"])
+    assert again.exit_code == 0 and json.loads(again.output)["unchanged"] == len(arts)
+    bad = CliRunner().invoke(main, ["ingest", "--from-parquet", str(tmp_path / "nope"), "--db", str(db)])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_cli_spark_group_bad_input_exit_2(spark, tmp_path, capsys):
+    # the command's body (storytrace spark group / python -m storytrace.spark) on the module's session
+    args = st.build_parser().parse_args(["group", "--input", str(tmp_path / "none.jsonl"), "--output",
+                                         str(tmp_path / "o")])
+    assert st._run(spark, args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
+    with pytest.raises(SystemExit) as e:  # usage errors exit 2 too
+        st.main(["group", "--output", "x"])
+    assert e.value.code == 2
+
+
+def test_pure_helpers():
+    assert st.warm_blocks(10 * 3600.0 - 1, 10 * 3600.0, 3600.0) == [1]
+    assert st.warm_blocks(5 * 3600.0, 10 * 3600.0, 3600.0) == []
+    rows = [("x", 0, "home", "0/s-x", 0), ("y", 0, "home", "0/s-x", 1), ("x", 1, "warm", "1/s-x", 0),
+            ("y", 1, "warm", "1/s-x", 1), ("z", 1, "home", "1/s-x", 2)]
+    assert st.stitch_parents(rows) == {"1/s-x": "0/s-x"}
