@@ -56,23 +56,9 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
             err.print(f"[yellow]warning:[/] {a.origin or a.id} does not look like English; "
                       "alignment and findings are tuned for English news", highlight=False)
 
-    from .compare import compare_articles
     from .report_json import comparison_to_dict
 
-    show_progress = not as_json and err.is_terminal
-    with err.status("loading models…", spinner="dots") if show_progress else _Null() as status:
-        def progress(step: str) -> None:
-            if status is not None:
-                status.update(step + "…")
-
-        try:
-            comparison = compare_articles(articles, progress=progress)
-        except Exception as exc:  # a bug on our side: say so briefly, keep the trace on request
-            if os.environ.get("STORYTRACE_DEBUG"):
-                raise
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
-                      "(set STORYTRACE_DEBUG=1 for the traceback)", highlight=False)
-            sys.exit(EXIT_INTERNAL)
+    comparison = _run_compare(articles, err, show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
     if html_path:
         from .report_html import render_html
@@ -132,6 +118,21 @@ def _internal(err: Console, exc: BaseException) -> None:
     err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
               "(set STORYTRACE_DEBUG=1 for the traceback)", highlight=False)
     sys.exit(EXIT_INTERNAL)
+
+
+def _run_compare(articles, err: Console, *, show_progress: bool):
+    """`compare_articles` with a spinner on a terminal; a failure on our side exits 1."""
+    from .compare import compare_articles
+
+    with err.status("loading models…", spinner="dots") if show_progress and err.is_terminal else _Null() as status:
+        def progress(step: str) -> None:
+            if status is not None:
+                status.update(step + "…")
+
+        try:
+            return compare_articles(articles, progress=progress)
+        except Exception as exc:  # a bug on our side: say so briefly, keep the trace on request
+            _internal(err, exc)
 
 
 _SHOW_ERRORS = 20
@@ -407,20 +408,9 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
         err.print(f"[yellow]note:[/] story {story_id} has {len(articles):,} articles; comparing the "
                   f"{len(shown)} earliest (--max-articles)", highlight=False)
 
-    from .compare import compare_articles
     from .report_json import comparison_to_dict
 
-    show_progress = not as_json and err.is_terminal
-    with err.status("loading models…", spinner="dots") if show_progress else _Null() as status:
-        def progress(step: str) -> None:
-            if status is not None:
-                status.update(step + "…")
-
-        try:
-            comparison = compare_articles(shown, progress=progress)
-        except Exception as exc:
-            _internal(err, exc)
-            return
+    comparison = _run_compare(shown, err, show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
     corpus_story = info.to_dict()
     corpus_story["articles"] = [a.id for a in articles]
