@@ -60,6 +60,21 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
 
     comparison = _run_compare(articles, err, show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
+    if _write_html_and_json(report, html_path, no_text, as_json):
+        return
+    from .report_terminal import render_terminal
+
+    render_terminal(report, Console(), max_findings=max_findings)
+    if html_path:
+        err.print(f"wrote {html_path}")
+
+
+def _write_html_and_json(
+    report: dict, html_path: str | None, no_text: bool, as_json: bool, json_extra: dict | None = None
+) -> bool:
+    """Write the HTML report if asked, drop texts if asked, print JSON (plus ``json_extra``) if asked.
+
+    True when JSON was printed."""
     if html_path:
         from .report_html import render_html
 
@@ -68,13 +83,8 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
         for a in report["articles"]:
             a.pop("text", None)
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        from .report_terminal import render_terminal
-
-        render_terminal(report, Console(), max_findings=max_findings)
-        if html_path:
-            err.print(f"wrote {html_path}")
+        click.echo(json.dumps({**report, **(json_extra or {})}, ensure_ascii=False, indent=2))
+    return as_json
 
 
 class _Null:
@@ -415,16 +425,7 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     corpus_story = info.to_dict()
     corpus_story["articles"] = [a.id for a in articles]
     corpus_story["compared"] = [a.id for a in shown]
-    if html_path:
-        from .report_html import render_html
-
-        Path(html_path).write_text(render_html(report), encoding="utf-8")
-    if no_text:
-        for a in report["articles"]:
-            a.pop("text", None)
-    if as_json:
-        report["corpus_story"] = corpus_story
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if _write_html_and_json(report, html_path, no_text, as_json, json_extra={"corpus_story": corpus_story}):
         return
     from .report_terminal import render_terminal
 
