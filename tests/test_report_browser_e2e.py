@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_report_html import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, watched_page
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -16,7 +16,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 @pytest.mark.browser
 def test_compare_html_report_shows_side_by_side(tmp_path: Path) -> None:
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed: pip install -e '.[dev]'")
     if not CHROMIUM.exists():
@@ -25,21 +25,14 @@ def test_compare_html_report_shows_side_by_side(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "storytrace.cli", "compare", str(REPO / "examples"), "--html", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     ARTIFACTS.mkdir(exist_ok=True)
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(out.as_uri())
-            page.wait_for_selector("#col-a .seg")
-            hl = ".seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase"
-            assert page.locator(f"#col-a :is({hl})").count() > 0
-            assert page.locator(f"#col-b :is({hl})").count() > 0
-            page.click("a.flink >> nth=0")
-            assert page.locator(".col .active").count() > 0
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(ARTIFACTS / "examples-report.png"), full_page=False)
-        finally:
-            browser.close()
-    assert not errors, errors
+    with watched_page(("file:", "data:")) as (page, seen):
+        page.goto(out.as_uri())
+        page.wait_for_selector("#col-a .seg")
+        hl = ".seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase"
+        assert page.locator(f"#col-a :is({hl})").count() > 0
+        assert page.locator(f"#col-b :is({hl})").count() > 0
+        page.click("a.flink >> nth=0")
+        assert page.locator(".col .active").count() > 0
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "examples-report.png"), full_page=False)
+    assert not seen.errors, seen.errors

@@ -258,15 +258,13 @@ def test_degenerate_reports_render() -> None:
 
 # --- browser check -----------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+from tests.browser import CHROMIUM, watched_page  # noqa: E402  (browser helpers, shared)
 
 
 @pytest.mark.browser
 def test_report_in_browser(tmp_path: Path, page_html: str) -> None:
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("playwright is not installed: pip install -e '.[dev]' (or pip install playwright); "
                     "no `playwright install` needed, the test drives /usr/bin/chromium")
@@ -278,80 +276,64 @@ def test_report_in_browser(tmp_path: Path, page_html: str) -> None:
     path.write_text(page_html, encoding="utf-8")
     ARTIFACTS.mkdir(exist_ok=True)
 
-    dialogs: list[str] = []
-    errors: list[str] = []
-    remote: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with watched_page(("file:", "data:")) as (page, seen):
+        page.goto(path.as_uri())
+        page.wait_for_selector("#col-a .seg")
 
-            def on_dialog(d) -> None:  # an alert would mean the injected script ran
-                dialogs.append(d.message)
-                d.dismiss()
+        # default pair: wire-1 | paper-2, highlighted in both columns
+        assert page.eval_on_selector("#col-a", "n => n.dataset.article") == "wire-1"
+        assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "paper-2"
+        hl = '.seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase'
+        assert page.locator(f"#col-a :is({hl})").count() > 0
+        assert page.locator(f"#col-b :is({hl})").count() > 0
+        # the whole text is there, hostile bits as text (not markup)
+        assert page.inner_text("#col-b").strip().endswith(f"{EVIL} {EVIL_ATTR}\"")
+        assert page.locator("#col-b script").count() == 0
+        # UTF-16: the finding counterpart highlights exactly "120 homes" after the emoji
+        assert "".join(page.locator('#col-a [data-fc~="0"]').all_inner_texts()) == "120 homes"
+        assert "".join(page.locator('#col-b [data-f~="0"]').all_inner_texts()) == "200 homes"
 
-            page.on("dialog", on_dialog)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("request", lambda req: remote.append(req.url) if not req.url.startswith(("file:", "data:")) else None)
-            page.goto(path.as_uri())
-            page.wait_for_selector("#col-a .seg")
+        # hover a span: its counterpart lights up in the other column
+        page.hover('#col-a .seg[data-al]')
+        assert page.locator("#col-b .seg.hl").count() > 0
 
-            # default pair: wire-1 | paper-2, highlighted in both columns
-            assert page.eval_on_selector("#col-a", "n => n.dataset.article") == "wire-1"
-            assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "paper-2"
-            hl = '.seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase'
-            assert page.locator(f"#col-a :is({hl})").count() > 0
-            assert page.locator(f"#col-b :is({hl})").count() > 0
-            # the whole text is there, hostile bits as text (not markup)
-            assert page.inner_text("#col-b").strip().endswith(f"{EVIL} {EVIL_ATTR}\"")
-            assert page.locator("#col-b script").count() == 0
-            # UTF-16: the finding counterpart highlights exactly "120 homes" after the emoji
-            assert "".join(page.locator('#col-a [data-fc~="0"]').all_inner_texts()) == "120 homes"
-            assert "".join(page.locator('#col-b [data-f~="0"]').all_inner_texts()) == "200 homes"
+        # change the pair: right column becomes blog-3 (paraphrases)
+        page.select_option("#pick-b", "blog-3")
+        assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "blog-3"
+        assert page.inner_text("#col-b").startswith("Overnight, rising water")
+        assert page.locator("#col-b .seg.k-paraphrase").count() > 0
+        assert page.locator("#col-a .seg.k-edited").count() == 0
 
-            # hover a span: its counterpart lights up in the other column
-            page.hover('#col-a .seg[data-al]')
-            assert page.locator("#col-b .seg.hl").count() > 0
+        # click the high-severity finding: back to paper-2 vs wire-1, span flashed
+        page.click('a.flink[data-finding="0"]')
+        target = page.locator('#col-b [data-f~="0"], #col-a [data-f~="0"]').first
+        cls = target.get_attribute("class") or ""
+        assert "active" in cls and "flash" in cls
+        assert {page.eval_on_selector("#col-a", "n => n.dataset.article"),
+                page.eval_on_selector("#col-b", "n => n.dataset.article")} == {"paper-2", "wire-1"}
+        assert page.locator('.col [data-fc~="0"].active').count() > 0
 
-            # change the pair: right column becomes blog-3 (paraphrases)
-            page.select_option("#pick-b", "blog-3")
-            assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "blog-3"
-            assert page.inner_text("#col-b").startswith("Overnight, rising water")
-            assert page.locator("#col-b .seg.k-paraphrase").count() > 0
-            assert page.locator("#col-a .seg.k-edited").count() == 0
+        # the omission finding (empty span) shows a marker in blog-3
+        page.click('a.flink[data-finding="2"]')
+        assert page.locator('.col .gap.active[data-f~="2"]').count() == 1
 
-            # click the high-severity finding: back to paper-2 vs wire-1, span flashed
-            page.click('a.flink[data-finding="0"]')
-            target = page.locator('#col-b [data-f~="0"], #col-a [data-f~="0"]').first
-            cls = target.get_attribute("class") or ""
-            assert "active" in cls and "flash" in cls
-            assert {page.eval_on_selector("#col-a", "n => n.dataset.article"),
-                    page.eval_on_selector("#col-b", "n => n.dataset.article")} == {"paper-2", "wire-1"}
-            assert page.locator('.col [data-fc~="0"].active').count() > 0
+        # a brief badge jumps to its passage
+        page.click('a.badge[data-goto="blog-3"] >> nth=0')
+        active = page.locator(".col .seg.active")
+        assert active.count() > 0
+        assert "".join(active.all_inner_texts()) == B1
 
-            # the omission finding (empty span) shows a marker in blog-3
-            page.click('a.flink[data-finding="2"]')
-            assert page.locator('.col .gap.active[data-f~="2"]').count() == 1
+        # back to the first finding for the picture
+        page.click('a.flink[data-finding="0"]')
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
 
-            # a brief badge jumps to its passage
-            page.click('a.badge[data-goto="blog-3"] >> nth=0')
-            active = page.locator(".col .seg.active")
-            assert active.count() > 0
-            assert "".join(active.all_inner_texts()) == B1
+        # narrow screens: no horizontal scrolling of the page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 392
+        page.screenshot(path=str(ARTIFACTS / "report-narrow.png"), full_page=True)
 
-            # back to the first finding for the picture
-            page.click('a.flink[data-finding="0"]')
-            page.wait_for_timeout(400)
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-
-            # narrow screens: no horizontal scrolling of the page
-            page.set_viewport_size({"width": 390, "height": 844})
-            page.wait_for_timeout(100)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 392
-            page.screenshot(path=str(ARTIFACTS / "report-narrow.png"), full_page=True)
-        finally:
-            browser.close()
-
-    assert not dialogs, f"a dialog fired: {dialogs}"
-    assert not errors, f"page errors: {errors}"
-    assert not remote, f"the page tried to load: {remote}"
+    assert not seen.dialogs, f"a dialog fired: {seen.dialogs}"
+    assert not seen.errors, f"page errors: {seen.errors}"
+    assert not seen.remote, f"the page tried to load: {seen.remote}"

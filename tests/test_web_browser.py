@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.test_report_html import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, watched_page
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -74,103 +74,85 @@ def server(tmp_path_factory):
 
 @pytest.mark.browser
 def test_site_in_browser(server) -> None:
-    from playwright.sync_api import sync_playwright
-
     base, evil_story = server
     ARTIFACTS.mkdir(exist_ok=True)
-    dialogs: list[str] = []
-    errors: list[str] = []
-    remote: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
+    with watched_page((base, "data:")) as (page, seen):
+        page.set_default_timeout(30_000)
 
-            def on_dialog(d) -> None:  # an alert would mean injected script ran
-                dialogs.append(d.message)
-                d.dismiss()
+        # --- stories page: all stories, search, sort
+        page.goto(base + "/")
+        rows = page.locator("table.stories tbody tr")
+        assert rows.count() >= 5
+        assert page.locator("table.stories a.st", has_text="Freight train derails").count() == 1
+        page.fill("input[name=q]", "diesel")
+        page.click("form.search button")
+        page.wait_for_url("**/?q=diesel*")
+        assert page.locator("table.stories tbody tr").first.locator("mark").count() > 0
+        page.select_option("select[name=sort]", "recent")
+        page.click("form.search button")
+        page.wait_for_url("**sort=recent*")
+        page.goto(base + "/?sort=size")
+        page.screenshot(path=str(ARTIFACTS / "web-stories.png"), full_page=True)
 
-            page.on("dialog", on_dialog)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("request", lambda req: remote.append(req.url) if not req.url.startswith((base, "data:")) else None)
+        # --- story page: articles, graph, matrix, findings by severity, brief
+        page.click("table.stories a.st >> text=Freight train derails")
+        page.wait_for_url("**/stories/s-orlen-derailment-wire")
+        page.wait_for_selector("#col-a .seg")
+        assert page.locator("table.arts").first.locator("tbody tr").count() == 3
+        assert page.locator("table.matrix").count() == 1
+        assert page.locator("svg.graph a.nodelink").count() == 3
+        assert page.locator("h4.sevgroup").count() >= 2
+        assert page.locator("#brief a.badge").count() > 0
+        page.screenshot(path=str(ARTIFACTS / "web-story.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "web-story-top.png"), full_page=False)
 
-            # --- stories page: all stories, search, sort
-            page.goto(base + "/")
-            rows = page.locator("table.stories tbody tr")
-            assert rows.count() >= 5
-            assert page.locator("table.stories a.st", has_text="Freight train derails").count() == 1
-            page.fill("input[name=q]", "diesel")
-            page.click("form.search button")
-            page.wait_for_url("**/?q=diesel*")
-            assert page.locator("table.stories tbody tr").first.locator("mark").count() > 0
-            page.select_option("select[name=sort]", "recent")
-            page.click("form.search button")
-            page.wait_for_url("**sort=recent*")
-            page.goto(base + "/?sort=size")
-            page.screenshot(path=str(ARTIFACTS / "web-stories.png"), full_page=True)
+        # --- a graph node opens the compare view of that version and its source
+        page.locator("svg.graph a.nodelink", has_text="orlen-derailment-roundup").click()
+        page.wait_for_url("**/compare?*")
+        page.wait_for_selector("#col-a .seg")
+        assert page.eval_on_selector("#col-a", "n => n.dataset.article") == "orlen-derailment-wire"
+        assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "orlen-derailment-roundup"
+        hl = ".seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase"
+        assert page.locator(f"#col-a :is({hl})").count() > 0
+        assert page.locator(f"#col-b :is({hl})").count() > 0
+        # hovering a span lights its counterpart in the other column
+        page.hover("#col-b .seg[data-al]")
+        assert page.locator("#col-a .seg.hl").count() > 0
+        # a finding link flashes its span (and its counterpart)
+        page.click("a.flink >> nth=0")
+        assert page.locator(".col .active").count() > 0
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=False)
+        # the server-side pair picker
+        page.select_option("select[name=b]", "orlen-derailment-courier")
+        page.click("form.pickers button.go")
+        page.wait_for_url("**b=orlen-derailment-courier*")
+        page.wait_for_selector("#col-b .seg")
+        assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "orlen-derailment-courier"
 
-            # --- story page: articles, graph, matrix, findings by severity, brief
-            page.click("table.stories a.st >> text=Freight train derails")
-            page.wait_for_url("**/stories/s-orlen-derailment-wire")
-            page.wait_for_selector("#col-a .seg")
-            assert page.locator("table.arts").first.locator("tbody tr").count() == 3
-            assert page.locator("table.matrix").count() == 1
-            assert page.locator("svg.graph a.nodelink").count() == 3
-            assert page.locator("h4.sevgroup").count() >= 2
-            assert page.locator("#brief a.badge").count() > 0
-            page.screenshot(path=str(ARTIFACTS / "web-story.png"), full_page=True)
-            page.screenshot(path=str(ARTIFACTS / "web-story-top.png"), full_page=False)
+        # --- the stories page now counts the analysed story's findings
+        page.goto(base + "/")
+        cell = page.locator("table.stories tr", has_text="Freight train derails").locator("td.findings")
+        assert cell.inner_text().strip() not in ("", "–")
 
-            # --- a graph node opens the compare view of that version and its source
-            page.locator("svg.graph a.nodelink", has_text="orlen-derailment-roundup").click()
-            page.wait_for_url("**/compare?*")
-            page.wait_for_selector("#col-a .seg")
-            assert page.eval_on_selector("#col-a", "n => n.dataset.article") == "orlen-derailment-wire"
-            assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "orlen-derailment-roundup"
-            hl = ".seg.k-verbatim, .seg.k-edited, .seg.k-paraphrase"
-            assert page.locator(f"#col-a :is({hl})").count() > 0
-            assert page.locator(f"#col-b :is({hl})").count() > 0
-            # hovering a span lights its counterpart in the other column
-            page.hover("#col-b .seg[data-al]")
-            assert page.locator("#col-a .seg.hl").count() > 0
-            # a finding link flashes its span (and its counterpart)
-            page.click("a.flink >> nth=0")
-            assert page.locator(".col .active").count() > 0
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=False)
-            # the server-side pair picker
-            page.select_option("select[name=b]", "orlen-derailment-courier")
-            page.click("form.pickers button.go")
-            page.wait_for_url("**b=orlen-derailment-courier*")
-            page.wait_for_selector("#col-b .seg")
-            assert page.eval_on_selector("#col-b", "n => n.dataset.article") == "orlen-derailment-courier"
+        # --- the hostile story: shown as text, nothing runs
+        page.goto(base + "/stories/" + quote(evil_story, safe=""))
+        page.wait_for_selector("#col-a .seg")
+        assert "<script>alert(1)</script>" in page.inner_text("#col-a")
+        assert page.locator("#col-a script, .col [onmouseover]").count() == 0
+        page.hover("#col-a .seg >> nth=0")
 
-            # --- the stories page now counts the analysed story's findings
-            page.goto(base + "/")
-            cell = page.locator("table.stories tr", has_text="Freight train derails").locator("td.findings")
-            assert cell.inner_text().strip() not in ("", "–")
+        # --- paste view
+        page.goto(base + "/paste")
+        page.fill("#text1", "---\ntitle: Bridge vote\n---\nThe council approved the new bridge on Tuesday "
+                            "by seven votes to two. Work will start in May, the mayor said.")
+        page.fill("#text2", "The council approved the new bridge on Tuesday by nine votes to two. "
+                            "Work will start in May, the mayor said. Residents welcomed the decision.")
+        page.click("form button[type=submit]")
+        page.wait_for_selector("#col-a .seg")
+        assert page.locator(f".col :is({hl})").count() > 0
+        page.screenshot(path=str(ARTIFACTS / "web-paste.png"), full_page=False)
 
-            # --- the hostile story: shown as text, nothing runs
-            page.goto(base + "/stories/" + quote(evil_story, safe=""))
-            page.wait_for_selector("#col-a .seg")
-            assert "<script>alert(1)</script>" in page.inner_text("#col-a")
-            assert page.locator("#col-a script, .col [onmouseover]").count() == 0
-            page.hover("#col-a .seg >> nth=0")
-
-            # --- paste view
-            page.goto(base + "/paste")
-            page.fill("#text1", "---\ntitle: Bridge vote\n---\nThe council approved the new bridge on Tuesday "
-                                "by seven votes to two. Work will start in May, the mayor said.")
-            page.fill("#text2", "The council approved the new bridge on Tuesday by nine votes to two. "
-                                "Work will start in May, the mayor said. Residents welcomed the decision.")
-            page.click("form button[type=submit]")
-            page.wait_for_selector("#col-a .seg")
-            assert page.locator(f".col :is({hl})").count() > 0
-            page.screenshot(path=str(ARTIFACTS / "web-paste.png"), full_page=False)
-        finally:
-            browser.close()
-
-    assert not dialogs, f"a dialog fired: {dialogs}"
-    assert not errors, f"page errors: {errors}"
-    assert not remote, f"pages loaded from elsewhere: {remote}"
+    assert not seen.dialogs, f"a dialog fired: {seen.dialogs}"
+    assert not seen.errors, f"page errors: {seen.errors}"
+    assert not seen.remote, f"pages loaded from elsewhere: {seen.remote}"
