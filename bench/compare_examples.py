@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from storytrace.compare import compare_articles
-    from storytrace.ingest import read_articles
-    from storytrace.report_json import comparison_to_dict
+    from storytrace.readers.records import read_articles
+    from storytrace.report.contract import comparison_to_dict
 
     gold = json.loads((EXAMPLES / "gold.json").read_text(encoding="utf-8"))
     report = comparison_to_dict(compare_articles(read_articles([str(EXAMPLES)])))

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         cold.append(time.perf_counter() - t)
 
     from storytrace.compare import compare_articles
-    from storytrace.ingest import read_articles
+    from storytrace.readers.records import read_articles
 
     articles = read_articles(files)
     compare_articles(articles)

@@ -155,7 +155,7 @@ def load(dataset: str, data: Path, limit: int | None, split: str = "all"):
 
 
 def run_storytrace(arts, params=None) -> dict[str, str]:
-    from storytrace.corpus_grouping import CorpusGrouper
+    from storytrace.corpus.grouping import CorpusGrouper
 
     with tempfile.TemporaryDirectory() as tmp:
         conn = sqlite3.connect(Path(tmp) / "store.db")
@@ -169,7 +169,7 @@ def run_lsh_cc(arts, threshold: float, num_perm: int = 64) -> dict[str, str]:
     """MinHash LSH + connected components (union-find) of pairs at estimated Jaccard >= threshold."""
     import rensa
 
-    from storytrace.corpus_grouping import DEFAULT_PARAMS, embed_text, lsh_bands, shingles
+    from storytrace.corpus.grouping import DEFAULT_PARAMS, embed_text, lsh_bands, shingles
 
     bands, _ = lsh_bands(threshold, num_perm)
     lsh = rensa.RMinHashLSH(threshold, num_perm, bands)
@@ -222,7 +222,7 @@ def community_detection(emb: np.ndarray, threshold: float, min_community_size: i
 
 
 def run_community(arts, threshold: float, block: int = CD_BLOCK) -> tuple[dict[str, str], str]:
-    from storytrace.corpus_grouping import DEFAULT_PARAMS, embed, embed_text
+    from storytrace.corpus.grouping import DEFAULT_PARAMS, embed, embed_text
 
     emb = embed([embed_text(a, DEFAULT_PARAMS.lead_chars) for a in arts])
     out: dict[str, str] = {}
@@ -240,8 +240,8 @@ def run_community(arts, threshold: float, block: int = CD_BLOCK) -> tuple[dict[s
 
 
 def _child(args) -> None:
-    from storytrace.corpus_grouping import DEFAULT_PARAMS
-    from storytrace.metrics import cluster_scores
+    from storytrace.corpus.grouping import DEFAULT_PARAMS
+    from storytrace.corpus.metrics import cluster_scores
 
     data = Path(args.data)
     arts, gold, eval_ids = load(args.dataset, data, args.limit, args.split)
@@ -327,8 +327,8 @@ def bench_dataset(dataset: str, data: Path, limit: int | None, as_json: bool) ->
 
 
 def _incremental_child(args) -> None:
-    from storytrace.corpus_grouping import CorpusGrouper
-    from storytrace.metrics import cluster_scores
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.metrics import cluster_scores
 
     arts, gold, eval_ids = load_uci(Path(args.data), args.limit)
     rng = random.Random(0)
@@ -406,8 +406,8 @@ def bench_incremental(data: Path, limit: int | None, as_json: bool) -> dict:
 
 def fit(data: Path, limit: int | None) -> dict:
     """Grid-search every method's thresholds for BCubed F1 on the UCI train slice."""
-    import storytrace.corpus_grouping as cg
-    from storytrace.metrics import cluster_scores
+    import storytrace.corpus.grouping as cg
+    from storytrace.corpus.metrics import cluster_scores
 
     arts, gold, _ = load_uci(data, limit, "train")
     ids = [a.id for a in arts]

@@ -231,7 +231,7 @@ class TfidfCosine:
     """Plain TF-IDF (lowercase word tokens, smoothed IDF as in scikit-learn, L2-normalised) cosine."""
 
     def __init__(self, corpus: Sequence[str]) -> None:
-        from storytrace.pairfeatures import tokenize
+        from storytrace.compare.pairfeatures import tokenize
 
         self._tok = tokenize
         df: dict[str, int] = {}
@@ -292,8 +292,8 @@ def _timed(fn, *args):
 def run(data: Path, limit: int | None = None, use_cache: bool = True, repeats: int = 10) -> dict:
     import time
 
-    from storytrace.pairfeatures import pair_features
-    from storytrace.pairscore import PairScorer, copy_score
+    from storytrace.compare.pairfeatures import pair_features
+    from storytrace.compare.pairscore import PairScorer, copy_score
 
     t_start = time.perf_counter()
     mrpc_tr = _slice(load_mrpc(data, "train"), limit)
@@ -329,7 +329,7 @@ def run(data: Path, limit: int | None = None, use_cache: bool = True, repeats: i
     ea, eb = emb[mrpc_te.name]
     blocks = [(lo, min(lo + 25, len(mrpc_te.a))) for lo in range(0, len(mrpc_te.a), 25)]
     scorer.score_matrix(mrpc_te.a[:25], mrpc_te.b[:25], ea[:25], eb[:25])  # warm-up
-    from storytrace import pairfeatures
+    from storytrace.compare import pairfeatures
 
     pairfeatures.analyse.cache_clear()  # count text analysis in the timing
     n_pairs, t0 = 0, time.perf_counter()

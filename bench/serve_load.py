@@ -57,7 +57,7 @@ BUILTIN = [
 def load_articles(seeds: Path) -> tuple[list[dict], str]:
     files = sorted(str(p) for p in seeds.glob("*.txt")) if seeds.is_dir() else []
     if files:
-        from storytrace.ingest import read_articles
+        from storytrace.readers.records import read_articles
 
         arts = read_articles(files)
         return [{"id": a.id, "text": a.text, "title": a.title, "source": a.source,

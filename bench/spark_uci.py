@@ -46,9 +46,9 @@ def run(data: Path, limit: int | None, master: str, block_hours: float, keep: st
     import pyarrow.parquet as pq
 
     from bench.group_corpus import load_uci
-    from storytrace import spark as st
-    from storytrace.corpus_grouping import group_articles
-    from storytrace.metrics import cluster_scores
+    from storytrace.spark import jobs as st
+    from storytrace.corpus.grouping import group_articles
+    from storytrace.corpus.metrics import cluster_scores
 
     src = data / "uci-news" / "uci-news-aggregator.csv.gz"
     tmp = Path(tempfile.mkdtemp(prefix="spark-uci-"))

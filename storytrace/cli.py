@@ -41,7 +41,7 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
 
     Prints the stories, a reuse matrix, derivation, findings and a fused brief.
     """
-    from .ingest import IngestError, looks_english, read_articles
+    from storytrace.readers.records import IngestError, looks_english, read_articles
 
     err = Console(stderr=True)
     try:
@@ -56,13 +56,13 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
             err.print(f"[yellow]warning:[/] {a.origin or a.id} does not look like English; "
                       "alignment and findings are tuned for English news", highlight=False)
 
-    from .report_json import comparison_to_dict
+    from storytrace.report.contract import comparison_to_dict
 
     comparison = _run_compare(articles, err, show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
     if _write_html_and_json(report, html_path, no_text, as_json):
         return
-    from .report_terminal import render_terminal
+    from storytrace.report.terminal import render_terminal
 
     render_terminal(report, Console(), max_findings=max_findings)
     if html_path:
@@ -76,7 +76,7 @@ def _write_html_and_json(
 
     True when JSON was printed."""
     if html_path:
-        from .report_html import render_html
+        from storytrace.report.html import render_html
 
         Path(html_path).write_text(render_html(report), encoding="utf-8")
     if no_text:
@@ -114,7 +114,7 @@ def _parse_map(value: str | None) -> dict[str, str] | None:
 
 
 def _open_store(db: str, create: bool):
-    from .store import Store, StoreError
+    from storytrace.corpus.store import Store, StoreError
 
     try:
         return Store.open(db, create=create)
@@ -132,7 +132,7 @@ def _internal(err: Console, exc: BaseException) -> None:
 
 def _run_compare(articles, err: Console, *, show_progress: bool):
     """`compare_articles` with a spinner on a terminal; a failure on our side exits 1."""
-    from .compare import compare_articles
+    from storytrace.compare import compare_articles
 
     with err.status("loading models…", spinner="dots") if show_progress and err.is_terminal else _Null() as status:
         def progress(step: str) -> None:
@@ -196,8 +196,8 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
         return
     if not paths:
         _fail("missing PATHS (files, folders or -), or --from-parquet DIR")
-    from .corpus_ingest import ingest_paths
-    from .ingest import IngestError
+    from storytrace.corpus.ingest import ingest_paths
+    from storytrace.readers.records import IngestError
 
     err = Console(stderr=True)
     try:
@@ -243,7 +243,7 @@ def _ingest_parquet(folder: str, db: str, as_json: bool) -> None:
         import pyarrow  # noqa: F401
     except ImportError:
         _fail("--from-parquet needs pyarrow (pip install pyarrow, or pyspark[sql])")
-    from .spark import load_parquet
+    from storytrace.spark.jobs import load_parquet
 
     if not os.path.isdir(folder):
         _fail(f"{folder}: no such folder (expected the --output of `storytrace spark group`)")
@@ -282,7 +282,7 @@ def _ingest_with_bar(store, paths, column_map, batch_size, limit, err: Console):
         TimeRemainingColumn,
     )
 
-    from .corpus_ingest import ingest_paths
+    from storytrace.corpus.ingest import ingest_paths
 
     columns = [SpinnerColumn(), BarColumn(bar_width=20), TaskProgressColumn(),
                TextColumn("{task.fields[records]:,} rec · {task.fields[rate]:,.0f}/s · "
@@ -418,7 +418,7 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
         err.print(f"[yellow]note:[/] story {story_id} has {len(articles):,} articles; comparing the "
                   f"{len(shown)} earliest (--max-articles)", highlight=False)
 
-    from .report_json import comparison_to_dict
+    from storytrace.report.contract import comparison_to_dict
 
     comparison = _run_compare(shown, err, show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
@@ -427,7 +427,7 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     corpus_story["compared"] = [a.id for a in shown]
     if _write_html_and_json(report, html_path, no_text, as_json, json_extra={"corpus_story": corpus_story}):
         return
-    from .report_terminal import render_terminal
+    from storytrace.report.terminal import render_terminal
 
     out = Console()
     seen = " – ".join(x for x in (_short_time(info.first_seen), _short_time(info.last_seen)) if x)
@@ -485,7 +485,7 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
     try:
         import uvicorn
 
-        from .web.app import create_app
+        from storytrace.web.app import create_app
     except ImportError as exc:
         _fail(f"the web server needs fastapi, uvicorn and python-multipart ({exc}); "
               "pip install 'storytrace[web]' or pip install fastapi uvicorn python-multipart")
@@ -535,21 +535,21 @@ def bench() -> None:
 @click.pass_context
 def bench_pairs(ctx: click.Context) -> None:
     """Sentence-pair scoring on MRPC, STS-B news and Clough-Stevenson (see bench/pairs.py)."""
-    repo = Path(__file__).resolve().parent.parent  # bench/ sits beside the package in a checkout
-    for root in (Path.cwd(), repo):
-        if (root / "bench" / "pairs.py").exists() and str(root) not in sys.path:
-            sys.path.insert(0, str(root))
-    try:
-        from bench.pairs import main as run
-    except ImportError:
-        _fail("bench/ is not importable: run from the repository root (python -m bench.pairs)")
+    # bench/ is part of a source checkout, not of the installed package: run it as its own
+    # process (`python -m bench.pairs`) from the checkout, never import it.
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    root = next((r for r in (Path.cwd(), repo) if (r / "bench" / "pairs.py").is_file()), None)
+    if root is None:
+        _fail("bench/ is not here: run from the repository root of a source checkout (python -m bench.pairs)")
         return
-    sys.exit(run(list(ctx.args)))
+    sys.exit(subprocess.call([sys.executable, "-m", "bench.pairs", *ctx.args], cwd=root))
 
 
 @main.group()
 def spark() -> None:
-    """Run the corpus grouping and the per-story analysis on Apache Spark (see storytrace/spark.py).
+    """Run the corpus grouping and the per-story analysis on Apache Spark (see storytrace/spark/).
 
     \b
     storytrace spark group --input 'articles/*.jsonl.gz' --output out/ [--master local[2]]
@@ -565,7 +565,7 @@ _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help
 @click.pass_context
 def spark_group(ctx: click.Context) -> None:
     """Group articles into stories; write Parquet tables articles, stories, pairs (--help for options)."""
-    from .spark import main as run
+    from storytrace.spark.jobs import main as run
 
     sys.exit(run(["group", *ctx.args]))
 
@@ -574,7 +574,7 @@ def spark_group(ctx: click.Context) -> None:
 @click.pass_context
 def spark_analyze(ctx: click.Context) -> None:
     """The compare analysis of every story of a `spark group` output, one task per story (--help for options)."""
-    from .spark import main as run
+    from storytrace.spark.jobs import main as run
 
     sys.exit(run(["analyze", *ctx.args]))
 

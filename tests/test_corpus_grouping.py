@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.corpus_grouping import DEFAULT_PARAMS, CorpusGrouper, lsh_bands, shingles, timestamp
+from storytrace.corpus.grouping import DEFAULT_PARAMS, CorpusGrouper, lsh_bands, shingles, timestamp
 from storytrace.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent

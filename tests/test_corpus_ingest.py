@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.corpus_grouping import CorpusGrouper
-from storytrace.corpus_ingest import IngestProgress, ingest_paths
-from storytrace.store import Store
+from storytrace.corpus.grouping import CorpusGrouper
+from storytrace.corpus.ingest import IngestProgress, ingest_paths
+from storytrace.corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -1,6 +1,6 @@
 import pytest
 
-from storytrace.dates import compare_dates, extract_dates, is_year_token
+from storytrace.compare.differences.dates import compare_dates, extract_dates, is_year_token
 
 
 def only(text):

@@ -1,5 +1,5 @@
-from storytrace.align import reuse_shares
-from storytrace.derivation import COMMON_SOURCE, agreement_against, infer_derivation
+from storytrace.compare.align import reuse_shares
+from storytrace.compare.derivation import COMMON_SOURCE, agreement_against, infer_derivation
 from tests.helpers import both_ways, doc, link
 
 WIRE = [

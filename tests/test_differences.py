@@ -1,4 +1,4 @@
-from storytrace.differences import find_differences
+from storytrace.compare.differences import find_differences
 from storytrace.model import DerivationEdge
 from tests.helpers import both_ways, doc, link
 

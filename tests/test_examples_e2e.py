@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.compare import compare_articles
-from storytrace.ingest import read_articles
-from storytrace.report_json import comparison_to_dict
+from storytrace.readers.records import read_articles
+from storytrace.report.contract import comparison_to_dict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOLD = json.loads((EXAMPLES / "gold.json").read_text())

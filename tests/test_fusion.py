@@ -1,4 +1,4 @@
-from storytrace.fusion import fuse_brief
+from storytrace.compare.fusion import fuse_brief
 from storytrace.model import Finding
 from tests.helpers import both_ways, doc, link
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from storytrace.ingest import (
+from storytrace.readers.records import (
     IngestError,
     expand_paths,
     iter_records,

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from storytrace.metrics import cluster_scores, scores_for
+from storytrace.corpus.metrics import cluster_scores, scores_for
 
 
 def test_perfect_clustering():

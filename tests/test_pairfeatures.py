@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from storytrace.pairfeatures import (
+from storytrace.compare.pairfeatures import (
     FEATURE_NAMES,
     analyse,
     entities_in,
@@ -100,7 +100,7 @@ def test_empty_inputs():
 
 
 def test_score_matrix_interface_and_speed():
-    from storytrace.pairscore import KINDS, PairScorer
+    from storytrace.compare.pairscore import KINDS, PairScorer
 
     scorer = PairScorer.load()
     assert 0.0 < scorer.decision_threshold < 1.0

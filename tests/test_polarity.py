@@ -1,6 +1,6 @@
 import pytest
 
-from storytrace.polarity import ANTONYMS, compare_polarity, negated, negations
+from storytrace.compare.differences.polarity import ANTONYMS, compare_polarity, negated, negations
 
 
 def test_negated():

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from storytrace.quantities import compare_quantities, extract_quantities, extract_vague_phrases
+from storytrace.compare.differences.numbers import compare_quantities, extract_quantities, extract_vague_phrases
 
 
 def one(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storytrace.model import Article
-from storytrace.quotes import (
+from storytrace.compare.quotes import (
     Attribution,
     find_attributions,
     find_quotes,
@@ -13,7 +13,7 @@ from storytrace.quotes import (
     same_speaker,
     word_diff,
 )
-from storytrace.segment import segment
+from storytrace.compare.segment import segment
 
 
 def _doc(text: str):

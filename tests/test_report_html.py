@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.report_html import render_html
+from storytrace.report.html import render_html
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 

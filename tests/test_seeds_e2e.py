@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.compare import compare_articles
-from storytrace.ingest import read_articles
-from storytrace.report_json import comparison_to_dict
+from storytrace.readers.records import read_articles
+from storytrace.report.contract import comparison_to_dict
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FILES = sorted(SEEDS.glob("*.txt"))

@@ -1,5 +1,5 @@
 from storytrace.model import Article
-from storytrace.segment import is_heading, segment, split_sentences
+from storytrace.compare.segment import is_heading, segment, split_sentences
 
 
 def test_abbreviations_do_not_split_sentences():

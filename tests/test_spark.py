@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.corpus_grouping import CorpusGrouper, group_articles
-from storytrace.ingest import read_articles
-from storytrace.metrics import cluster_scores
+from storytrace.corpus.grouping import CorpusGrouper, group_articles
+from storytrace.readers.records import read_articles
+from storytrace.corpus.metrics import cluster_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 UCI = ROOT.parent / "shared" / "data" / "uci-news" / "uci-news-aggregator.csv.gz"
@@ -25,7 +25,7 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (make 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime (Spark needs Java 17+): the Spark tests are skipped", allow_module_level=True)
 
-from storytrace import spark as st  # noqa: E402
+from storytrace.spark import jobs as st  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_ingest_from_parquet(examples_out, tmp_path):
     from click.testing import CliRunner
 
     from storytrace.cli import main
-    from storytrace.store import Store
+    from storytrace.corpus.store import Store
 
     arts, out, _ = examples_out
     db = tmp_path / "s.db"

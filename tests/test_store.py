@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from storytrace.model import Article
-from storytrace.store import SCHEMA_VERSION, Store, StoreError, content_hash, seen_key
+from storytrace.corpus.store import SCHEMA_VERSION, Store, StoreError, content_hash, seen_key
 
 
 def art(aid: str, text: str | None = None, **kw) -> Article:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storytrace.thresholds import provenance, threshold
+from storytrace.fitted import provenance, threshold
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE = json.loads((REPO / "storytrace" / "data" / "thresholds.json").read_text(encoding="utf-8"))
@@ -64,7 +64,7 @@ def test_every_entry_the_script_writes_is_in_the_table():
 
 @pytest.mark.parametrize("name", ["story_model", "version_model"])
 def test_story_model_is_a_usable_logistic_model(name):
-    from storytrace.grouping import StoryPairFeatures, same_story_probability
+    from storytrace.compare.grouping import StoryPairFeatures, same_story_probability
 
     m = TABLE[name]
     assert m["features"] and len(set(m["features"])) == len(m["features"])
@@ -225,14 +225,14 @@ def test_nearest_other_skips_the_own_group():
 
 
 def test_story_model_features_are_pair_features():
-    from storytrace.grouping import FEATURE_NAMES
+    from storytrace.compare.grouping import FEATURE_NAMES
 
     m = TABLE["story_model"]
     assert set(m["features"]) <= set(FEATURE_NAMES) and len(m["features"]) == len(m["weights"])
 
 
 def test_top_pair_mean_is_one_to_one_and_needs_more_than_one_pair():
-    from storytrace.grouping import top_pair_mean
+    from storytrace.compare.grouping import top_pair_mean
 
     one_copied = np.array([[1.0, 0.1, 0.1], [0.9, 0.1, 0.1], [0.9, 0.1, 0.1]])
     assert top_pair_mean(one_copied) == pytest.approx((1.0 + 0.1 + 0.1) / 3)

@@ -15,8 +15,8 @@ from click.testing import CliRunner  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from storytrace.cli import main  # noqa: E402
-from storytrace.corpus_ingest import ingest_paths  # noqa: E402
-from storytrace.store import Store  # noqa: E402
+from storytrace.corpus.ingest import ingest_paths  # noqa: E402
+from storytrace.corpus.store import Store  # noqa: E402
 from storytrace.web.app import create_app, story_key  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

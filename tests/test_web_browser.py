@@ -40,8 +40,8 @@ def server(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is missing: run .ci/install-browser (apt-get install -y chromium)")
 
-    from storytrace.corpus_ingest import ingest_paths
-    from storytrace.store import Store
+    from storytrace.corpus.ingest import ingest_paths
+    from storytrace.corpus.store import Store
     from storytrace.web.app import create_app
     from tests.test_web_api import EVIL_ARTICLES
 

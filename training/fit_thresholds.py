@@ -437,13 +437,13 @@ class Pipeline:
 
     def __init__(self) -> None:
         from storytrace.embed import default_encoder
-        from storytrace.pairscore import PairScorer
+        from storytrace.compare.pairscore import PairScorer
 
         self.encoder = default_encoder()
         self.scorer = PairScorer.load()
 
     def documents(self, articles) -> tuple[dict, dict]:
-        from storytrace.segment import segment
+        from storytrace.compare.segment import segment
 
         docs = {a.id: segment(a) for a in articles}
         texts = [s.text for d in docs.values() for s in d.sentences]
@@ -457,7 +457,7 @@ class Pipeline:
     def align(self, docs: dict, emb: dict, pairs: Iterable[tuple[str, str]], with_matrix: bool = False):
         """links for both orders and reuse shares for both orders, mirroring compare.py; with
         ``with_matrix`` also the x-by-y sentence-pair probability matrix of each pair (x, y)."""
-        from storytrace.align import align_sentences, reuse_shares
+        from storytrace.compare.align import align_sentences, reuse_shares
 
         links, reuse, prob = {}, {}, {}
         for x, y in pairs:
@@ -611,7 +611,7 @@ def fit_version_model(data: Path, pipe: Pipeline, log: Log) -> dict:
     """P(two texts are versions of one story) on Clough-Stevenson: derived answers vs answers
     written independently on the same task (same topic, same names, no shared text): the
     "same story vs similar story" distinction compare has to make, with real labels."""
-    from storytrace.grouping import story_pair_features
+    from storytrace.compare.grouping import story_pair_features
 
     records = load_clough(data)
     by_id = {r["id"]: r for r in records}
@@ -653,8 +653,8 @@ def fit_version_model(data: Path, pipe: Pipeline, log: Log) -> dict:
 
 
 def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
-    from storytrace import derivation
-    from storytrace.derivation import agreement_against
+    from storytrace.compare import derivation
+    from storytrace.compare.derivation import agreement_against
 
     min_dep = int(getattr(derivation, "MIN_DEPARTURES", MIN_DEPARTURES))
     records = load_clough(data)
@@ -702,7 +702,7 @@ def fit_shared_source(data: Path, pipe: Pipeline, log: Log) -> dict:
 
 
 def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250, min_words: int = 40) -> dict:
-    from storytrace.grouping import FEATURE_NAMES, story_pair_features
+    from storytrace.compare.grouping import FEATURE_NAMES, story_pair_features
     from storytrace.model import Article
 
     FEATURE_NAMES = list(FEATURE_NAMES)
@@ -941,7 +941,7 @@ def write_entries(path: Path, entries: dict) -> None:
     table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     table.update(entries)
     path.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    from storytrace import thresholds
+    from storytrace import fitted as thresholds
 
     thresholds._table.cache_clear()  # later fits run the pipeline with the new values
 

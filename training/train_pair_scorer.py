@@ -48,8 +48,8 @@ from bench.pairs import (  # noqa: E402
     load_mrpc,
     load_stsb,
 )
-from storytrace.pairfeatures import FEATURE_NAMES, pair_features  # noqa: E402
-from storytrace.pairscore import COPY_SCORES, copy_score  # noqa: E402
+from storytrace.compare.pairfeatures import FEATURE_NAMES, pair_features  # noqa: E402
+from storytrace.compare.pairscore import COPY_SCORES, copy_score  # noqa: E402
 
 SEED = 0
 GB_PARAMS = dict(n_estimators=300, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=SEED)
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
 
     # check the numpy evaluation against sklearn
-    from storytrace.pairscore import PairScorer
+    from storytrace.compare.pairscore import PairScorer
 
     scorer = PairScorer.from_file(args.out)
     diff = np.abs(scorer.probability_from_features(Xm[:500]) - prob_model.predict_proba(Xm[:500])[:, 1]).max()

@@ -11,6 +11,6 @@ __all__ = ["create_app"]
 
 
 def create_app(*args, **kwargs):
-    from .app import create_app as _create
+    from storytrace.web.app import create_app as _create
 
     return _create(*args, **kwargs)

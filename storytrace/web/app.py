@@ -51,8 +51,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..model import SEVERITY_RANK, Article
-from ..store import Store, StoreError, StoryInfo, content_hash
+from storytrace.model import SEVERITY_RANK, Article
+from storytrace.corpus.store import Store, StoreError, StoryInfo, content_hash
 
 __all__ = ["create_app", "app_from_env", "DEFAULT_MAX_BODY"]
 
@@ -317,8 +317,8 @@ class Analyses:
             with self._lock:  # another request may have computed it meanwhile
                 hit = self._cache.get(key)
             if hit is None:
-                from ..compare import compare_articles
-                from ..report_json import comparison_to_dict
+                from storytrace.compare import compare_articles
+                from storytrace.report.contract import comparison_to_dict
 
                 report = comparison_to_dict(compare_articles(shown))
                 self.computed += 1
@@ -472,8 +472,8 @@ def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
     total = sum(len(a.text) for a in articles)
     if total > max_chars:
         raise HTTPException(413, f"too much text to compare: {total:,} characters; the limit is {max_chars:,}")
-    from ..compare import compare_articles
-    from ..report_json import comparison_to_dict
+    from storytrace.compare import compare_articles
+    from storytrace.report.contract import comparison_to_dict
 
     with PIPELINE_LOCK:
         return comparison_to_dict(compare_articles(list(articles)))
@@ -481,8 +481,8 @@ def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
 
 def ingest_articles(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
     """Store + group new articles in one transaction (as `storytrace ingest`), return its JSON summary."""
-    from ..corpus_grouping import CorpusGrouper
-    from ..corpus_ingest import _normalise
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.ingest import _normalise
 
     start = time.monotonic()
     arts = [_normalise(a) for a in articles]
@@ -548,7 +548,7 @@ def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_b
 
     Raises `IngestError` (with the upload's own name) for a file that cannot be read.
     """
-    from ..ingest import IngestError, read_articles
+    from storytrace.readers.records import IngestError, read_articles
 
     with tempfile.TemporaryDirectory(prefix="storytrace-paste-") as tmp:
         paths: list[str] = []
@@ -595,7 +595,7 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
     ``max_body``: the request body cap in bytes. ``max_articles``: a story's
     articles compared (the earliest seen). ``warm_up``: load the models at start-up.
     """
-    from . import pages
+    from storytrace.web import views as pages
 
     db_path = os.fspath(db_path)
     analyses = Analyses(db_path, max_articles=max_articles)
@@ -816,7 +816,7 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
         await form.close()
         if len(texts) + len(files) == 0:
             return page(pages.paste_page(kept, error="paste at least two texts or upload files"), 400)
-        from ..ingest import IngestError
+        from storytrace.readers.records import IngestError
 
         try:
             arts = await run_in_threadpool(read_uploads, texts, files, max_body)

@@ -50,19 +50,12 @@ import sys
 from dataclasses import replace
 from typing import Sequence
 
-if __name__ == "__main__" and not __package__:
-    # `spark-submit .../storytrace/spark.py group ...`: run the installed package's module, so the
-    # functions shipped to executors are importable there as storytrace.spark.*
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from storytrace.spark import main as _main
-
-    sys.exit(_main())
 
 import numpy as np
 
-from .corpus_grouping import DEFAULT_PARAMS, GroupingParams, embed, embed_text, group_articles, lsh_bands, \
+from storytrace.corpus.grouping import DEFAULT_PARAMS, GroupingParams, embed, embed_text, group_articles, lsh_bands, \
     minhash_digests, timestamp
-from .model import Article
+from storytrace.model import Article
 
 DAY = 86400.0
 DEFAULT_BLOCK_S = 7 * DAY
@@ -79,7 +72,7 @@ def normalise_record(rec: dict, column_map: dict[str, str] | None = None, origin
 
     A ``published_at`` written as digits (a Unix time in s or ms, as in CSV) becomes ISO 8601 UTC
     with its full precision."""
-    from .ingest import _check_column_map, _coerce_date, _make_record
+    from storytrace.readers.records import _check_column_map, _coerce_date, _make_record
 
     cmap = _check_column_map(column_map)
     clean = {}
@@ -223,8 +216,8 @@ def analyse_story_frame(pdf, max_articles: int = 50, include_text: bool = False)
     """One story's rows -> a one-row frame holding the compare JSON contract for it."""
     import pandas as pd
 
-    from .compare import compare_articles
-    from .report_json import comparison_to_dict
+    from storytrace.compare import compare_articles
+    from storytrace.report.contract import comparison_to_dict
 
     pdf = pdf.sort_values(["ts", "seq"], kind="stable", na_position="last")
     sid = str(pdf["story"].iat[0])
@@ -291,7 +284,7 @@ def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: 
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from .ingest import IngestError, _check_column_map
+    from storytrace.readers.records import IngestError, _check_column_map
 
     cmap = _check_column_map(column_map)
     fmt = fmt or input_format(paths)
@@ -563,7 +556,7 @@ def load_parquet(store, folder: str, *, batch_size: int = 5000, progress=None) -
     their story (counted as ``unchanged``). ``progress(done, total)`` is called per batch."""
     import pyarrow.dataset as ds
 
-    from .corpus_grouping import CorpusGrouper
+    from storytrace.corpus.grouping import CorpusGrouper
 
     path = os.path.join(folder, "articles") if os.path.isdir(os.path.join(folder, "articles")) else folder
     try:
@@ -668,7 +661,7 @@ def _run(spark, args) -> int:
 
     try:
         if args.cmd == "group":
-            from .cli import _parse_map
+            from storytrace.cli import _parse_map
 
             summary = run_group(spark, args.input, args.output, fmt=args.format, column_map=_parse_map(args.mapping),
                                 params=_params_from(args), block_s=args.block_hours * 3600.0,

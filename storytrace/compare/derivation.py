@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from .lexical import content_words
-from .model import Alignment, DerivationEdge, Document, PairReuse
-from .thresholds import threshold
+from storytrace.text import content_words
+from storytrace.model import Alignment, DerivationEdge, Document, PairReuse
+from storytrace.fitted import threshold
 
 COMMON_SOURCE = "(unseen common source)"
 _NUMBER = re.compile(r"\d[\d,.]*")

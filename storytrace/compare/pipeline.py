@@ -12,14 +12,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .align import PairAlignment, align_sentences, reuse_shares
-from .derivation import infer_derivation
-from .differences import find_differences
-from .fusion import fuse_brief
-from .grouping import group_stories, same_story_probability, story_pair_features
-from .model import Alignment, Article, Comparison, Document, PairReuse, Story, StoryAnalysis
-from .pairscore import PairScorer
-from .segment import segment
+from storytrace.compare.align import PairAlignment, align_sentences, reuse_shares
+from storytrace.compare.derivation import infer_derivation
+from storytrace.compare.differences import find_differences
+from storytrace.compare.fusion import fuse_brief
+from storytrace.compare.grouping import group_stories, same_story_probability, story_pair_features
+from storytrace.model import Alignment, Article, Comparison, Document, PairReuse, Story, StoryAnalysis
+from storytrace.compare.pairscore import PairScorer
+from storytrace.compare.segment import segment
 
 Progress = Callable[[str], None]
 
@@ -37,7 +37,7 @@ def compare_articles(
 ) -> Comparison:
     """Group ``articles`` into stories and analyse each story."""
     if encoder is None:
-        from .embed import default_encoder
+        from storytrace.embed import default_encoder
 
         encoder = default_encoder()
     scorer = scorer or PairScorer.load()

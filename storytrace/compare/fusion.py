@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .model import Alignment, BriefEntry, BriefSource, DerivationEdge, Document, Finding
+from storytrace.model import Alignment, BriefEntry, BriefSource, DerivationEdge, Document, Finding
 
 _NOT_CONFLICTS = frozenset({"unsupported_addition", "omission"})
 

@@ -66,7 +66,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .model import Document, Entity, Quote
+from storytrace.model import Document, Entity, Quote
 
 __all__ = [
     "Attribution",

@@ -69,7 +69,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from storytrace.dates import MONTHS, extract_dates, is_year_token
+from storytrace.compare.differences.dates import MONTHS, extract_dates, is_year_token
 
 INF = math.inf
 

@@ -39,9 +39,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .lexical import content_words, words
-from .model import Document, Story
-from .thresholds import _table, threshold
+from storytrace.text import content_words, words
+from storytrace.model import Document, Story
+from storytrace.fitted import table, threshold
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 # Entity words removed for event_word_jaccard: names, and nationalities/groups.
@@ -169,7 +169,7 @@ COMPARE_MODEL = "version_model"
 
 
 def same_story_probability(f: StoryPairFeatures, model_name: str = COMPARE_MODEL) -> float:
-    model = _table()[model_name]
+    model = table()[model_name]
     z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], f.vector(model["features"]), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -183,7 +183,7 @@ def group_stories(
     def p(x: str, y: str) -> float:
         return prob.get((x, y), prob.get((y, x), 0.0))
 
-    cut = float(_table()[model_name]["cut"]) if "cut" in _table()[model_name] else threshold("story_same")
+    cut = float(table()[model_name]["cut"]) if "cut" in table()[model_name] else threshold("story_same")
     while len(clusters) > 1:
         best, pair = cut, None
         for i in range(len(clusters)):

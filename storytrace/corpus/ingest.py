@@ -23,9 +23,9 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .ingest import IngestError, expand_paths, iter_records
-from .model import Article
-from .store import Conflict, Store, seen_key
+from storytrace.readers.records import IngestError, expand_paths, iter_records
+from storytrace.model import Article
+from storytrace.corpus.store import Conflict, Store, seen_key
 
 __all__ = ["ERROR_SAMPLE", "IngestProgress", "IngestReport", "estimate_units", "ingest_paths"]
 
@@ -136,12 +136,12 @@ def ingest_paths(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    from .ingest import _check_column_map  # validate before a run is recorded
+    from storytrace.readers.records import _check_column_map  # validate before a run is recorded
 
     _check_column_map(column_map)
     files = expand_paths(list(paths))
     if grouper is None:
-        from .corpus_grouping import CorpusGrouper
+        from storytrace.corpus.grouping import CorpusGrouper
 
         grouper = CorpusGrouper(store.conn)
     start = time.monotonic()

@@ -3,7 +3,7 @@
 A small library API in the spirit of sqlite-utils; the ``ingest`` / ``stories``
 / ``story`` commands are a thin layer over it::
 
-    from storytrace.store import Store
+    from storytrace.corpus.store import Store
 
     with Store.open("storytrace.db") as store:
         with store.transaction():                 # one batch = one transaction
@@ -57,7 +57,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .model import Article
+from storytrace.model import Article
 
 __all__ = [
     "SCHEMA_VERSION",

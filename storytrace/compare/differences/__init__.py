@@ -20,10 +20,12 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 
-from . import dates, polarity, quantities
-from .derivation import COMMON_SOURCE
-from .lexical import content_words
-from .model import (
+from storytrace.compare.differences import dates
+from storytrace.compare.differences import polarity
+from storytrace.compare.differences import numbers
+from storytrace.compare.derivation import COMMON_SOURCE
+from storytrace.text import content_words
+from storytrace.model import (
     SEVERITY_RANK,
     Alignment,
     Counterpart,
@@ -33,8 +35,8 @@ from .model import (
     Finding,
     Sentence,
 )
-from .thresholds import threshold
-from .quotes import find_attributions, quote_similarity, same_speaker, word_diff
+from storytrace.fitted import threshold
+from storytrace.compare.quotes import find_attributions, quote_similarity, same_speaker, word_diff
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |de |the )?[A-Z][a-z]+)+\b")
@@ -67,7 +69,7 @@ def _sentence_changes(
     """
     a, b = src.sentences[si], dst.sentences[di]
     out: list[_Change] = []
-    for qc in quantities.compare_quantities(a.text, b.text):
+    for qc in numbers.compare_quantities(a.text, b.text):
         out.append(
             _Change(
                 "number_changed",
@@ -401,7 +403,7 @@ def _finding(reported: Document, counterpart: Document, ch: _Change) -> Finding:
 
 def _has_specifics(doc: Document, s: Sentence) -> bool:
     return bool(
-        quantities.extract_quantities(s.text)
+        numbers.extract_quantities(s.text)
         or doc.quotes_in(s.index)
         or _named(doc, s)
     )

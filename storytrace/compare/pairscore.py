@@ -69,11 +69,11 @@ from typing import Sequence
 
 import numpy as np
 
-from storytrace.pairfeatures import FEATURE_NAMES, STOPWORDS, pair_features
+from storytrace.fitted import load
+from storytrace.compare.pairfeatures import FEATURE_NAMES, STOPWORDS, pair_features
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _STOP = STOPWORDS
-DATA_FILE = Path(__file__).resolve().parent / "data" / "pair_scorer.json"
 KINDS = ("verbatim", "edited", "paraphrase", "related", "unrelated")
 
 _F = {name: k for k, name in enumerate(FEATURE_NAMES)}
@@ -234,4 +234,4 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _load_default() -> PairScorer:
-    return PairScorer.from_file(DATA_FILE)
+    return PairScorer(load("pair_scorer"))

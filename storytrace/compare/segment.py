@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import Article, Document, Entity, Sentence
+from storytrace.model import Article, Document, Entity, Sentence
 
 # A heading is a line of at most this many words without closing punctuation.
 # Wire headings ("Poland push", "Wagner Trains Belarusian Troops Near the Polish
@@ -95,7 +95,7 @@ def find_entities(article_id: str, text: str) -> list[Entity]:
 
 def segment(article: Article) -> Document:
     """Sentences, entities and quotes of one article."""
-    from .quotes import find_quotes
+    from storytrace.compare.quotes import find_quotes
 
     sentences = split_sentences(article.id, article.text)
     entities = find_entities(article.id, article.text)

@@ -14,7 +14,7 @@ import html
 from typing import Any, Sequence
 from urllib.parse import quote, urlencode
 
-from ..report_html import render_html
+from storytrace.report.html import render_html
 
 __all__ = ["CSP", "error_page", "stories_page", "story_page", "compare_page", "paste_page", "paste_result_page",
            "pick_pair", "pair_report", "story_url", "compare_url"]

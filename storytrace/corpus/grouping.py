@@ -64,7 +64,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -72,7 +72,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .model import Article
+from storytrace.fitted import corpus_value
+from storytrace.model import Article
 
 DIM = 256
 BATCH = 512
@@ -80,10 +81,14 @@ BATCH = 512
 
 @dataclass(frozen=True)
 class GroupingParams:
-    join_cosine: float = 0.30  # headline only
-    join_cosine_lead: float = 0.55  # title + lead (longer texts have higher baseline cosines)
-    dup_jaccard: float = 0.70
-    window_s: float | None = 22 * 3600.0  # None: ignore timestamps
+    # fitted (storytrace/data/corpus_grouping.json, loaded by storytrace.fitted)
+    join_cosine: float = field(default_factory=lambda: corpus_value("join_cosine"))  # headline only
+    # title + lead (longer texts have higher baseline cosines)
+    join_cosine_lead: float = field(default_factory=lambda: corpus_value("join_cosine_lead"))
+    dup_jaccard: float = field(default_factory=lambda: corpus_value("dup_jaccard"))
+    # None: ignore timestamps
+    window_s: float | None = field(default_factory=lambda: corpus_value("window_hours") * 3600.0)
+    # set by hand: MinHash size (LSH bands and rows are derived from it), lead length, hash seed
     num_perm: int = 64
     lead_chars: int = 400
     seed: int = 1

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Alignment, Document, PairReuse
-from .pairscore import PairMatrix, PairScorer
-from .thresholds import threshold
+from storytrace.model import Alignment, Document, PairReuse
+from storytrace.compare.pairscore import PairMatrix, PairScorer
+from storytrace.fitted import threshold
 
 KIND_ORDER = {"verbatim": 0, "edited": 1, "paraphrase": 2}
 

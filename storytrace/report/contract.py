@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Comparison
+from storytrace.model import Comparison
 
 SCHEMA_VERSION = 1
 

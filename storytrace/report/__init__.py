@@ -1,0 +1,1 @@
+"""Views of the one JSON contract: `contract` (the dict), `terminal`, `html`."""
