@@ -98,21 +98,6 @@ class _Null:
 # --------------------------------------------------------------------------- corpus store
 
 
-def _parse_map(value: str | None) -> dict[str, str] | None:
-    """``title=TITLE,published_at=TIMESTAMP`` -> ``{"title": "TITLE", ...}``."""
-    if not value:
-        return None
-    out: dict[str, str] = {}
-    for part in value.split(","):
-        if not part.strip():
-            continue
-        ours, sep, theirs = part.partition("=")
-        if not sep or not ours.strip() or not theirs.strip():
-            raise ValueError(f"--map wants FIELD=COLUMN pairs separated by commas, got {part.strip()!r}")
-        out[ours.strip()] = theirs.strip()
-    return out or None
-
-
 def _open_store(db: str, create: bool):
     from storytrace.corpus.store import Store, StoreError
 
@@ -197,11 +182,11 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
     if not paths:
         _fail("missing PATHS (files, folders or -), or --from-parquet DIR")
     from storytrace.corpus.ingest import ingest_paths
-    from storytrace.readers.records import IngestError
+    from storytrace.readers.records import IngestError, parse_column_map
 
     err = Console(stderr=True)
     try:
-        column_map = _parse_map(mapping)
+        column_map = parse_column_map(mapping)
     except ValueError as exc:
         _fail(str(exc))
         return

@@ -65,7 +65,6 @@ import math
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -74,6 +73,7 @@ import numpy as np
 
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
+from storytrace.readers.records import published_timestamp
 
 DIM = 256
 BATCH = 512
@@ -172,15 +172,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 def timestamp(a: Article) -> float | None:
     """Seconds since the epoch of ``published_at`` (naive times read as UTC), or None."""
-    if not a.published_at:
-        return None
-    try:
-        d = datetime.fromisoformat(a.published_at.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=timezone.utc)
-    return d.timestamp()
+    return published_timestamp(a.published_at)
 
 
 # ---------------------------------------------------------------- the grouper

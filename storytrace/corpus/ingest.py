@@ -15,7 +15,6 @@ a CSV file is read whole by the reader, so it costs its size once).
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import os
 import time
@@ -23,9 +22,9 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from storytrace.readers.records import IngestError, expand_paths, iter_records
+from storytrace.readers.records import IngestError, check_column_map, expand_paths, iter_records, with_iso_published_at
 from storytrace.model import Article
-from storytrace.corpus.store import Conflict, Store, seen_key
+from storytrace.corpus.store import Conflict, Store
 
 __all__ = ["ERROR_SAMPLE", "IngestProgress", "IngestReport", "estimate_units", "ingest_paths"]
 
@@ -136,9 +135,8 @@ def ingest_paths(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    from storytrace.readers.records import _check_column_map  # validate before a run is recorded
 
-    _check_column_map(column_map)
+    check_column_map(column_map)
     files = expand_paths(list(paths))
     if grouper is None:
         from storytrace.corpus.grouping import CorpusGrouper
@@ -211,7 +209,7 @@ def ingest_paths(
                         report.errors.append(rec)
                     line = rec.line
                 else:
-                    pending.append(_normalise(rec))
+                    pending.append(with_iso_published_at(rec))
                     line = _origin_line(rec.origin)
                 if line is not None and units is not None:
                     prog.units_done = done_before + min(line, file_units)
@@ -247,16 +245,6 @@ def _record(store: Store, report: IngestReport, status: str | None = None) -> No
     sample = [{"file": e.path, "line": e.line, "message": e.message} for e in report.errors[:100]]
     store.update_run(report.run_id, records=report.records, added=report.added, unchanged=report.unchanged,
                      conflicts=report.n_conflicts, errors=report.n_errors, error_sample=sample, status=status)
-
-
-def _normalise(a: Article) -> Article:
-    """A Unix time written as digits (CSV, e.g. ``1394470370698``) becomes ISO 8601 UTC."""
-    p = a.published_at
-    if p and p.isdigit():
-        iso = seen_key(p)
-        if iso:
-            return dataclasses.replace(a, published_at=iso)
-    return a
 
 
 def _origin_line(origin: str | None) -> int | None:

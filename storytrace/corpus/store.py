@@ -48,7 +48,6 @@ caller's transaction.
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import hashlib
 import json
 import os
@@ -58,6 +57,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storytrace.model import Article
+from storytrace.readers.records import published_key
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -214,37 +214,8 @@ def _now() -> str:
 
 
 def seen_key(published_at: str | None) -> str | None:
-    """``published_at`` as sortable ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ``), or None.
-
-    Reads ISO 8601 (naive = UTC), RFC 2822 mail dates and Unix times in
-    seconds or milliseconds written as digits.
-    """
-    if not published_at:
-        return None
-    s = published_at.strip()
-    dt: _dt.datetime | None = None
-    if s.isdigit() and 9 <= len(s) <= 13:
-        secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
-        try:
-            dt = _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            dt = None
-    else:
-        try:
-            dt = _dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
-        except ValueError:
-            try:
-                dt = email.utils.parsedate_to_datetime(s)
-            except (TypeError, ValueError, IndexError):
-                dt = None
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_dt.timezone.utc)
-    try:
-        return dt.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):
-        return None
+    """``published_at`` as sortable ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ``), or None."""
+    return published_key(published_at)
 
 
 def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:

@@ -23,6 +23,8 @@ into it are shown to users, so nothing inside is normalised.
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import email.utils
 import csv
 import datetime as _dt
 import gzip
@@ -136,7 +138,7 @@ def iter_records(
     (CSV columns or JSONL keys).  ``max_bytes=None`` lifts the size limit.
     A directory yields the records of its supported files, sorted by name.
     """
-    cmap = _check_column_map(column_map)
+    cmap = check_column_map(column_map)
     for rec in _iter_any(path, cmap, max_bytes):
         if isinstance(rec, IngestError) and strict:
             raise rec
@@ -285,7 +287,7 @@ def _split_origin(origin: str) -> tuple[str, int | None]:
     return origin, None
 
 
-def _check_column_map(column_map: Mapping[str, str] | None) -> dict[str, str]:
+def check_column_map(column_map: Mapping[str, str] | None) -> dict[str, str]:
     cmap = {f: f for f in FIELDS}
     if column_map:
         for ours, theirs in column_map.items():
@@ -295,6 +297,85 @@ def _check_column_map(column_map: Mapping[str, str] | None) -> dict[str, str]:
                 )
             cmap[ours] = str(theirs)
     return cmap
+
+
+def parse_column_map(value: str | None) -> dict[str, str] | None:
+    """``title=TITLE,published_at=TIMESTAMP`` (the ``--map`` option) -> ``{"title": "TITLE", ...}``."""
+    if not value:
+        return None
+    out: dict[str, str] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        ours, sep, theirs = part.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise ValueError(f"--map wants FIELD=COLUMN pairs separated by commas, got {part.strip()!r}")
+        out[ours.strip()] = theirs.strip()
+    return out or None
+
+
+# --------------------------------------------------------------------------- published_at
+
+
+def parse_published_at(value: str | None) -> _dt.datetime | None:
+    """``published_at`` as an aware UTC datetime, or None: the one parser every face uses.
+
+    Reads ISO 8601 (naive = UTC), RFC 2822 mail dates and Unix times in
+    seconds or milliseconds written as digits.
+    """
+    if not value:
+        return None
+    s = value.strip()
+    dt: _dt.datetime | None = None
+    if s.isdigit() and 9 <= len(s) <= 13:
+        secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
+        try:
+            dt = _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            dt = None
+    else:
+        try:
+            dt = _dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+        except ValueError:
+            try:
+                dt = email.utils.parsedate_to_datetime(s)
+            except (TypeError, ValueError, IndexError):
+                dt = None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=_dt.timezone.utc)
+    try:
+        return dt.astimezone(_dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def published_key(value: str | None) -> str | None:
+    """``published_at`` as sortable ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ``), or None."""
+    dt = parse_published_at(value)
+    if dt is None:
+        return None
+    try:
+        return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):
+        return None
+
+
+def published_timestamp(value: str | None) -> float | None:
+    """Seconds since the epoch of ``published_at``, or None."""
+    dt = parse_published_at(value)
+    return None if dt is None else dt.timestamp()
+
+
+def with_iso_published_at(a: Article) -> Article:
+    """A Unix time written as digits (CSV, e.g. ``1394470370698``) becomes ISO 8601 UTC."""
+    p = a.published_at
+    if p and p.isdigit():
+        iso = published_key(p)
+        if iso:
+            return dataclasses.replace(a, published_at=iso)
+    return a
 
 
 # --------------------------------------------------------------------------- bytes
@@ -615,7 +696,7 @@ def _coerce_scalar(value: object) -> str | None:
     raise TypeError(type(value).__name__)
 
 
-def _coerce_date(value: object) -> str | None:
+def coerce_published_at(value: object) -> str | None:
     """published_at: strings as given; a number is read as a Unix time (s or ms)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         secs = float(value) / 1000.0 if abs(value) >= 1e11 else float(value)
@@ -637,7 +718,7 @@ def _coerce_text(value: object) -> str | None:
     raise TypeError(type(value).__name__)
 
 
-def _make_record(
+def make_record(
     name: str, line: int, rec: Mapping[str, object], cmap: Mapping[str, str], what: str
 ) -> Article | IngestError:
     def get(field: str) -> object:
@@ -658,7 +739,7 @@ def _make_record(
     opt: dict[str, str | None] = {}
     for field in OPTIONAL_FIELDS:
         try:
-            opt[field] = _coerce_date(get(field)) if field == "published_at" else _coerce_scalar(get(field))
+            opt[field] = coerce_published_at(get(field)) if field == "published_at" else _coerce_scalar(get(field))
         except TypeError as e:
             return IngestError(name, f"record {art_id!r}: {what} {cmap[field]!r} must be a string, not {e}", line)
     return Article(id=art_id, text=text, origin=f"{name}:{line}", **opt)  # type: ignore[arg-type]
@@ -723,7 +804,7 @@ def _iter_jsonl(
             if not isinstance(obj, dict):
                 yield IngestError(name, f"expected a JSON object per line, got {_json_type(obj)}", lineno)
                 continue
-            yield _make_record(name, lineno, obj, cmap, "field")
+            yield make_record(name, lineno, obj, cmap, "field")
     except IngestError as e:
         yield e
         return
@@ -785,6 +866,6 @@ def _iter_csv(name: str, data: bytes, cmap: dict[str, str]) -> Iterator[Article 
             continue
         records += 1
         rec = {cmap[f]: (row[i] if i < len(row) else None) for f, i in index.items()}
-        yield _make_record(name, start, rec, cmap, "column")
+        yield make_record(name, start, rec, cmap, "column")
     if records == 0:
         yield IngestError(name, "no records (CSV has a header but no rows)")

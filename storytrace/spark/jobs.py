@@ -8,7 +8,7 @@ Nothing here re-implements an algorithm: every stage calls the pure functions th
 embedded path uses, from ``mapInPandas`` / ``applyInPandas``:
 
 * reading: Spark's JSON / CSV / Parquet readers, then ``storytrace.ingest``'s record
-  coercion (``_make_record``: text required, CRLF -> LF, stripped, numbers as Unix times),
+  coercion (``make_record``: text required, CRLF -> LF, stripped, numbers as Unix times),
   so a record means the same as it does to ``storytrace ingest``;
 * ``pairs`` (candidate pairs with scores, an output for inspection): MinHash LSH by band
   join (rows grouped by band hash; ``corpus_grouping.minhash_digests``, the grouper's own
@@ -72,9 +72,9 @@ def normalise_record(rec: dict, column_map: dict[str, str] | None = None, origin
 
     A ``published_at`` written as digits (a Unix time in s or ms, as in CSV) becomes ISO 8601 UTC
     with its full precision."""
-    from storytrace.readers.records import _check_column_map, _coerce_date, _make_record
+    from storytrace.readers.records import check_column_map, coerce_published_at, make_record
 
-    cmap = _check_column_map(column_map)
+    cmap = check_column_map(column_map)
     clean = {}
     for k, v in rec.items():
         if isinstance(v, np.ndarray):
@@ -87,8 +87,8 @@ def normalise_record(rec: dict, column_map: dict[str, str] | None = None, origin
     key = cmap["published_at"]
     p = clean.get(key)
     if isinstance(p, str) and p.strip().isdigit() and 9 <= len(p.strip()) <= 13:
-        clean[key] = _coerce_date(int(p.strip()))
-    return _make_record(origin, line, clean, cmap, "field")
+        clean[key] = coerce_published_at(int(p.strip()))
+    return make_record(origin, line, clean, cmap, "field")
 
 
 def home_block(ts: float | None, block_s: float) -> int | None:
@@ -284,9 +284,9 @@ def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: 
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from storytrace.readers.records import IngestError, _check_column_map
+    from storytrace.readers.records import IngestError, check_column_map
 
-    cmap = _check_column_map(column_map)
+    cmap = check_column_map(column_map)
     fmt = fmt or input_format(paths)
     fmt = {"jsonl": "json"}.get(fmt, fmt)
     if fmt == "json":
@@ -661,9 +661,9 @@ def _run(spark, args) -> int:
 
     try:
         if args.cmd == "group":
-            from storytrace.cli import _parse_map
+            from storytrace.readers.records import parse_column_map
 
-            summary = run_group(spark, args.input, args.output, fmt=args.format, column_map=_parse_map(args.mapping),
+            summary = run_group(spark, args.input, args.output, fmt=args.format, column_map=parse_column_map(args.mapping),
                                 params=_params_from(args), block_s=args.block_hours * 3600.0,
                                 warm_s=None if args.warm_hours is None else args.warm_hours * 3600.0,
                                 pairs=not args.no_pairs)

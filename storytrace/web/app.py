@@ -482,10 +482,10 @@ def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
 def ingest_articles(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
     """Store + group new articles in one transaction (as `storytrace ingest`), return its JSON summary."""
     from storytrace.corpus.grouping import CorpusGrouper
-    from storytrace.corpus.ingest import _normalise
+    from storytrace.readers.records import with_iso_published_at
 
     start = time.monotonic()
-    arts = [_normalise(a) for a in articles]
+    arts = [with_iso_published_at(a) for a in articles]
     with lock:
         try:
             store = Store.open(db_path, create=False)
