@@ -1,7 +1,15 @@
 """Builders for hand-made documents and alignments (no models needed)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from storytrace.model import Alignment, Article, Document, Sentence
+
+REPO = Path(__file__).resolve().parent.parent  # the checkout
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"  # ../shared: seeds and real data, read in place
+SEEDS = SHARED / "seeds"
+ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots (git-ignored)
 
 
 def doc(aid: str, sentences: list[str], published_at: str | None = None) -> Document:

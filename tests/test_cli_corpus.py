@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from storytrace.cli import main
+from tests.helpers import EXAMPLES
 
-EXAMPLES = str(Path(__file__).resolve().parent.parent / "examples")
+EXAMPLES = str(EXAMPLES)
 
 
 def run(*args: str):

@@ -2,14 +2,14 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from storytrace.corpus.grouping import DEFAULT_PARAMS, CorpusGrouper, lsh_bands, shingles, timestamp
 from storytrace.model import Article
+from tests.helpers import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DATA = ROOT.parent / "shared" / "data"
 
 HEADLINES = [

@@ -18,9 +18,8 @@ from storytrace.cli import main  # noqa: E402
 from storytrace.corpus.ingest import ingest_paths  # noqa: E402
 from storytrace.corpus.store import Store  # noqa: E402
 from storytrace.web.app import create_app, story_key  # noqa: E402
+from tests.helpers import EXAMPLES
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from storytrace.fitted import provenance, threshold
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 TABLE = json.loads((REPO / "storytrace" / "data" / "thresholds.json").read_text(encoding="utf-8"))
 
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.browser import CHROMIUM, watched_page
+from tests.helpers import REPO, ARTIFACTS
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "tests" / "artifacts"
 TOKEN = "browser-test-token-0123456789"
 
 

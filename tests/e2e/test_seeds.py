@@ -1,15 +1,14 @@
 """End to end on ../shared/seeds: structure only (no seed text appears in the code)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from storytrace.compare import compare_articles
 from storytrace.readers.records import read_articles
 from storytrace.report.contract import comparison_to_dict
+from tests.helpers import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 FILES = sorted(SEEDS.glob("*.txt"))
 pytestmark = pytest.mark.skipif(len(FILES) < 3, reason=f"seeds not found in {SEEDS}")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.model import FINDING_KINDS
+from tests.helpers import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOLD = json.loads((EXAMPLES / "gold.json").read_text(encoding="utf-8"))
 
 KINDS = set(FINDING_KINDS) - {"reworded"}  # the kinds a planted difference can have

@@ -16,9 +16,9 @@ import pytest
 from storytrace.corpus.grouping import CorpusGrouper
 from storytrace.corpus.ingest import IngestProgress, ingest_paths
 from storytrace.corpus.store import Store
+from tests.helpers import REPO, EXAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+ROOT = REPO
 
 
 def row_counts(store: Store) -> dict[str, int]:

@@ -14,8 +14,9 @@ import pytest
 from storytrace.corpus.grouping import CorpusGrouper, group_articles
 from storytrace.readers.records import read_articles
 from storytrace.corpus.metrics import cluster_scores
+from tests.helpers import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 UCI = ROOT.parent / "shared" / "data" / "uci-news" / "uci-news-aggregator.csv.gz"
 UCI_MAP = {"id": "ID", "title": "TITLE", "text": "TITLE", "published_at": "TIMESTAMP"}
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser import CHROMIUM, watched_page
+from tests.helpers import REPO, ARTIFACTS
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 @pytest.mark.browser

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.report.html import render_html
+from tests.helpers import ARTIFACTS
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 EVIL = "</script><script>alert(1)</script>"
 EVIL_ATTR = '" onmouseover="x'

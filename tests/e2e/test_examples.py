@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from storytrace.compare import compare_articles
 from storytrace.readers.records import read_articles
 from storytrace.report.contract import comparison_to_dict
+from tests.helpers import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GOLD = json.loads((EXAMPLES / "gold.json").read_text())
 
 
