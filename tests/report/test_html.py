@@ -1,14 +1,18 @@
-"""Tests for the self-contained HTML report (`storytrace.report_html`)."""
+"""Tests for the self-contained HTML report (`storytrace.report.html`, `storytrace.report.graph`)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from storytrace.report.graph import graph_svg
 from storytrace.report.html import render_html
 from tests.helpers import ARTIFACTS
 
@@ -199,6 +203,30 @@ def test_svg_graph(page_html: str) -> None:
     assert svg.count("shared\"") >= 2  # dashed shared-source edges
     assert "wholly · 0.91" in svg and "partially · 0.64" in svg
     assert "marker-end=" in svg
+
+
+def test_assets_are_the_package_files_and_the_csp_hashes_the_script(page_html: str) -> None:
+    assets = resources.files("storytrace.report").joinpath("assets")
+    css = assets.joinpath("report.css").read_text(encoding="utf-8")
+    js = assets.joinpath("report.js").read_text(encoding="utf-8")
+    assert f"<style>{css}</style>" in page_html
+    scripts = re.findall(r"<script>(.*?)</script>", page_html, re.S)
+    assert scripts == [js]
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page_html).group(1)
+    assert f"script-src 'sha256-{digest}'" in csp
+
+
+def test_graph_svg_on_its_own(report: dict) -> None:
+    articles = {a["id"]: a for a in report["articles"]}
+    ids = ["blog-3", "paper-2", "wire-1"]  # not in time order: the graph sorts by published_at
+    svg = graph_svg(articles, ids, report["derivation"], "g1", node_href=lambda aid: f"/a/{aid}")
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    labels = re.findall(r'<text class="nlabel"[^>]*>([^<]*)</text>', svg)
+    assert labels == ["(unseen common source)", "wire-1", "paper-2", "blog-3"]
+    assert svg.count('<a class="nodelink" href="/a/') == 3  # the pseudo node is no link
+    assert 'id="g1-arr"' in svg and 'id="g1-arrs"' in svg
+    assert svg in render_html(report, node_href=lambda aid: f"/a/{aid}")  # the first story's graph is "g1"
 
 
 def test_every_finding_has_a_link_target(page_html: str, report: dict) -> None:
