@@ -15,6 +15,8 @@ ReuseKind = Literal["verbatim", "edited", "paraphrase", "related", "unrelated"]
 AlignedKind = Literal["verbatim", "edited", "paraphrase"]
 Severity = Literal["high", "medium", "low"]
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+# The source of a derivation edge when two versions share one that is not among them.
+COMMON_SOURCE = "(unseen common source)"
 
 FINDING_KINDS = (
     "number_changed",
@@ -75,6 +77,23 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """Who sentence ``sentence_index`` says states its content, and with which verb.
+
+    One per speech event ("said", "according to", "replied", ...); a reply names
+    in ``responds_to`` the speaker it answers.
+    """
+
+    article_id: str
+    sentence_index: int
+    speaker: str
+    speaker_span: tuple[int, int]
+    verb: str
+    is_response: bool
+    responds_to: str | None
+
+
+@dataclass(frozen=True)
 class Entity:
     article_id: str
     start: int
@@ -85,12 +104,13 @@ class Entity:
 
 @dataclass
 class Document:
-    """An article after segmentation: sentences, quotes and entities with offsets."""
+    """An article after segmentation: sentences, quotes, entities and attributions with offsets."""
 
     article: Article
     sentences: list[Sentence]
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -116,6 +136,10 @@ class Alignment:
     kind: AlignedKind
     score: float  # calibrated probability that the two state the same content
 
+    def reversed(self) -> Alignment:
+        """The same alignment seen from article ``b``."""
+        return Alignment(self.b, self.a, self.b_index, self.a_index, self.b_span, self.a_span, self.kind, self.score)
+
 
 @dataclass(frozen=True)
 class PairReuse:
@@ -140,7 +164,7 @@ class Story:
 
 @dataclass(frozen=True)
 class DerivationEdge:
-    """``derived`` took content from ``source`` (``source`` may be "(unseen common source)")."""
+    """``derived`` took content from ``source`` (``source`` may be `COMMON_SOURCE`)."""
 
     source: str
     derived: str

@@ -29,5 +29,5 @@ def link(a: Document, i: int, b: Document, j: int, kind: str = "edited", score: 
 def both_ways(pairs: dict[tuple[str, str], list[Alignment]]) -> dict[tuple[str, str], list[Alignment]]:
     out = dict(pairs)
     for (a, b), ls in pairs.items():
-        out[(b, a)] = [Alignment(l.b, l.a, l.b_index, l.a_index, l.b_span, l.a_span, l.kind, l.score) for l in ls]
+        out[(b, a)] = [l.reversed() for l in ls]
     return out

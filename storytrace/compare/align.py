@@ -40,10 +40,7 @@ class PairAlignment:
     matrix: PairMatrix
 
     def reversed_links(self) -> list[Alignment]:
-        return [
-            Alignment(l.b, l.a, l.b_index, l.a_index, l.b_span, l.a_span, l.kind, l.score)
-            for l in self.links
-        ]
+        return [l.reversed() for l in self.links]
 
 
 def align_sentences(

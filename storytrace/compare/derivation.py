@@ -23,10 +23,9 @@ import re
 from itertools import combinations
 
 from storytrace.text import content_words
-from storytrace.model import Alignment, DerivationEdge, Document, PairReuse
+from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document, PairReuse
 from storytrace.fitted import threshold
 
-COMMON_SOURCE = "(unseen common source)"
 _NUMBER = re.compile(r"\d[\d,.]*")
 # Fewer reworded words than this say nothing about who copied whom.
 MIN_DEPARTURES = 10

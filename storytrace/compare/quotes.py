@@ -66,12 +66,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from storytrace.model import Document, Entity, Quote
+from storytrace.model import Attribution, Document, Entity, Quote
 
 __all__ = [
-    "Attribution",
+    "Attribution",  # defined in storytrace.model; importable from here as before
     "find_quotes",
     "find_attributions",
+    "find_quotes_and_attributions",
     "same_speaker",
     "quote_similarity",
     "word_diff",
@@ -83,19 +84,6 @@ _DOUBLE = "“”\"„«»"
 _OPEN_CTX = set(" \t\n([{—–-/") | {""}
 _CLOSE_CTX = set(" \t\n.,;:!?)]}—–-/…") | {""}
 _MASK = "\x00"
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who sentence ``sentence_index`` says states its content, and with which verb."""
-
-    article_id: str
-    sentence_index: int
-    speaker: str
-    speaker_span: tuple[int, int]
-    verb: str
-    is_response: bool
-    responds_to: str | None
 
 
 @dataclass
@@ -770,6 +758,12 @@ def find_quotes(doc: Document) -> list[Quote]:
     return quotes
 
 
+def find_quotes_and_attributions(doc: Document) -> tuple[list[Quote], list[Attribution]]:
+    """`find_quotes` and `find_attributions` from one analysis of ``doc`` (what `segment` stores)."""
+    quotes, events = _analyse(doc)
+    return quotes, _attributions(doc, events)
+
+
 def _analyse(doc: Document) -> tuple[list[Quote], list[_Event]]:
     text = doc.article.text
     ctx = _Ctx(doc)
@@ -903,6 +897,10 @@ def _nested_speaker(ctx: _Ctx, r: _Raw, parent: _Raw) -> _Event | None:
 def find_attributions(doc: Document) -> list[Attribution]:
     """Each statement attributed in ``doc``: speaker, verb, and whom a reply answers."""
     _, events = _analyse(doc)
+    return _attributions(doc, events)
+
+
+def _attributions(doc: Document, events: list[_Event]) -> list[Attribution]:
     out: list[Attribution] = []
     for i, ev in enumerate(events):
         if not ev.speaker:

@@ -1,4 +1,4 @@
-"""Segmentation: sentences, headings and named entities, with offsets into the article.
+"""Segmentation: sentences, headings, entities, quotes and attributions, with offsets into the text.
 
 Method: the text is first cut at line breaks (wire copy puts headings and
 paragraphs on their own lines, and a heading has no full stop to split on); each
@@ -7,7 +7,8 @@ Neumann 2020, "PySBD: Pragmatic Sentence Boundary Disambiguation", NLP-OSS),
 which keeps abbreviations such as "St. Petersburg" and "U.S. General" whole
 and returns character spans. A line is a heading when it is short and does not
 end in sentence punctuation. Entities come from spaCy's small English NER
-(``en_core_web_sm``), run once over the whole text.
+(``en_core_web_sm``), run once over the whole text. Quotes and attributions
+(speech events: who is said to state what) come from `quotes`, once per article.
 """
 
 from __future__ import annotations
@@ -94,11 +95,15 @@ def find_entities(article_id: str, text: str) -> list[Entity]:
 
 
 def segment(article: Article) -> Document:
-    """Sentences, entities and quotes of one article."""
-    from storytrace.compare.quotes import find_quotes
+    """Sentences, entities, quotes and attributions of one article.
+
+    Attributions (who is said to state what) are stored here, once per article,
+    because the differences read them for every pair of versions.
+    """
+    from storytrace.compare.quotes import find_quotes_and_attributions
 
     sentences = split_sentences(article.id, article.text)
     entities = find_entities(article.id, article.text)
     doc = Document(article=article, sentences=sentences, entities=entities)
-    doc.quotes = find_quotes(doc)
+    doc.quotes, doc.attributions = find_quotes_and_attributions(doc)
     return doc

@@ -1,5 +1,6 @@
 from storytrace.compare.align import reuse_shares
-from storytrace.compare.derivation import COMMON_SOURCE, agreement_against, infer_derivation
+from storytrace.compare.derivation import agreement_against, infer_derivation
+from storytrace.model import COMMON_SOURCE
 from tests.helpers import both_ways, doc, link
 
 WIRE = [

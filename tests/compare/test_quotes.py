@@ -9,6 +9,7 @@ from storytrace.compare.quotes import (
     Attribution,
     find_attributions,
     find_quotes,
+    find_quotes_and_attributions,
     quote_similarity,
     same_speaker,
     word_diff,
@@ -41,6 +42,13 @@ def _span(doc, span):
 def test_find_quotes_is_what_segment_calls():
     doc = _doc('"We will not retreat," Emmanuel Macron said on Monday.')
     assert find_quotes(doc) == doc.quotes
+
+
+def test_segment_stores_attributions_once_on_the_document():
+    doc = _doc("Volodymyr Zelensky said the front was stable. In response, Vladimir Putin said it was collapsing.")
+    assert doc.attributions == find_attributions(doc)
+    assert [a.speaker for a in doc.attributions] == ["Volodymyr Zelensky", "Vladimir Putin"]
+    assert find_quotes_and_attributions(doc) == (doc.quotes, doc.attributions)
 
 
 def test_straight_quote_with_said_after():

@@ -1,5 +1,9 @@
 """Dates in two aligned sentences: find them and say when they disagree.
 
+Detector: `detect` reports each `compare_dates` change between the two
+sentences of the `AlignedPair` in view as a ``date_changed`` `Change` (the two
+date mentions' spans).
+
 Method
 ------
 ``extract_dates`` runs a handful of regular expressions over the sentence and
@@ -46,6 +50,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from storytrace.compare.differences.change import Change, StoryView, in_sentence
 
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -294,4 +300,22 @@ def compare_dates(a: str, b: str) -> list[DateChange]:
     return changes
 
 
-__all__ = ["DateMention", "DateChange", "extract_dates", "compare_dates", "is_year_token", "MONTHS"]
+def detect(view: StoryView) -> list[Change]:
+    """Dates that disagree between the two sentences in view (``date_changed``)."""
+    pair = view.pair
+    if pair is None:
+        return []
+    a, b = pair.src_sentence, pair.dst_sentence
+    return [
+        pair.change(
+            "date_changed",
+            dc.severity,
+            in_sentence(b, (dc.b.start, dc.b.end)),
+            in_sentence(a, (dc.a.start, dc.a.end)),
+            dc.explanation,
+        )
+        for dc in compare_dates(a.text, b.text)
+    ]
+
+
+__all__ = ["DateMention", "DateChange", "extract_dates", "compare_dates", "detect", "is_year_token", "MONTHS"]

@@ -1,5 +1,9 @@
 """Numbers in two aligned sentences: find them, pair them, say what changed.
 
+Detector: `detect` reports each `compare_quantities` change between the two
+sentences of the `AlignedPair` in view as a ``number_changed`` `Change` (the
+figure's span in each sentence, or the whole sentence where a side has none).
+
 Method
 ------
 ``extract_quantities`` scans a word/number tokenisation of the sentence (regular
@@ -69,6 +73,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from storytrace.compare.differences.change import Change, StoryView, in_sentence
 from storytrace.compare.differences.dates import MONTHS, extract_dates, is_year_token
 
 INF = math.inf
@@ -803,6 +808,24 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
     return changes
 
 
+def detect(view: StoryView) -> list[Change]:
+    """Figures that differ between the two sentences in view (``number_changed``)."""
+    pair = view.pair
+    if pair is None:
+        return []
+    a, b = pair.src_sentence, pair.dst_sentence
+    return [
+        pair.change(
+            "number_changed",
+            qc.severity,
+            in_sentence(b, (qc.b.start, qc.b.end) if qc.b else None),
+            in_sentence(a, (qc.a.start, qc.a.end) if qc.a else None),
+            qc.explanation,
+        )
+        for qc in compare_quantities(a.text, b.text)
+    ]
+
+
 __all__ = [
     "Quantity",
     "QuantityChange",
@@ -810,4 +833,5 @@ __all__ = [
     "extract_quantities",
     "extract_vague_phrases",
     "compare_quantities",
+    "detect",
 ]

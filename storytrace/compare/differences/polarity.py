@@ -1,5 +1,17 @@
 """Polarity and strength of the claim in two aligned sentences.
 
+Detector: `detect` reports the `compare_polarity` difference between the two
+sentences of the `AlignedPair` in view as a `Change` of the same kind
+(contradiction, intensified, softened). Parameter: the pair's
+``close_wording``. Between sentences aligned as a copy (verbatim or edited, by
+the pair scorer's copy score fitted on Clough & Stevenson 2011, "Developing a
+corpus of plagiarised short answers") every difference is reported; between
+looser paraphrases, hedges and boosters differ all the time, so only a changed
+modal (may -> will) or a contradiction is reported there (a low-severity
+intensified/softened is dropped). Strength (modals, hedges, boosters) stays in
+this module because `compare_polarity` reports only the first difference it
+finds, negation and antonyms before strength.
+
 Method
 ------
 ``compare_polarity(a, b)`` checks, in this order, and returns the first
@@ -49,6 +61,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from storytrace.compare.differences.change import Change, StoryView, in_sentence
 
 PolarityKind = Literal["contradiction", "intensified", "softened"]
 
@@ -471,7 +485,21 @@ def compare_polarity(a: str, b: str) -> PolarityChange | None:
     return _modal_change(a, b, wa, wb, shared) or _strength_change(a, b, wa, wb, shared)
 
 
+def detect(view: StoryView) -> list[Change]:
+    """The claim's polarity or strength changed between the two sentences in view."""
+    pair = view.pair
+    if pair is None:
+        return []
+    a, b = pair.src_sentence, pair.dst_sentence
+    pc = compare_polarity(a.text, b.text)
+    if pc is None:
+        return []
+    if pc.kind != "contradiction" and pc.severity == "low" and not pair.close_wording:
+        return []  # hedges and boosters differ between any two paraphrases
+    return [pair.change(pc.kind, pc.severity, in_sentence(b, pc.b_span), in_sentence(a, pc.a_span), pc.explanation)]
+
+
 __all__ = [
     "ANTONYMS", "BOOSTERS", "HEDGES", "MODAL_STRENGTH", "Negation", "PolarityChange",
-    "compare_polarity", "negated", "negations", "stem",
+    "compare_polarity", "detect", "negated", "negations", "stem",
 ]
