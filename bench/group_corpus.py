@@ -1,6 +1,6 @@
 """Corpus-scale story grouping measured on data nobody here wrote.
 
-``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit} [--limit N] [--json] [--data DIR]``
+``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers} [--limit N] [--json] [--data DIR]``
 
 Methods, each run in its own subprocess (so each reports its own wall time and
 peak RSS, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes reading
@@ -19,16 +19,18 @@ the data set):
                        quadratic; above ``CD_BLOCK`` items it runs on consecutive blocks of
                        that many items (in time order for UCI) and says so.
 
-Headline thresholds of all three are fitted by ``fit`` on the UCI train slice (stories
-whose first headline falls in the last 10% of headlines by time), maximising BCubed F1;
-UCI scores are reported on the other stories (``eval``) and on everything (``all``).
-Lead thresholds (texts longer than a headline) were grid-searched the same way on the
-Multi-News clusters with an even cluster_id; Multi-News scores are also given on the odd half.
+Headline thresholds of all three are fitted on the UCI train slice (stories whose first
+headline falls in the last 10% of headlines by time), maximising BCubed F1: storytrace's
+by ``python -m training.fit_corpus_grouping`` (into storytrace/data/corpus_grouping.json),
+the peers' by ``fit-peers`` here (into ``PEER_PARAMS``). UCI scores are reported on the
+other stories (``eval``) and on everything (``all``). Lead thresholds (texts longer than
+a headline) were grid-searched the same way on the Multi-News clusters with an even
+cluster_id; Multi-News scores are also given on the odd half.
 
-Data sets (read in place from ../shared/data): UCI News Aggregator (Gasparetti
-2016; STORY is the gold story), Multi-News test (Fabbri et al. 2019; each
-cluster_id is a story; no timestamps), WikiRef220 (Gialampoukidis et al. 2016;
-topics, coarser than stories; no timestamps).
+Data sets (read in place from ../shared/data, loaded by `training.corpussets`): UCI
+News Aggregator (Gasparetti 2016; STORY is the gold story), Multi-News test (Fabbri
+et al. 2019; each cluster_id is a story; no timestamps), WikiRef220 (Gialampoukidis
+et al. 2016; topics, coarser than stories; no timestamps).
 
 ``incremental``: the UCI set minus 1,000 random headlines is grouped and committed
 to a SQLite store; a new `CorpusGrouper` on that store then assigns the 1,000 (time
@@ -38,8 +40,6 @@ and scores), against a full rebuild of all of them.
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
 import json
 import os
 import random
@@ -50,119 +50,26 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from training import DEFAULT_DATA
+from training.corpussets import TRAIN_SHARE, load, load_uci, run_storytrace
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
-TRAIN_SHARE = 0.10  # train slice: stories first seen in the last 10% of headlines (by time)
 CD_BLOCK = 20000
 NOTIME_MAX = 60000  # the content-only variant compares with every story: run it on at most this many items
 
 # Peers' thresholds, fitted like ours for BCubed F1: "headline" on the UCI train slice
-# (`python -m bench.group_corpus fit`), "lead" on the even-cluster_id half of Multi-News.
+# (`python -m bench.group_corpus fit-peers`), "lead" on the even-cluster_id half of Multi-News.
 PEER_PARAMS = {
     "headline": {"lsh_jaccard": 0.25, "community_cosine": 0.45},
     "lead": {"lsh_jaccard": 0.2, "community_cosine": 0.55},
 }
 
 
-# ---------------------------------------------------------------- data
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat()
-
-
-def load_uci(data: Path, limit: int | None = None, split: str = "all"):
-    """(articles, gold, eval_ids): the first ``limit`` headlines by ID (time order).
-
-    ``split``: "all", "train" (stories first seen in the last TRAIN_SHARE of headlines by time) or "eval"."""
-    from storytrace.model import Article
-
-    rows = []
-    with gzip.open(data / "uci-news" / "uci-news-aggregator.csv.gz", "rt", encoding="utf-8", newline="") as fh:
-        r = csv.reader(fh)
-        next(r)
-        for row in r:
-            rows.append((row[0], row[1], row[3], row[5], int(row[7])))
-    cut = sorted(x[4] for x in rows)[int(len(rows) * (1 - TRAIN_SHARE))]
-    first: dict[str, int] = {}
-    for x in rows:
-        first[x[3]] = min(first.get(x[3], x[4]), x[4])
-    train_stories = {s for s, t in first.items() if t >= cut}
-    if split == "train":
-        rows = [x for x in rows if x[3] in train_stories]
-    elif split == "eval":
-        rows = [x for x in rows if x[3] not in train_stories]
-    if limit:
-        rows = rows[:limit]
-    arts = [Article(id=i, text=t, title=t, source=p, published_at=_iso(ts)) for i, t, p, _, ts in rows]
-    gold = {x[0]: x[3] for x in rows}
-    eval_ids = [x[0] for x in rows if x[3] not in train_stories]
-    return arts, gold, eval_ids
-
-
-def load_multinews(data: Path, limit: int | None = None):
-    from storytrace.model import Article
-
-    arts, gold = [], {}
-    with gzip.open(data / "multinews" / "multinews_test_truncated.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            for k, text in enumerate(d["articles"]):
-                if not text.strip():
-                    continue
-                aid = f"{d['cluster_id']}-{k}"
-                arts.append(Article(id=aid, text=text.strip()))
-                gold[aid] = str(d["cluster_id"])
-            if limit and len(arts) >= limit:
-                break
-    # the even cluster_ids fitted join_cosine_lead: scores are also given on the odd half
-    return arts, gold, [i for i in gold if int(gold[i]) % 2 == 1]
-
-
-def load_wikiref(data: Path, limit: int | None = None):
-    from storytrace.model import Article
-
-    arts, gold = [], {}
-    with open(data / "wikiref" / "wikiref220.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            lines = d["text"].split("\n", 1)
-            title = lines[0].strip() if len(lines) > 1 and len(lines[0]) < 200 else None
-            arts.append(Article(id=d["id"], text=d["text"], title=title))
-            gold[d["id"]] = d["topic"]
-    if limit:
-        arts = arts[:limit]
-        gold = {a.id: gold[a.id] for a in arts}
-    return arts, gold, list(gold)
-
-
-def load(dataset: str, data: Path, limit: int | None, split: str = "all"):
-    if dataset == "uci":
-        return load_uci(data, limit, split)
-    if dataset == "multinews":
-        return load_multinews(data, limit)
-    if dataset == "wikiref":
-        return load_wikiref(data, limit)
-    raise ValueError(dataset)
-
-
 # ---------------------------------------------------------------- methods
-
-
-def run_storytrace(arts, params=None) -> dict[str, str]:
-    from storytrace.corpus.grouping import CorpusGrouper
-
-    with tempfile.TemporaryDirectory() as tmp:
-        conn = sqlite3.connect(Path(tmp) / "store.db")
-        out = CorpusGrouper(conn, params).rebuild(arts)
-        conn.commit()
-        conn.close()
-    return out
 
 
 def run_lsh_cc(arts, threshold: float, num_perm: int = 64) -> dict[str, str]:
@@ -401,11 +308,12 @@ def bench_incremental(data: Path, limit: int | None, as_json: bool) -> dict:
     return res
 
 
-# ---------------------------------------------------------------- fit
+# ---------------------------------------------------------------- peers' thresholds
 
 
-def fit(data: Path, limit: int | None) -> dict:
-    """Grid-search every method's thresholds for BCubed F1 on the UCI train slice."""
+def fit_peers(data: Path, limit: int | None) -> dict:
+    """Grid-search the peers' headline thresholds for BCubed F1 on the UCI train slice (as
+    ``python -m training.fit_corpus_grouping`` fits storytrace's); copy them into PEER_PARAMS."""
     import storytrace.corpus.grouping as cg
     from storytrace.corpus.metrics import cluster_scores
 
@@ -413,30 +321,7 @@ def fit(data: Path, limit: int | None) -> dict:
     ids = [a.id for a in arts]
     y = [gold[i] for i in ids]
     print(f"train slice: {len(arts)} headlines, {len(set(y))} stories (first seen in the last {TRAIN_SHARE:.0%} of headlines)")
-    texts = [cg.embed_text(a, cg.DEFAULT_PARAMS.lead_chars) for a in arts]
-    emb = cg.embed(texts)
-    cache = {t: v for t, v in zip(texts, emb)}
-    real_embed = cg.embed
-    cg.embed = lambda ts: np.stack([cache[t] for t in ts]) if ts else real_embed(ts)
-    first, last = {}, {}
-    ts = {a.id: cg.timestamp(a) for a in arts}
-    for a in arts:
-        s = gold[a.id]
-        first[s] = min(first.get(s, ts[a.id]), ts[a.id])
-        last[s] = max(last.get(s, ts[a.id]), ts[a.id])
-    longest = max(last[s] - first[s] for s in first)
-    window = float(np.ceil(longest / 3600) * 3600)
-    print(f"window: longest train story spans {longest / 3600:.2f} h -> window_s {window:.0f}")
-    best = (-1.0, None)
-    for dup in (0.5, 0.7):
-        for cos in np.arange(0.15, 0.651, 0.05):
-            p = replace(cg.DEFAULT_PARAMS, join_cosine=round(float(cos), 3), dup_jaccard=dup, window_s=window)
-            pred = run_storytrace(arts, p)
-            f = cluster_scores([pred[i] for i in ids], y).bcubed_f1
-            print(f"  storytrace dup_jaccard {dup:.2f} join_cosine {cos:.3f}: BCubed F1 {f:.4f}", flush=True)
-            if f > best[0]:
-                best = (f, p)
-    print(f"best storytrace: {best[1]} BCubed F1 {best[0]:.4f}")
+    emb = cg.embed([cg.embed_text(a, cg.DEFAULT_PARAMS.lead_chars) for a in arts])
     best_lsh = (-1.0, None)
     for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
         pred = run_lsh_cc(arts, t)
@@ -456,8 +341,7 @@ def fit(data: Path, limit: int | None) -> dict:
         print(f"  community threshold {t:.3f}: BCubed F1 {f:.4f} (first {sub} train items)", flush=True)
         if f > best_cd[0]:
             best_cd = (f, round(float(t), 3))
-    out = {"storytrace": {"params": best[1].__dict__, "bcubed_f1": best[0]},
-           "minhash-lsh-cc": {"lsh_jaccard": best_lsh[1], "bcubed_f1": best_lsh[0]},
+    out = {"minhash-lsh-cc": {"lsh_jaccard": best_lsh[1], "bcubed_f1": best_lsh[0]},
            "community": {"community_cosine": best_cd[1], "bcubed_f1": best_cd[0]}}
     print(json.dumps(out, indent=1))
     return out
@@ -465,7 +349,7 @@ def fit(data: Path, limit: int | None) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.group_corpus", description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit", "_child", "_incremental"])
+    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "_child", "_incremental"])
     ap.add_argument("method", nargs="?")
     ap.add_argument("dataset", nargs="?")
     ap.add_argument("--limit", type=int, default=None)
@@ -478,8 +362,8 @@ def main(argv: list[str] | None = None) -> None:
         return _child(args)
     if args.what == "_incremental":
         return _incremental_child(args)
-    if args.what == "fit":
-        fit(data, args.limit)
+    if args.what == "fit-peers":
+        fit_peers(data, args.limit)
         return
     if args.what == "incremental":
         res = bench_incremental(data, args.limit, args.json)

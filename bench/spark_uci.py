@@ -45,10 +45,10 @@ def run(data: Path, limit: int | None, master: str, block_hours: float, keep: st
         warm_hours: float | None = None, pairs: bool = True) -> dict:
     import pyarrow.parquet as pq
 
-    from bench.group_corpus import load_uci
     from storytrace.spark import jobs as st
     from storytrace.corpus.grouping import group_articles
     from storytrace.corpus.metrics import cluster_scores
+    from training.corpussets import load_uci
 
     src = data / "uci-news" / "uci-news-aggregator.csv.gz"
     tmp = Path(tempfile.mkdtemp(prefix="spark-uci-"))

@@ -7,7 +7,7 @@ One loader for all of them (importlib.resources, so it works from a wheel):
 - ``pair_scorer.json``: the sentence-pair scorer's trees, written by
   ``training/train_pair_scorer.py``;
 - ``corpus_grouping.json``: the corpus grouper's cut-offs, fitted by
-  ``python -m bench.group_corpus fit`` (docs/benchmarks_corpus.md).
+  ``python -m training.fit_corpus_grouping`` (docs/benchmarks_corpus.md).
 
 Each entry records its value, the data it was fitted on and the objective.
 Values set by hand are not here: they sit beside the code that uses them,

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 
 import numpy as np
 import pytest
 
-from storytrace.fitted import provenance, threshold
+from storytrace.fitted import corpus_value, provenance, threshold
 from tests.helpers import REPO
+from training import fit_thresholds as fit
 
 TABLE = json.loads((REPO / "storytrace" / "data" / "thresholds.json").read_text(encoding="utf-8"))
-
-
-def _load_fit_module():
-    spec = importlib.util.spec_from_file_location("fit_thresholds", REPO / "training" / "fit_thresholds.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-fit = _load_fit_module()
+CORPUS = json.loads((REPO / "storytrace" / "data" / "corpus_grouping.json").read_text(encoding="utf-8"))
 
 # Thresholds read by the package with `threshold(name)`; all are shares or probabilities.
 VALUE_ENTRIES = [
@@ -246,3 +237,33 @@ def test_boilerplate_is_what_repeats_across_clusters():
     boiler = fit.boilerplate_sentences(clusters, min_clusters=3)
     assert boiler == {"sign up for our daily newsletter today"}
     assert fit.strip_sentences(text, boiler) == "The dam broke on Tuesday morning."
+
+
+def test_write_entries_keeps_other_entries(tmp_path):
+    path = tmp_path / "thresholds.json"
+    path.write_text(json.dumps({"kept": {"value": 1.0}, "refit": {"value": 0.1}}), encoding="utf-8")
+    fit.write_entries(path, {"refit": {"value": 0.2}, "new": {"value": 0.3}})
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "kept": {"value": 1.0}, "refit": {"value": 0.2}, "new": {"value": 0.3}}
+
+
+# -- corpus_grouping.json (training/fit_corpus_grouping.py) ------------------------------
+
+
+def test_corpus_grouping_entries_say_how_they_were_fitted():
+    assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours"]
+    for name, entry in CORPUS.items():
+        assert set(entry) == {"value", "data", "objective", "fit"}, name
+        assert all(isinstance(entry[k], str) and entry[k].strip() for k in ("data", "objective", "fit")), name
+        assert entry["fit"].startswith("python -m training.fit_corpus_grouping"), name
+        assert corpus_value(name) == pytest.approx(entry["value"])
+        assert str(entry["value"]) in provenance(name)
+
+
+def test_corpus_grouping_fit_grids_hold_the_shipped_values():
+    from training import fit_corpus_grouping as fcg
+
+    assert CORPUS["join_cosine"]["value"] in fcg.COSINE_GRID
+    assert CORPUS["dup_jaccard"]["value"] in fcg.DUP_GRID
+    assert CORPUS["join_cosine_lead"]["value"] in fcg.LEAD_GRID
+    assert float(CORPUS["window_hours"]["value"]).is_integer()

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python training/fit_thresholds.py [--data ../shared/data] [--only NAME]
+    .venv/bin/python -m training.fit_thresholds [--data ../shared/data] [--only NAME]
 
 Every entry is written with its ``value`` (or model weights), the ``data`` it
 was fitted on, the ``objective`` optimised and a ``fit`` note with the measured
@@ -65,11 +65,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from training import DEFAULT_DATA, REPO
 
-DEFAULT_DATA = REPO.parent / "shared" / "data"
 THRESHOLDS = REPO / "storytrace" / "data" / "thresholds.json"
 SEED = 0
 MIN_DEPARTURES = 10  # fallback; the driver reads storytrace.derivation.MIN_DEPARTURES (the gate it applies)
@@ -941,14 +938,14 @@ def write_entries(path: Path, entries: dict) -> None:
     table = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     table.update(entries)
     path.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    from storytrace import fitted as thresholds
+    from storytrace import fitted
 
-    thresholds._table.cache_clear()  # later fits run the pipeline with the new values
+    fitted.load.cache_clear()  # later fits run the pipeline with the new values
 
 
 def main(argv: list[str] | None = None) -> int:
     names = [n for entries, _ in FITS.values() for n in entries]
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m training.fit_thresholds", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--only", choices=names, help="fit one entry (entries fitted together are written together)")
     ap.add_argument("--out", type=Path, default=THRESHOLDS)

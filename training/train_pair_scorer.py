@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python training/train_pair_scorer.py [--data ../shared/data] [--out storytrace/data/pair_scorer.json]
+    .venv/bin/python -m training.train_pair_scorer [--data ../shared/data] [--out storytrace/data/pair_scorer.json]
 
 Only train splits are used:
 
@@ -20,7 +20,7 @@ Only train splits are used:
   (cut / light / heavy / non -> verbatim / edited / paraphrase / unrelated),
   three cut-offs on a copy score (41 quantile candidates each, max accuracy),
   the copy score chosen among candidates by 10 x stratified 5-fold CV
-  accuracy (`bench.pairs.cv_cutoffs`), then refitted on all 95 answers.
+  accuracy (`training.pairsets.cv_cutoffs`), then refitted on all 95 answers.
 
 Seeded and deterministic: rerunning writes the same file. sklearn is needed here
 only; the package evaluates the exported trees with numpy.
@@ -30,26 +30,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bench.pairs import (  # noqa: E402
-    DEFAULT_DATA,
-    cv_cutoffs,
-    fit_cutoffs,
-    embed_pairs,
-    load_clough,
-    load_mrpc,
-    load_stsb,
-)
-from storytrace.compare.pairfeatures import FEATURE_NAMES, pair_features  # noqa: E402
-from storytrace.compare.pairscore import COPY_SCORES, copy_score  # noqa: E402
+from storytrace.compare.pairfeatures import FEATURE_NAMES, pair_features
+from storytrace.compare.pairscore import COPY_SCORES, copy_score
+from training import DEFAULT_DATA, REPO
+from training.pairsets import cv_cutoffs, embed_pairs, fit_cutoffs, load_clough, load_mrpc, load_stsb
 
 SEED = 0
 GB_PARAMS = dict(n_estimators=300, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=SEED)
@@ -103,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
     from sklearn.model_selection import StratifiedKFold
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m training.train_pair_scorer", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, default=REPO / "storytrace" / "data" / "pair_scorer.json")
     ap.add_argument("--no-cache", action="store_true", help="re-encode instead of using the embedding cache")

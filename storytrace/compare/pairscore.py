@@ -156,7 +156,7 @@ class PairScorer:
 
     def __init__(self, spec: dict) -> None:
         if tuple(spec["feature_names"]) != FEATURE_NAMES:
-            raise ValueError("pair_scorer.json was trained on other features: rerun training/train_pair_scorer.py")
+            raise ValueError("pair_scorer.json was trained on other features: rerun python -m training.train_pair_scorer")
         self.spec = spec
         self.decision_threshold = float(spec["decision_threshold"])
         self.related_threshold = float(spec["related_threshold"])
