@@ -34,6 +34,8 @@ _API = {
     "Store": "storytrace.corpus.store",
     "StoreError": "storytrace.corpus.store",
     "ingest_paths": "storytrace.corpus.ingest",
+    "ingest_batch": "storytrace.corpus.ingest",
+    "analyse_stored_story": "storytrace.corpus.stories",
 }
 
 __all__ = ["__version__", *_API]

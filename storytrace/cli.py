@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from rich.console import Console
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 1
+
+T = TypeVar("T")
 
 
 def _fail(message: str) -> None:
@@ -56,9 +60,11 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
             err.print(f"[yellow]warning:[/] {a.origin or a.id} does not look like English; "
                       "alignment and findings are tuned for English news", highlight=False)
 
+    from storytrace.compare import compare_articles
     from storytrace.report.contract import comparison_to_dict
 
-    comparison = _run_compare(articles, err, show_progress=not as_json)
+    comparison = _run_pipeline(lambda progress: compare_articles(articles, progress=progress), err,
+                               show_progress=not as_json)
     report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
     if _write_html_and_json(report, html_path, no_text, as_json):
         return
@@ -115,17 +121,15 @@ def _internal(err: Console, exc: BaseException) -> None:
     sys.exit(EXIT_INTERNAL)
 
 
-def _run_compare(articles, err: Console, *, show_progress: bool):
-    """`compare_articles` with a spinner on a terminal; a failure on our side exits 1."""
-    from storytrace.compare import compare_articles
-
+def _run_pipeline(run: Callable[[Callable[[str], None]], T], err: Console, *, show_progress: bool) -> T:
+    """``run(progress)`` (the compare pipeline) with a spinner on a terminal; a failure on our side exits 1."""
     with err.status("loading models…", spinner="dots") if show_progress and err.is_terminal else _Null() as status:
         def progress(step: str) -> None:
             if status is not None:
                 status.update(step + "…")
 
         try:
-            return compare_articles(articles, progress=progress)
+            return run(progress)
         except Exception as exc:  # a bug on our side: say so briefly, keep the trace on request
             _internal(err, exc)
 
@@ -223,12 +227,12 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
 
 
 def _ingest_parquet(folder: str, db: str, as_json: bool) -> None:
-    """`storytrace ingest --from-parquet DIR`: a Spark result into the store (see storytrace.spark.load_parquet)."""
+    """`storytrace ingest --from-parquet DIR`: a Spark result into the store (see storytrace.spark.load)."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
         _fail("--from-parquet needs pyarrow (pip install pyarrow, or pyspark[sql])")
-    from storytrace.spark.jobs import load_parquet
+    from storytrace.spark.load import load_parquet
 
     if not os.path.isdir(folder):
         _fail(f"{folder}: no such folder (expected the --output of `storytrace spark group`)")
@@ -389,36 +393,33 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     reuse, derivation, findings and the fused brief. Exit code 2 when the
     store is missing or there is no such story.
     """
+    from storytrace.corpus.stories import StoryNotFound, load_story
+
     store = _open_store(db, create=False)
     try:
-        info, articles = store.story(story_id)
-    except KeyError:
-        store.close()
+        story = load_story(store, story_id, max_articles=max_articles)
+    except StoryNotFound:
         _fail(f"no story {story_id!r} in {db} (list them with `storytrace stories --db {db}`)")
         return
-    store.close()
+    finally:
+        store.close()
     err = Console(stderr=True)
-    shown = articles[:max_articles]
-    if len(articles) > len(shown):
-        err.print(f"[yellow]note:[/] story {story_id} has {len(articles):,} articles; comparing the "
-                  f"{len(shown)} earliest (--max-articles)", highlight=False)
-
-    from storytrace.report.contract import comparison_to_dict
-
-    comparison = _run_compare(shown, err, show_progress=not as_json)
-    report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
-    corpus_story = info.to_dict()
-    corpus_story["articles"] = [a.id for a in articles]
-    corpus_story["compared"] = [a.id for a in shown]
-    if _write_html_and_json(report, html_path, no_text, as_json, json_extra={"corpus_story": corpus_story}):
+    if len(story.articles) > len(story.compared):  # said before the (slow) analysis starts
+        err.print(f"[yellow]note:[/] story {story_id} has {len(story.articles):,} articles; comparing the "
+                  f"{len(story.compared)} earliest (--max-articles)", highlight=False)
+    doc = _run_pipeline(lambda progress: story.analyse(include_text=not no_text or bool(html_path),
+                                                       progress=progress), err, show_progress=not as_json)
+    corpus_story = doc.pop("corpus_story")
+    if _write_html_and_json(doc, html_path, no_text, as_json, json_extra={"corpus_story": corpus_story}):
         return
     from storytrace.report.terminal import render_terminal
 
     out = Console()
-    seen = " – ".join(x for x in (_short_time(info.first_seen), _short_time(info.last_seen)) if x)
-    out.print(f"[bold]story {info.id}[/] · {info.size:,} article{'s' * (info.size != 1)}"
-              + (f" · {seen}" if seen else "") + (f"\n{info.title}" if info.title else ""), highlight=False)
-    render_terminal(report, out, max_findings=max_findings)
+    info = story.info
+    seen = " – ".join(x for x in (_short_time(info["first_seen"]), _short_time(info["last_seen"])) if x)
+    out.print(f"[bold]story {info['id']}[/] · {info['size']:,} article{'s' * (info['size'] != 1)}"
+              + (f" · {seen}" if seen else "") + (f"\n{info['title']}" if info["title"] else ""), highlight=False)
+    render_terminal(doc, out, max_findings=max_findings)
     if html_path:
         err.print(f"wrote {html_path}")
 
@@ -550,7 +551,7 @@ _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help
 @click.pass_context
 def spark_group(ctx: click.Context) -> None:
     """Group articles into stories; write Parquet tables articles, stories, pairs (--help for options)."""
-    from storytrace.spark.jobs import main as run
+    from storytrace.spark.__main__ import main as run
 
     sys.exit(run(["group", *ctx.args]))
 
@@ -559,7 +560,7 @@ def spark_group(ctx: click.Context) -> None:
 @click.pass_context
 def spark_analyze(ctx: click.Context) -> None:
     """The compare analysis of every story of a `spark group` output, one task per story (--help for options)."""
-    from storytrace.spark.jobs import main as run
+    from storytrace.spark.__main__ import main as run
 
     sys.exit(run(["analyze", *ctx.args]))
 

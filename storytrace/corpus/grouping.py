@@ -29,9 +29,11 @@ time window, since two events about one subject are usually days apart.
 Incremental equals batch up to order: ``rebuild`` and ``assign`` both process
 articles sorted by timestamp, and the state (story centroid sums, counts, time
 spans, MinHash digests) is the same whichever batches the articles come in.
-State is persisted in ``grp_*`` tables of the caller's SQLite connection (never
-committed here); a generation counter in ``grp_meta`` tells a process when its
-in-memory cache is stale (another process wrote, or the caller rolled back).
+State is persisted through the corpus store's ``grouping_*`` methods (the
+``"grouping"`` tables of `storytrace.corpus.store`; its writes join the
+caller's transaction, never commit one of their own); a generation counter
+there tells a process when its in-memory cache is stale (another process
+wrote, or the caller rolled back). This module holds no SQL.
 Memory is linear: 1 KB per story, and per article a 256 B digest plus its LSH
 band keys (the MinHash is persisted as rensa's ~400 B pickle state).
 
@@ -44,7 +46,7 @@ Parameters (``GroupingParams``) and where they come from
 - ``join_cosine`` (headline-only articles, 0.30) and ``dup_jaccard`` (0.70):
   grid-searched for the highest BCubed F1 on the UCI News Aggregator *train*
   slice (the stories first seen in the last 10% of headlines by time; 30,000
-  headlines, 430 stories; ``python -m bench.group_corpus fit``; F1 0.704 there).
+  headlines, 430 stories; ``python -m training.fit_corpus_grouping``; F1 0.704 there).
   UCI benchmarks report scores on the other stories (the evaluation slice).
 - ``join_cosine_lead`` (title + lead, 0.55): static-embedding cosines of longer
   texts sit higher (shared function words), so the headline cut-off over-merges
@@ -71,6 +73,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from storytrace.corpus.store import GroupArticleRow, Store
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
 from storytrace.readers.records import published_timestamp
@@ -198,28 +201,17 @@ class _Grow:
 
 
 class CorpusGrouper:
-    """Assigns articles to stories incrementally; state lives in ``grp_*`` tables."""
+    """Assigns articles to stories incrementally; its state lives in the store's grouping tables.
 
-    def __init__(self, conn: sqlite3.Connection, params: GroupingParams | None = None) -> None:
-        self.conn = conn
+    ``store``: the corpus `Store` (or a bare ``sqlite3`` connection, given a `Store.attach`
+    over it). Nothing is committed here: the state's writes join the caller's transaction."""
+
+    def __init__(self, store: Store | sqlite3.Connection, params: GroupingParams | None = None) -> None:
+        self.store = store if isinstance(store, Store) else Store.attach(store)
         self.params = params or DEFAULT_PARAMS
-        # one statement at a time: executescript() would COMMIT the caller's open transaction
-        for ddl in (
-            "CREATE TABLE IF NOT EXISTS grp_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS grp_story (idx INTEGER PRIMARY KEY, story_id TEXT NOT NULL UNIQUE, "
-            "n INTEGER NOT NULL, first_ts REAL, last_ts REAL, vsum BLOB NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS grp_article (article_id TEXT PRIMARY KEY, story_idx INTEGER NOT NULL, "
-            "ts REAL, minhash BLOB NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS grp_article_ts ON grp_article (ts)",
-        ):
-            conn.execute(ddl)
         self._generation: int | None = None  # generation the cache reflects; None: not loaded
 
     # -- state ---------------------------------------------------------------
-
-    def _db_generation(self) -> int:
-        row = self.conn.execute("SELECT value FROM grp_meta WHERE key = 'generation'").fetchone()
-        return int(row[0]) if row else 0
 
     def _reset_memory(self) -> None:
         import rensa
@@ -243,9 +235,7 @@ class CorpusGrouper:
 
     def _load_stories(self) -> None:
         self._reset_memory()
-        for idx, sid, n, f, l, blob in self.conn.execute(
-            "SELECT idx, story_id, n, first_ts, last_ts, vsum FROM grp_story ORDER BY idx"
-        ):
+        for idx, sid, n, f, l, blob in self.store.grouping_stories():
             if idx != len(self._story_ids):
                 raise RuntimeError("grp_story indices are not dense")
             v = np.frombuffer(blob, dtype=np.float32)
@@ -255,10 +245,9 @@ class CorpusGrouper:
             self._count.append(n)
             self._story_ids.append(sid)
             self._story_index[sid] = idx
-        self._generation = self._db_generation()
+        self._generation = self.store.grouping_generation()
 
-    def _load_articles(self, where: str, args: tuple) -> None:
-        rows = self.conn.execute(f"SELECT article_id, story_idx, ts, minhash FROM grp_article WHERE {where}", args)
+    def _load_articles(self, rows: Iterable[GroupArticleRow]) -> None:
         for aid, sidx, ts, blob in rows:
             if aid in self._known:
                 continue
@@ -273,22 +262,22 @@ class CorpusGrouper:
 
     def _ensure(self, lo: float | None, hi: float | None, untimed: bool) -> None:
         """Load (once) the persisted articles that can be candidates for times in [lo, hi]."""
-        if self._generation is None or self._generation != self._db_generation():
+        if self._generation is None or self._generation != self.store.grouping_generation():
             self._load_stories()
         if self._loaded_all_articles:
             return
         w = self.params.window_s
         if untimed or w is None:
-            self._load_articles("1", ())
+            self._load_articles(self.store.grouping_articles())
             self._loaded_all_articles = True
             return
         lo, hi = lo - w, hi + w
         if any(a <= lo and hi <= b for a, b in self._loaded_ranges):
             return
-        self._load_articles("ts BETWEEN ? AND ?", (lo, hi))
+        self._load_articles(self.store.grouping_articles((lo, hi)))
         self._loaded_ranges.append((lo, hi))
         if not self._loaded_untimed:
-            self._load_articles("ts IS NULL", ())
+            self._load_articles(self.store.grouping_articles(untimed=True))
             self._loaded_untimed = True
 
     # -- public interface ------------------------------------------------------
@@ -323,10 +312,8 @@ class CorpusGrouper:
         return out
 
     def rebuild(self, articles: Sequence[Article]) -> dict[str, str]:
-        """Forget the state and group ``articles`` from scratch."""
-        self.conn.execute("DELETE FROM grp_article")
-        self.conn.execute("DELETE FROM grp_story")
-        self._bump_generation()
+        """Forget the state and group ``articles`` from scratch. Caller commits."""
+        self.store.clear_grouping(self._params_text())
         self._load_stories()
         self._loaded_all_articles = True
         return self.assign(articles)
@@ -374,13 +361,7 @@ class CorpusGrouper:
 
     def stories(self) -> dict[str, list[str]]:
         """Every persisted story id with its article ids (for inspection and tests)."""
-        out: dict[str, list[str]] = {}
-        for sid, aid in self.conn.execute(
-            "SELECT s.story_id, a.article_id FROM grp_article a JOIN grp_story s ON s.idx = a.story_idx "
-            "ORDER BY s.idx, a.rowid"
-        ):
-            out.setdefault(sid, []).append(aid)
-        return out
+        return self.store.grouping_members()
 
     # -- internals -------------------------------------------------------------
 
@@ -492,28 +473,16 @@ class CorpusGrouper:
             f, l = self._span.a[sidx]
             self._span.a[sidx] = (t if math.isnan(f) else min(f, t), t if math.isnan(l) else max(l, t))
 
-    def _persist(self, touched: Iterable[int], new_rows: list[tuple]) -> None:
+    def _persist(self, touched: Iterable[int], new_rows: list[GroupArticleRow]) -> None:
         def nn(x: float):
             return None if math.isnan(x) else float(x)
 
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO grp_story (idx, story_id, n, first_ts, last_ts, vsum) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (i, self._story_ids[i], self._count[i], nn(self._span.a[i, 0]), nn(self._span.a[i, 1]),
-                 self._vsum.a[i].tobytes())
-                for i in sorted(touched)
-            ],
-        )
-        self.conn.executemany("INSERT INTO grp_article (article_id, story_idx, ts, minhash) VALUES (?, ?, ?, ?)", new_rows)
-        self._bump_generation()
+        stories = [(i, self._story_ids[i], self._count[i], nn(self._span.a[i, 0]), nn(self._span.a[i, 1]),
+                    self._vsum.a[i].tobytes()) for i in sorted(touched)]
+        self._generation = self.store.save_grouping(stories, new_rows, self._params_text())
 
-    def _bump_generation(self) -> None:
-        g = self._db_generation() + 1
-        self.conn.execute("INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('generation', ?)", (str(g),))
-        self.conn.execute(
-            "INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('params', ?)", (repr(asdict(self.params)),)
-        )
-        self._generation = g
+    def _params_text(self) -> str:
+        return repr(asdict(self.params))
 
 
 def _minhash_from_state(state: bytes, params: GroupingParams):
@@ -531,13 +500,10 @@ def _minhash_from_state(state: bytes, params: GroupingParams):
 def group_articles(articles: Sequence[Article], params: GroupingParams | None = None) -> dict[str, str]:
     """Story id for each of ``articles``, grouped from scratch by `CorpusGrouper` (in-memory state).
 
-    The same decisions as ``CorpusGrouper(conn).rebuild(articles)``; this is the function the Spark
+    The same decisions as ``CorpusGrouper(store).rebuild(articles)``; this is the function the Spark
     job calls on each of its partitions (``storytrace.spark``), so both paths share one implementation."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        return CorpusGrouper(conn, params).rebuild(articles)
-    finally:
-        conn.close()
+    with Store.open(":memory:") as scratch, scratch.transaction():
+        return CorpusGrouper(scratch, params).rebuild(articles)
 
 
 def minhash_digests(texts: Sequence[str], params: GroupingParams | None = None) -> np.ndarray:

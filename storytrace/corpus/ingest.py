@@ -1,16 +1,23 @@
 """Bulk ingest into the corpus store: stream, batch, group, commit.
 
-`ingest_paths(store, paths)` reads every record with
-`storytrace.ingest.iter_records` (lenient: a bad record is reported with its
-file and line and skipped), collects ``batch_size`` articles, and stores each
-batch in ONE transaction together with its grouping
-(`storytrace.corpus_grouping.CorpusGrouper.assign` on the batch's new
-articles), the stories' stats and the run's counts. A crash or kill therefore
-leaves whole batches or nothing of a batch; a rerun finds what is stored
-already (same id, same text: "unchanged") and completes the rest.
+`ingest_batch(store, articles)` is the one way articles enter a store: in ONE
+transaction it stores them (`Store.add_articles`: idempotent by id + content
+hash), groups the new ones (`storytrace.corpus.grouping.CorpusGrouper.assign`,
+or `CorpusGrouper.adopt` when their stories are given, as from the Spark job),
+records the memberships and the stories' stats (`Store.assign`), and writes the
+run's counts. Its callers:
 
-Memory is one batch plus the reader's state (JSONL is read line by line;
-a CSV file is read whole by the reader, so it costs its size once).
+* `ingest_paths(store, paths)` (``storytrace ingest``) reads every record with
+  `storytrace.readers.records.iter_records` (lenient: a bad record is reported
+  with its file and line and skipped) and hands over ``batch_size`` articles at
+  a time. A crash or kill therefore leaves whole batches or nothing of a batch;
+  a rerun finds what is stored already (same id, same text: "unchanged") and
+  completes the rest. Memory is one batch plus the reader's state (JSONL is
+  read line by line; a CSV file is read whole by the reader, so it costs its
+  size once).
+* `ingest_articles(store, articles)`: one in-memory batch as a run of its own
+  (``POST /api/articles``).
+* `storytrace.spark.load.load_parquet` (``storytrace ingest --from-parquet``).
 """
 
 from __future__ import annotations
@@ -20,17 +27,113 @@ import os
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from storytrace.readers.records import IngestError, check_column_map, expand_paths, iter_records, with_iso_published_at
-from storytrace.model import Article
+from storytrace.corpus.grouping import CorpusGrouper
 from storytrace.corpus.store import Conflict, Store
+from storytrace.model import Article
+from storytrace.readers.records import IngestError, check_column_map, expand_paths, iter_records, with_iso_published_at
 
-__all__ = ["ERROR_SAMPLE", "IngestProgress", "IngestReport", "estimate_units", "ingest_paths"]
+__all__ = ["ERROR_SAMPLE", "BatchResult", "IngestProgress", "IngestReport", "RunCounts", "estimate_units",
+           "ingest_articles", "ingest_batch", "ingest_paths"]
 
 #: errors and conflicts kept in the report (all are counted)
 ERROR_SAMPLE = 1000
 _PROGRESS_EVERY_S = 0.2
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What an ingest run's row says: records read (good and bad), what became of them."""
+
+    records: int = 0
+    added: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    errors: int = 0
+    error_sample: tuple[dict, ...] = ()  # {"file", "line", "message"} of the first bad records
+
+
+@dataclass
+class BatchResult:
+    """What `ingest_batch` stored: new, unchanged and conflicting articles, their stories."""
+
+    added: list[Article] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    stories: dict[str, str] = field(default_factory=dict)  # new article id -> story id
+    touched: set[str] = field(default_factory=set)  # ids of the stories that changed
+    run: RunCounts | None = None  # the run's counts as written with the batch
+
+
+def ingest_batch(
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    grouper: CorpusGrouper | None = None,
+    stories: Mapping[str, str] | None = None,
+    run_id: int | None = None,
+    run: RunCounts = RunCounts(),
+    status: str | None = None,
+) -> BatchResult:
+    """Store, group and count one batch of articles in ONE transaction: all of it or nothing.
+
+    Idempotent: an article stored already with the same text is ``unchanged`` and keeps its
+    story; the same id with another text is a conflict (the stored version is kept). The new
+    articles are grouped by ``grouper.assign`` (default: a `CorpusGrouper` over ``store``;
+    pass one to keep its cache across batches), or, when ``stories`` gives their story ids
+    (article id -> story id, e.g. the Spark job's), taken as given with ``grouper.adopt``.
+    With a ``run_id``, the run's row gets ``run`` (its counts before this batch, bad records
+    included) plus this batch, and ``status`` when given; the result's ``run`` holds them.
+    """
+    grouper = grouper if grouper is not None else CorpusGrouper(store)
+    with store.transaction():
+        res = store.add_articles(articles, run_id=run_id)
+        out = BatchResult(added=res.added, unchanged=res.unchanged, conflicts=res.conflicts)
+        if res.added:
+            if stories is not None:  # the given stories are the grouping: the grouper takes them in
+                out.stories = {a.id: stories[a.id] for a in res.added}
+                grouper.adopt(res.added, out.stories)
+            else:
+                mapping = grouper.assign(res.added)
+                lost = [a.id for a in res.added if a.id not in mapping]
+                if lost:
+                    raise RuntimeError(f"the grouper gave no story for {len(lost)} new article(s), e.g. {lost[0]!r}")
+                out.stories = {a.id: mapping[a.id] for a in res.added}
+            out.touched = store.assign(out.stories)
+        if run_id is not None:
+            out.run = replace(run, records=run.records + len(articles), added=run.added + len(res.added),
+                              unchanged=run.unchanged + len(res.unchanged),
+                              conflicts=run.conflicts + len(res.conflicts))
+            _write_run(store, run_id, out.run, status)  # the run's counts commit with the batch
+    return out
+
+
+def ingest_articles(store: Store, articles: Sequence[Article], *, source: str = "articles",
+                    grouper: CorpusGrouper | None = None) -> IngestReport:
+    """Ingest articles held in memory as one batch and one run (``paths``: ``[source]``).
+
+    The run is ``done`` with the batch, or ``failed`` (and nothing of the batch stored) when
+    it raises. The report lists every conflict."""
+    start = time.monotonic()
+    report = IngestReport(run_id=None, paths=[source], stories_before=store.story_count())
+    report.run_id = store.start_run(report.paths)
+    try:
+        res = ingest_batch(store, articles, grouper=grouper, run_id=report.run_id, status="done")
+    except BaseException:
+        try:
+            _write_run(store, report.run_id, RunCounts(records=len(articles)), "failed")
+        except Exception:  # keep the original error
+            pass
+        raise
+    report.records = len(articles)
+    report.added, report.unchanged = len(res.added), len(res.unchanged)
+    report.conflicts, report.n_conflicts = list(res.conflicts), len(res.conflicts)
+    report.batches = 1
+    report.stories_after = store.story_count()
+    report.stories_touched = len(res.touched)
+    report.elapsed = time.monotonic() - start
+    return report
 
 
 @dataclass
@@ -127,7 +230,7 @@ def ingest_paths(
     ``limit`` stops after that many records (good or bad); ``estimate_total``
     counts input lines first so ``progress`` can show an ETA; ``max_bytes``
     caps a file's size (None: no cap). ``grouper`` defaults to
-    ``CorpusGrouper(store.conn)``. If anything raises (a ``progress``
+    ``CorpusGrouper(store)``. If anything raises (a ``progress``
     callback, the grouper), the open batch is rolled back, the run is marked
     failed and the exception propagates; committed batches stay.
     Raises `ValueError` for a bad ``column_map`` and `IngestError` for a
@@ -139,9 +242,7 @@ def ingest_paths(
     check_column_map(column_map)
     files = expand_paths(list(paths))
     if grouper is None:
-        from storytrace.corpus.grouping import CorpusGrouper
-
-        grouper = CorpusGrouper(store.conn)
+        grouper = CorpusGrouper(store)  # one for the whole run: its cache spans the batches
     start = time.monotonic()
     units = estimate_units(files) if estimate_total else None
     report = IngestReport(run_id=None, paths=[str(p) for p in paths])
@@ -167,32 +268,17 @@ def ingest_paths(
     def flush() -> None:
         if not pending:
             return
-        before = (report.added, report.unchanged, report.n_conflicts, len(report.conflicts), report.batches)
-        try:
-            with store.transaction():
-                res = store.add_articles(pending, run_id=report.run_id)
-                if res.added:
-                    mapping = grouper.assign(res.added)
-                    lost = [a.id for a in res.added if a.id not in mapping]
-                    if lost:
-                        raise RuntimeError(
-                            f"the grouper gave no story for {len(lost)} new article(s), e.g. {lost[0]!r}")
-                    batch_touched = store.assign(mapping)
-                else:
-                    batch_touched = set()
-                report.added += len(res.added)
-                report.unchanged += len(res.unchanged)
-                report.n_conflicts += len(res.conflicts)
-                room = ERROR_SAMPLE - len(report.conflicts)
-                if room > 0:
-                    report.conflicts.extend(res.conflicts[:room])
-                report.batches += 1
-                _record(store, report)  # the run's counts commit with the batch
-        except BaseException:  # rolled back: the counts go back too
-            report.added, report.unchanged, report.n_conflicts, n_kept, report.batches = before
-            del report.conflicts[n_kept:]
-            raise
-        touched.update(batch_touched)
+        res = ingest_batch(store, pending, grouper=grouper, run_id=report.run_id,
+                           run=_counts(report, read_but_pending=len(pending)))
+        # the report follows what committed: a batch that raised left it (and the store) as before
+        report.added += len(res.added)
+        report.unchanged += len(res.unchanged)
+        report.n_conflicts += len(res.conflicts)
+        room = ERROR_SAMPLE - len(report.conflicts)
+        if room > 0:
+            report.conflicts.extend(res.conflicts[:room])
+        report.batches += 1
+        touched.update(res.touched)
         pending.clear()
         tick(force=True)
 
@@ -239,12 +325,22 @@ def ingest_paths(
     return report
 
 
+def _counts(report: IngestReport, read_but_pending: int = 0) -> RunCounts:
+    """The run's counts as the report has them; ``read_but_pending`` records read are not in them yet."""
+    sample = tuple({"file": e.path, "line": e.line, "message": e.message} for e in report.errors[:100])
+    return RunCounts(records=report.records - read_but_pending, added=report.added, unchanged=report.unchanged,
+                     conflicts=report.n_conflicts, errors=report.n_errors, error_sample=sample)
+
+
+def _write_run(store: Store, run_id: int, counts: RunCounts, status: str | None) -> None:
+    store.update_run(run_id, records=counts.records, added=counts.added, unchanged=counts.unchanged,
+                     conflicts=counts.conflicts, errors=counts.errors, error_sample=counts.error_sample,
+                     status=status)
+
+
 def _record(store: Store, report: IngestReport, status: str | None = None) -> None:
-    if report.run_id is None:
-        return
-    sample = [{"file": e.path, "line": e.line, "message": e.message} for e in report.errors[:100]]
-    store.update_run(report.run_id, records=report.records, added=report.added, unchanged=report.unchanged,
-                     conflicts=report.n_conflicts, errors=report.n_errors, error_sample=sample, status=status)
+    if report.run_id is not None:
+        _write_run(store, report.run_id, _counts(report), status)
 
 
 def _origin_line(origin: str | None) -> int | None:

@@ -13,11 +13,27 @@ A small library API in the spirit of sqlite-utils; the ``ingest`` / ``stories``
             print(s.id, s.size, s.title)
         info, members = store.story(s.id)
 
-Storage: SQLite in WAL mode (readers never block the writer), foreign keys on,
-``synchronous=NORMAL`` (a committed batch survives a process crash; a power
-cut may lose the last few commits, never consistency). The schema carries a
-``schema_version`` row in ``meta``; `MIGRATIONS` lists the steps from one
-version to the next and `Store.open` applies the missing ones.
+This is the only module that writes SQL. Storage: SQLite in WAL mode (readers
+never block the writer), foreign keys on, ``synchronous=NORMAL`` (a committed
+batch survives a process crash; a power cut may lose the last few commits,
+never consistency).
+
+Schema: one `MigrationSet` per table owner, each with its own version row in
+``meta`` (`MIGRATION_SETS`); `Store.open` applies the missing steps of every
+set in one transaction:
+
+* ``"store"`` (``meta.schema_version``, the steps in `MIGRATIONS`): the corpus.
+* ``"grouping"`` (``meta.grouping_schema_version``): the state of the incremental
+  grouper (`storytrace.corpus.grouping.CorpusGrouper`), read and written through
+  the ``grouping_*`` methods.
+* ``"web"`` (``meta.web_schema_version``): the web app's findings counts per
+  story (`Store.story_stats`, `Store.save_story_stats`).
+
+The first step of ``"grouping"`` and ``"web"`` adopts the tables that files
+written before those sets existed already hold (``CREATE TABLE IF NOT EXISTS``
+with the same columns). A store that cannot be written (a read-only file)
+opens for reading as long as the ``"store"`` set is current; the other sets'
+steps then wait (`Store.pending_owners`) and `Store.check` says so.
 
 Tables:
 
@@ -39,10 +55,11 @@ Tables:
   in step by triggers); `Store.search` queries it.
 * ``ingest_runs`` -- one row per ingest: paths, status, counts, a sample of
   the errors.
-
-The grouper (`storytrace.corpus_grouping.CorpusGrouper`) keeps its own
-``grp_*`` tables in the same file and never commits; its writes belong to the
-caller's transaction.
+* ``grp_meta`` (generation, params), ``grp_story`` (per story: dense index,
+  id, size, time span, centroid sum), ``grp_article`` (per article: story
+  index, time, MinHash state) -- the grouper's state.
+* ``web_story_stats`` -- per story: the key of the analysis its counts come
+  from, findings per severity.
 """
 
 from __future__ import annotations
@@ -60,13 +77,19 @@ from storytrace.model import Article
 from storytrace.readers.records import published_key
 
 __all__ = [
+    "MIGRATIONS",
+    "MIGRATION_SETS",
     "SCHEMA_VERSION",
     "AddResult",
     "Conflict",
+    "GroupArticleRow",
+    "GroupStoryRow",
     "IngestRun",
+    "MigrationSet",
     "Store",
     "StoreError",
     "StoryInfo",
+    "StoryStats",
     "content_hash",
     "seen_key",
 ]
@@ -143,10 +166,48 @@ CREATE TABLE ingest_runs (
 );
 """
 
-#: ``MIGRATIONS[k]`` takes a store from schema version ``k`` to ``k + 1``
+# IF NOT EXISTS, with exactly the columns the grouper created on its own before this set
+# existed: files from then already hold these tables, and this step adopts them as they are.
+_GROUPING_V1 = """
+CREATE TABLE IF NOT EXISTS grp_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS grp_story (idx INTEGER PRIMARY KEY, story_id TEXT NOT NULL UNIQUE, n INTEGER NOT NULL, first_ts REAL, last_ts REAL, vsum BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS grp_article (article_id TEXT PRIMARY KEY, story_idx INTEGER NOT NULL, ts REAL, minhash BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS grp_article_ts ON grp_article (ts);
+"""
+
+# the same for the table the web app created on its own
+_WEB_V1 = """
+CREATE TABLE IF NOT EXISTS web_story_stats (story_id TEXT PRIMARY KEY, key TEXT NOT NULL, n_articles INTEGER NOT NULL, findings INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL, computed_at TEXT NOT NULL);
+"""
+
+#: ``MIGRATIONS[k]`` takes the ``"store"`` tables from schema version ``k`` to ``k + 1``
 #: (version 0 is an empty file). Append; never edit a released step.
 MIGRATIONS: list[str] = [_V1]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class MigrationSet:
+    """The schema steps of one table owner; its version is kept in ``meta`` under ``meta_key``.
+
+    ``steps[k]`` takes the owner's tables from version ``k`` to ``k + 1``. Append; never
+    edit a released step."""
+
+    owner: str
+    meta_key: str
+    steps: tuple[str, ...]
+
+    @property
+    def version(self) -> int:
+        return len(self.steps)
+
+
+#: every owner's tables, in the order they are created (later sets may refer to earlier ones)
+MIGRATION_SETS: tuple[MigrationSet, ...] = (
+    MigrationSet("store", "schema_version", tuple(MIGRATIONS)),  # the key files have always had
+    MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1,)),
+    MigrationSet("web", "web_schema_version", (_WEB_V1,)),
+)
 
 
 # --------------------------------------------------------------------------- records
@@ -204,6 +265,26 @@ class IngestRun:
     error_sample: list[dict]
 
 
+@dataclass(frozen=True)
+class StoryStats:
+    """The web app's findings counts for one story, and the key of the analysis they come from."""
+
+    story_id: str
+    key: str  # storytrace.corpus.stories.story_key of the articles analysed
+    n_articles: int
+    findings: int
+    high: int
+    medium: int
+    low: int
+    computed_at: str | None = None  # None: now, when saved
+
+
+#: one ``grp_story`` row: (dense index, story id, size, first time, last time, centroid sum as float32 bytes)
+GroupStoryRow = tuple[int, str, int, "float | None", "float | None", bytes]
+#: one ``grp_article`` row: (article id, story index, time, rensa MinHash state)
+GroupArticleRow = tuple[str, int, "float | None", bytes]
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of the article text as read (the identity of its content)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -240,6 +321,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        #: owners whose migrations could not run because the file is read-only
+        self.pending_owners: tuple[str, ...] = ()
 
     # ----------------------------------------------------------------- open / close
 
@@ -260,19 +343,25 @@ class Store:
             raise StoreError(f"{path}: cannot open ({e})") from None
         store = cls(conn, path)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            store._migrate()
-        except sqlite3.OperationalError as e:  # unreadable, no such folder, locked
-            conn.close()
-            raise StoreError(f"{path}: cannot open ({e})") from None
-        except sqlite3.DatabaseError as e:
-            conn.close()
-            raise StoreError(f"{path}: not a storytrace store ({e})") from None
-        except StoreError:
+            with _store_errors(path):
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                store._migrate()
+        except BaseException:
             conn.close()
             raise
+        return store
+
+    @classmethod
+    def attach(cls, conn: sqlite3.Connection, path: str = "<connection>") -> Store:
+        """A store over a connection the caller opened (and closes), its schema brought up to date.
+
+        For code that holds a bare ``sqlite3`` connection, e.g. a grouper over a scratch file.
+        The connection's settings (isolation level, pragmas) are left as they are."""
+        store = cls(conn, path)
+        with _store_errors(path):
+            store._migrate()
         return store
 
     def close(self) -> None:
@@ -288,25 +377,42 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        """The version of the ``"store"`` tables (``meta.schema_version``)."""
+        return self.schema_versions()["store"]
+
+    def schema_versions(self) -> dict[str, int]:
+        """Each owner's schema version as stored (0: its tables are not there yet)."""
+        rows = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        return {m.owner: int(rows.get(m.meta_key, 0)) for m in MIGRATION_SETS}
 
     def _migrate(self) -> None:
         self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema version {version} is newer than this storytrace "
-                             f"understands ({SCHEMA_VERSION}); upgrade storytrace")
-        if version == SCHEMA_VERSION:
+        versions = self.schema_versions()
+        for m in MIGRATION_SETS:
+            if versions[m.owner] > m.version:
+                what = "schema version" if m.owner == "store" else f"{m.owner} schema version"
+                raise StoreError(f"{self.path}: {what} {versions[m.owner]} is newer than this storytrace "
+                                 f"understands ({m.version}); upgrade storytrace")
+        pending = tuple(m.owner for m in MIGRATION_SETS if versions[m.owner] < m.version)
+        if not pending:
             return
-        with self.transaction():
-            version = self.schema_version  # another process may have migrated meanwhile
-            for step in range(version, SCHEMA_VERSION):
-                for stmt in _statements(MIGRATIONS[step]):
-                    self.conn.execute(stmt)
-            self.conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
+        try:
+            with self.transaction():
+                versions = self.schema_versions()  # another process may have migrated meanwhile
+                for m in MIGRATION_SETS:
+                    for step in range(versions[m.owner], m.version):
+                        for stmt in _statements(m.steps[step]):
+                            self.conn.execute(stmt)
+                    if versions[m.owner] != m.version:
+                        self.conn.execute(
+                            "INSERT INTO meta(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (m.meta_key, str(m.version)))
+        except sqlite3.OperationalError as e:
+            # a read-only file whose corpus tables are current stays readable; what needs
+            # the missing steps (grouping, the web's counts) finds its tables absent or old
+            if not _is_read_only(e) or versions["store"] < SCHEMA_VERSION:
+                raise
+            self.pending_owners = pending
 
     # ----------------------------------------------------------------- transactions
 
@@ -495,7 +601,7 @@ class Store:
             return
         row = self.conn.execute(
             "SELECT a.title, substr(a.text, 1, 200) FROM memberships m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.story_id = ? ORDER BY a.seen_at IS NULL, a.seen_at, a.n LIMIT 1", (story_id,)).fetchone()
+            f"WHERE m.story_id = ? ORDER BY {_EARLIEST_FIRST} LIMIT 1", (story_id,)).fetchone()
         self.conn.execute(
             "UPDATE stories SET size = ?, dated = ?, first_seen = ?, last_seen = ?, title = ? WHERE id = ?",
             (n, dated, first, last, _story_title(*row), story_id))
@@ -545,9 +651,30 @@ class Store:
             raise KeyError(story_id)
         rows = self.conn.execute(
             f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLS.split(','))} FROM memberships m "
-            "JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.seen_at IS NULL, a.seen_at, a.n",
+            f"JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY {_EARLIEST_FIRST}",
             (story_id,)).fetchall()
         return StoryInfo(*row), [_article(r) for r in rows]
+
+    def story_infos(self, story_ids: Sequence[str]) -> dict[str, StoryInfo]:
+        """The stories with these ids (unknown ids are left out), by id."""
+        out: dict[str, StoryInfo] = {}
+        for chunk in _chunks(list(story_ids)):
+            q = (f"SELECT id, title, size, first_seen, last_seen FROM stories "
+                 f"WHERE id IN ({','.join('?' * len(chunk))})")
+            for row in self.conn.execute(q, chunk):
+                out[row[0]] = StoryInfo(*row)
+        return out
+
+    def story_members(self, story_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Per story: ``(article id, content hash)`` of its articles, earliest seen first (as
+        `story` orders them), without reading their texts. Stories without members are left out."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for chunk in _chunks(list(story_ids)):
+            q = (f"SELECT m.story_id, a.id, a.content_hash FROM memberships m JOIN articles a ON a.id = m.article_id "
+                 f"WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
+            for sid, aid, chash in self.conn.execute(q, chunk):
+                out.setdefault(sid, []).append((aid, chash))
+        return out
 
     # ----------------------------------------------------------------- ingest runs
 
@@ -575,6 +702,96 @@ class Store:
             "error_sample FROM ingest_runs ORDER BY id DESC LIMIT ?", (-1 if limit is None else limit,)).fetchall()
         return [IngestRun(r[0], r[1], r[2], json.loads(r[3]), r[4], *r[5:10], json.loads(r[10])) for r in rows]
 
+    # ----------------------------------------------------------------- grouping state ("grouping" tables)
+    #
+    # The grouper (storytrace.corpus.grouping.CorpusGrouper) keeps its state here. Every write
+    # joins the caller's open transaction (an ingest batch), so the state commits or rolls back
+    # with the memberships it produced; the generation counter tells a grouper whose in-memory
+    # cache is older than the tables (another process wrote, or the caller rolled back).
+
+    def grouping_generation(self) -> int:
+        """The generation of the grouping state (0: never written)."""
+        row = self.conn.execute("SELECT value FROM grp_meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def grouping_stories(self) -> Iterator[GroupStoryRow]:
+        """Every grouped story, by dense index."""
+        yield from self.conn.execute("SELECT idx, story_id, n, first_ts, last_ts, vsum FROM grp_story ORDER BY idx")
+
+    def grouping_articles(self, window: tuple[float, float] | None = None, *,
+                          untimed: bool = False) -> Iterator[GroupArticleRow]:
+        """Grouped articles: those without a time (``untimed``), those whose time lies in
+        ``window`` (inclusive), or, with neither, all of them."""
+        q = "SELECT article_id, story_idx, ts, minhash FROM grp_article"
+        if untimed:
+            yield from self.conn.execute(q + " WHERE ts IS NULL")
+        elif window is not None:
+            yield from self.conn.execute(q + " WHERE ts BETWEEN ? AND ?", (float(window[0]), float(window[1])))
+        else:
+            yield from self.conn.execute(q)
+
+    def grouping_members(self) -> dict[str, list[str]]:
+        """Every grouped story id with its article ids, in the order they were grouped."""
+        out: dict[str, list[str]] = {}
+        for sid, aid in self.conn.execute(
+            "SELECT s.story_id, a.article_id FROM grp_article a JOIN grp_story s ON s.idx = a.story_idx "
+            "ORDER BY s.idx, a.rowid"
+        ):
+            out.setdefault(sid, []).append(aid)
+        return out
+
+    def save_grouping(self, stories: Iterable[GroupStoryRow], articles: Iterable[GroupArticleRow],
+                      params: str) -> int:
+        """Write changed stories (replaced whole) and newly grouped articles; returns the new generation.
+
+        ``params``: the grouping parameters, kept beside the state for inspection."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO grp_story (idx, story_id, n, first_ts, last_ts, vsum) VALUES (?, ?, ?, ?, ?, ?)",
+                stories)
+            self.conn.executemany("INSERT INTO grp_article (article_id, story_idx, ts, minhash) VALUES (?, ?, ?, ?)",
+                                  articles)
+            return self._bump_grouping(params)
+
+    def clear_grouping(self, params: str) -> int:
+        """Forget the grouping state (before a regroup from scratch); returns the new generation."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM grp_article")
+            self.conn.execute("DELETE FROM grp_story")
+            return self._bump_grouping(params)
+
+    def _bump_grouping(self, params: str) -> int:
+        generation = self.grouping_generation() + 1
+        self.conn.execute("INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('generation', ?)", (str(generation),))
+        self.conn.execute("INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('params', ?)", (params,))
+        return generation
+
+    # ----------------------------------------------------------------- findings counts ("web" tables)
+
+    def story_stats(self, story_ids: Sequence[str]) -> dict[str, StoryStats]:
+        """The saved findings counts of these stories (stories never analysed are left out).
+
+        Raises `sqlite3.Error` when they cannot be read (a read-only store that predates them)."""
+        out: dict[str, StoryStats] = {}
+        for chunk in _chunks(list(story_ids)):
+            q = (f"SELECT story_id, key, n_articles, findings, high, medium, low, computed_at FROM web_story_stats "
+                 f"WHERE story_id IN ({','.join('?' * len(chunk))})")
+            for row in self.conn.execute(q, chunk):
+                out[row[0]] = StoryStats(*row)
+        return out
+
+    def save_story_stats(self, stats: StoryStats) -> None:
+        """Keep one story's findings counts (replacing what was kept for it)."""
+        computed_at = stats.computed_at or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO web_story_stats(story_id, key, n_articles, findings, high, medium, low, computed_at) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(story_id) DO UPDATE SET key = excluded.key, "
+                "n_articles = excluded.n_articles, findings = excluded.findings, high = excluded.high, "
+                "medium = excluded.medium, low = excluded.low, computed_at = excluded.computed_at",
+                (stats.story_id, stats.key, stats.n_articles, stats.findings, stats.high, stats.medium, stats.low,
+                 computed_at))
+
     # ----------------------------------------------------------------- checks
 
     def counts(self) -> dict[str, int]:
@@ -589,12 +806,20 @@ class Store:
     def check(self) -> list[str]:
         """Problems with the store (empty list: consistent). Reads the whole store.
 
-        SQLite's integrity check, foreign keys, every article in exactly one
-        story, story sizes and first/last seen equal to their memberships, the
-        full-text index in step with the articles.
+        Every owner's schema version current; SQLite's integrity check, foreign
+        keys, every article in exactly one story, story sizes and first/last seen
+        equal to their memberships, the full-text index in step with the articles;
+        the grouping state whole (dense story indices, sizes equal to its
+        articles) and in agreement with the memberships. On a read-only file the
+        full-text index is not checked (FTS5 checks through a write).
         """
         c = self.conn
         problems: list[str] = []
+        versions = self.schema_versions()
+        for m in MIGRATION_SETS:
+            if versions[m.owner] != m.version:
+                problems.append(f"{m.owner} tables at schema version {versions[m.owner]}, expected {m.version} "
+                                "(open the store writable once to upgrade them)")
         res = [r[0] for r in c.execute("PRAGMA integrity_check")]
         if res != ["ok"]:
             problems += [f"integrity_check: {r}" for r in res[:10]]
@@ -615,11 +840,45 @@ class Store:
             problems.append(f"story stats differ from memberships, e.g. {bad[0]}")
         try:
             c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 0)")
+        except sqlite3.OperationalError as e:
+            if not _is_read_only(e):  # the check is an FTS5 command, written as an INSERT
+                problems.append(f"full-text index: {e}")
         except sqlite3.DatabaseError as e:
             problems.append(f"full-text index: {e}")
+        if versions["grouping"] >= 1:
+            problems += self._check_grouping()
+        return problems
+
+    def _check_grouping(self) -> list[str]:
+        c = self.conn
+        problems: list[str] = []
+        n, top = c.execute("SELECT count(*), coalesce(max(idx), -1) FROM grp_story").fetchone()
+        if n != top + 1:
+            problems.append(f"grouping: story indices are not dense ({n} stories, highest index {top})")
+        bad = c.execute("SELECT s.idx, s.story_id, s.n, count(a.article_id) FROM grp_story s "
+                        "LEFT JOIN grp_article a ON a.story_idx = s.idx GROUP BY s.idx "
+                        "HAVING s.n != count(a.article_id) LIMIT 5").fetchall()
+        if bad:
+            problems.append(f"grouping: story sizes differ from its articles, e.g. {bad[0]}")
+        orphans = c.execute("SELECT count(*) FROM grp_article a LEFT JOIN grp_story s ON s.idx = a.story_idx "
+                            "WHERE s.idx IS NULL").fetchone()[0]
+        if orphans:
+            problems.append(f"grouping: {orphans} article(s) in no grouped story")
+        unknown = c.execute("SELECT count(*) FROM grp_article g LEFT JOIN articles a ON a.id = g.article_id "
+                            "WHERE a.id IS NULL").fetchone()[0]
+        if unknown:
+            problems.append(f"grouping: {unknown} grouped article(s) not in the store")
+        differ = c.execute("SELECT g.article_id, s.story_id, m.story_id FROM grp_article g "
+                           "JOIN grp_story s ON s.idx = g.story_idx JOIN memberships m ON m.article_id = g.article_id "
+                           "WHERE m.story_id != s.story_id LIMIT 5").fetchall()
+        if differ:
+            problems.append(f"grouping and memberships disagree, e.g. article {differ[0][0]!r}: "
+                            f"grouped in {differ[0][1]!r}, member of {differ[0][2]!r}")
         return problems
 
 
+#: earliest seen first (undated last, then ingest order): the order of a story's articles
+_EARLIEST_FIRST = "a.seen_at IS NULL, a.seen_at, a.n"
 _FIRST = "coalesce(min(a.seen_at), min(a.ingested_at))"
 _LAST = "CASE WHEN count(a.seen_at) > 0 THEN max(a.seen_at) ELSE max(a.ingested_at) END"
 
@@ -662,6 +921,24 @@ def _story_title(title: str | None, text_head: str | None) -> str | None:
         if line:
             return line if len(line) <= 120 else line[:119] + "…"
     return None
+
+
+@contextmanager
+def _store_errors(path: str) -> Iterator[None]:
+    """SQLite errors while opening a store, as `StoreError` saying what is wrong with the file."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:  # unreadable, no such folder, locked
+        raise StoreError(f"{path}: cannot open ({e})") from None
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: not a storytrace store ({e})") from None
+
+
+def _is_read_only(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_READONLY
+    return "readonly" in str(error)
 
 
 def _statements(script: str) -> list[str]:

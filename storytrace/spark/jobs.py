@@ -4,19 +4,20 @@
 ``storytrace spark analyze --stories out/ --output analysis/``
 (or ``spark-submit -m storytrace.spark group ...`` / ``python -m storytrace.spark group ...``)
 
-Nothing here re-implements an algorithm: every stage calls the pure functions the
-embedded path uses, from ``mapInPandas`` / ``applyInPandas``:
+Nothing here re-implements an algorithm: every stage calls, from ``mapInPandas`` /
+``applyInPandas``, a pure function of `storytrace.spark.frames`, which calls the ones the
+embedded path uses:
 
-* reading: Spark's JSON / CSV / Parquet readers, then ``storytrace.ingest``'s record
-  coercion (``make_record``: text required, CRLF -> LF, stripped, numbers as Unix times),
-  so a record means the same as it does to ``storytrace ingest``;
+* reading: Spark's JSON / CSV / Parquet readers, then the readers' record coercion
+  (``storytrace.readers.records.make_record``: text required, CRLF -> LF, stripped,
+  numbers as Unix times), so a record means the same as it does to ``storytrace ingest``;
 * ``pairs`` (candidate pairs with scores, an output for inspection): MinHash LSH by band
-  join (rows grouped by band hash; ``corpus_grouping.minhash_digests``, the grouper's own
+  join (rows grouped by band hash; ``corpus.grouping.minhash_digests``, the grouper's own
   shingles and permutations, estimated Jaccard) and static-embedding neighbours by
-  per-partition exact search (``corpus_grouping.embed``; rows grouped by time bucket of
+  per-partition exact search (``corpus.grouping.embed``; rows grouped by time bucket of
   ``window_s``, each compared with its own and the previous bucket, the ``pair_k``
   nearest at cosine >= ``join_cosine`` kept);
-* grouping: ``corpus_grouping.group_articles`` (the embedded `CorpusGrouper`, unchanged)
+* grouping: ``corpus.grouping.group_articles`` (the embedded `CorpusGrouper`, unchanged)
   on time blocks. The grouper is online and only looks back ``window_s``, so the timeline
   is cut into blocks of ``block_s`` and each block is grouped in one task together with
   a warm-up: the articles of the ``warm_s`` (default three windows, 66 h) before it, which
@@ -37,200 +38,30 @@ headlines (``bench/spark_uci.py``, ``docs/benchmarks_spark.md``): BCubed F1 0.65
 
 Outputs (Parquet, under ``--output``): ``articles`` (every field, the story id),
 ``stories`` (article id -> story id, with the story's size and first/last time) and
-``pairs`` (a, b, jaccard, cosine, same_story).
+``pairs`` (a, b, jaccard, cosine, same_story). `storytrace.spark.load.load_parquet` puts
+them into the SQLite store; `storytrace.spark.__main__` is the command line.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import sys
-from dataclasses import replace
 from typing import Sequence
-
 
 import numpy as np
 
-from storytrace.corpus.grouping import DEFAULT_PARAMS, GroupingParams, embed, embed_text, group_articles, lsh_bands, \
-    minhash_digests, timestamp
-from storytrace.model import Article
+from storytrace.corpus.grouping import DEFAULT_PARAMS, GroupingParams, timestamp
+from storytrace.spark.frames import ARTICLE_FIELDS, PAIR_K, analyse_story_frame, embedding_pairs, group_unit, \
+    home_block, minhash_rows, normalise_record, warm_blocks
+
+__all__ = ["ARTICLE_FIELDS", "DEFAULT_BLOCK_S", "WARM_WINDOWS", "candidate_pairs", "connected_components", "group",
+           "input_format", "read_input", "run_analyze", "run_group", "spark_session"]
 
 DAY = 86400.0
 DEFAULT_BLOCK_S = 7 * DAY
-PAIR_K = 5
 WARM_WINDOWS = 3  # default warm-up: this many grouping windows (UCI: 22 h -> 66 h)
-ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published_at")
-
-# --------------------------------------------------------------------------- pure helpers (no Spark)
-
-
-def normalise_record(rec: dict, column_map: dict[str, str] | None = None, origin: str = "spark",
-                     line: int = 0):
-    """An `Article` (or an `IngestError`) from one input row, exactly as `storytrace ingest` reads it.
-
-    A ``published_at`` written as digits (a Unix time in s or ms, as in CSV) becomes ISO 8601 UTC
-    with its full precision."""
-    from storytrace.readers.records import check_column_map, coerce_published_at, make_record
-
-    cmap = check_column_map(column_map)
-    clean = {}
-    for k, v in rec.items():
-        if isinstance(v, np.ndarray):
-            v = v.tolist()
-        elif isinstance(v, float) and math.isnan(v):
-            v = None
-        elif isinstance(v, np.generic):
-            v = v.item()
-        clean[k] = v
-    key = cmap["published_at"]
-    p = clean.get(key)
-    if isinstance(p, str) and p.strip().isdigit() and 9 <= len(p.strip()) <= 13:
-        clean[key] = coerce_published_at(int(p.strip()))
-    return make_record(origin, line, clean, cmap, "field")
-
-
-def home_block(ts: float | None, block_s: float) -> int | None:
-    return None if ts is None else int(math.floor(ts / block_s))
-
-
-def warm_blocks(ts: float, block_s: float, warm_s: float) -> list[int]:
-    """The later blocks whose warm-up (the ``warm_s`` before their start) holds time ``ts``."""
-    b = home_block(ts, block_s)
-    last = int(math.floor((ts + warm_s) / block_s))
-    # block k starts at k * block_s; ts is in its warm-up iff k * block_s - warm_s <= ts < k * block_s
-    return [k for k in range(b + 1, last + 1) if k * block_s - warm_s <= ts]
-
-
-def articles_from_frame(pdf) -> list[Article]:
-    """Articles from a pandas frame with ``ARTICLE_FIELDS`` columns, in ``seq`` order."""
-    if "seq" in pdf.columns:
-        pdf = pdf.sort_values("seq", kind="stable")
-    cols = {f: pdf[f].tolist() if f in pdf.columns else [None] * len(pdf) for f in ARTICLE_FIELDS}
-    out = []
-    for i in range(len(pdf)):
-        vals = {f: cols[f][i] for f in ARTICLE_FIELDS}
-        for f, v in vals.items():
-            if v is not None and not isinstance(v, str):
-                vals[f] = None if (isinstance(v, float) and math.isnan(v)) else str(v)
-        out.append(Article(**vals))
-    return out
-
-
-def group_unit(pdf, params: GroupingParams = DEFAULT_PARAMS):
-    """One time block (home + warm-up rows): the embedded grouper's story for each row.
-
-    Returns a frame ``id, unit, role, local`` where ``local`` is ``"<unit>/<story id>"``."""
-    import pandas as pd
-
-    pdf = pdf.sort_values("seq", kind="stable")
-    arts = articles_from_frame(pdf)
-    mapping = group_articles(arts, params)
-    unit = pdf["unit"].astype("int64").to_numpy()
-    return pd.DataFrame({
-        "id": pdf["id"].to_numpy(), "unit": unit, "role": pdf["role"].to_numpy(),
-        "local": [f"{u}/{mapping[a.id]}" for u, a in zip(unit, arts)],
-    })
-
-
-def stitch_parents(rows: Sequence[tuple[str, int, str, str, int]]) -> dict[str, str]:
-    """Pure-Python twin of the Spark stitching, for tests: ``rows`` are (id, unit, role, local, seq);
-    returns each local story's parent (the home story most of its warm-up members belong to; ties:
-    the earliest member)."""
-    home = {i: loc for i, _, role, loc, _ in rows if role == "home"}
-    votes: dict[str, dict[str, list]] = {}
-    for i, _, role, loc, seq in rows:
-        if role == "warm" and i in home:
-            v = votes.setdefault(loc, {}).setdefault(home[i], [0, seq])
-            v[0] += 1
-            v[1] = min(v[1], seq)
-    return {loc: min(c.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for loc, c in votes.items()}
-
-
-def minhash_rows(pdf, params: GroupingParams = DEFAULT_PARAMS):
-    """Per article: its MinHash digest (the grouper's) and the hash of each LSH band of it."""
-    import pandas as pd
-
-    pdf = pdf.sort_values("seq", kind="stable")
-    texts = [embed_text(a, params.lead_chars) for a in articles_from_frame(pdf)]
-    dig = minhash_digests(texts, params)
-    bands, rows = lsh_bands(params.dup_jaccard, params.num_perm)
-    keys = [[hash(tuple(d[b * rows:(b + 1) * rows].tolist())) for b in range(bands)] for d in dig]
-    return pd.DataFrame({"id": pdf["id"].to_numpy(dtype=object), "digest": list(dig.astype(np.int64)),
-                         "bands": keys})
-
-
-def _no_pairs():
-    import pandas as pd
-
-    return pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object),
-                         "jaccard": np.zeros(0), "cosine": np.zeros(0)})
-
-
-def _in_window(ta: np.ndarray, tb: np.ndarray, w: float | None) -> np.ndarray:
-    if w is None:
-        return np.ones(np.broadcast(ta, tb).shape, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        return np.isnan(ta) | np.isnan(tb) | (np.abs(ta - tb) <= w)
-
-
-def embedding_pairs(pdf, params: GroupingParams = DEFAULT_PARAMS, k: int = PAIR_K, chunk: int = 2048):
-    """Exact nearest neighbours inside one time bucket: rows with ``role == "home"`` against every row
-    (home and the previous bucket's ``shadow`` copies), within the window, cosine >= ``join_cosine``,
-    at most ``k`` per article. Memory is ``chunk`` x bucket size."""
-    import pandas as pd
-
-    arts = articles_from_frame(pdf)
-    pdf = pdf.sort_values("seq", kind="stable")
-    empty = _no_pairs()
-    if len(pdf) < 2:
-        return empty
-    v = embed([embed_text(a, params.lead_chars) for a in arts])
-    ids = pdf["id"].to_numpy()
-    ts = pdf["ts"].to_numpy(dtype=np.float64)
-    home = np.nonzero(pdf["role"].to_numpy() == "home")[0]
-    out_a, out_b, out_c = [], [], []
-    for lo in range(0, len(home), chunk):
-        h = home[lo: lo + chunk]
-        s = v[h] @ v.T
-        s[np.arange(len(h)), h] = -np.inf
-        s[~_in_window(ts[h][:, None], ts[None, :], params.window_s)] = -np.inf
-        s[s < params.join_cosine] = -np.inf
-        kk = min(k, s.shape[1] - 1)
-        top = np.argpartition(-s, kk - 1, axis=1)[:, :kk] if kk > 0 else np.zeros((len(h), 0), int)
-        for r, cols in enumerate(top):
-            for c in cols:
-                if np.isfinite(s[r, c]):
-                    out_a.append(ids[h[r]])
-                    out_b.append(ids[c])
-                    out_c.append(float(s[r, c]))
-    if not out_a:
-        return empty
-    a, b = np.asarray(out_a, dtype=object), np.asarray(out_b, dtype=object)
-    lo_, hi_ = np.where(a < b, a, b), np.where(a < b, b, a)
-    return pd.DataFrame({"a": lo_, "b": hi_, "jaccard": np.full(len(a), np.nan), "cosine": np.asarray(out_c)})
-
-
-def analyse_story_frame(pdf, max_articles: int = 50, include_text: bool = False):
-    """One story's rows -> a one-row frame holding the compare JSON contract for it."""
-    import pandas as pd
-
-    from storytrace.compare import compare_articles
-    from storytrace.report.contract import comparison_to_dict
-
-    pdf = pdf.sort_values(["ts", "seq"], kind="stable", na_position="last")
-    sid = str(pdf["story"].iat[0])
-    arts = articles_from_frame(pdf.drop(columns=["seq"]))[:max_articles]
-    try:
-        report = comparison_to_dict(compare_articles(arts), include_text=include_text)
-        report["corpus_story"] = {"id": sid, "size": int(len(pdf)), "articles": pdf["id"].tolist(),
-                                  "compared": [a.id for a in arts]}
-        doc, err = json.dumps(report, ensure_ascii=False), None
-    except Exception as exc:  # one bad story must not fail the job: it is reported in its row
-        doc, err = None, f"{type(exc).__name__}: {exc}"
-    return pd.DataFrame({"story": [sid], "size": [int(len(pdf))], "compared": [len(arts)],
-                         "report": [doc], "error": [err]})
 
 
 # --------------------------------------------------------------------------- Spark
@@ -540,143 +371,3 @@ def run_analyze(spark, stories_dir: str, output: str, *, min_size: int = 2, max_
     res.write.mode("overwrite").parquet(out)
     done = spark.read.parquet(out)
     return {"stories": done.count(), "failed": done.where(F.col("error").isNotNull()).count(), "output": out}
-
-
-# --------------------------------------------------------------------------- into the SQLite store (no Spark)
-
-
-def load_parquet(store, folder: str, *, batch_size: int = 5000, progress=None) -> dict:
-    """Load a `group` result (``folder/articles``) into the corpus store with its stories.
-
-    Reads the Parquet files with pyarrow (no Spark needed), in batches of ``batch_size``, each
-    batch stored in one transaction: the articles (`Store.add_articles`: idempotent by id and
-    text), their Spark story as membership (`Store.assign`) and the grouper's state
-    (`CorpusGrouper.adopt`: centroid sums, time spans, MinHash digests), so a later
-    ``storytrace ingest`` adds new articles to these stories. Articles already stored keep
-    their story (counted as ``unchanged``). ``progress(done, total)`` is called per batch."""
-    import pyarrow.dataset as ds
-
-    from storytrace.corpus.grouping import CorpusGrouper
-
-    path = os.path.join(folder, "articles") if os.path.isdir(os.path.join(folder, "articles")) else folder
-    try:
-        data = ds.dataset(path, format="parquet")
-        names = set(data.schema.names)
-    except Exception as exc:  # not Parquet, missing
-        raise ValueError(f"{folder}: not a `storytrace spark group` output ({exc})") from None
-    need = {"id", "text", "story"}
-    if not need <= names:
-        raise ValueError(f"{folder}: the articles table lacks {', '.join(sorted(need - names))} "
-                         "(expected the output of `storytrace spark group`)")
-    total = data.count_rows()
-    grouper = CorpusGrouper(store.conn)
-    run_id = store.start_run([folder])
-    res = {"records": 0, "added": 0, "unchanged": 0, "conflicts": 0, "stories_before": store.story_count()}
-    cols = [c for c in ARTICLE_FIELDS if c in names] + ["story"] + (["seq"] if "seq" in names else [])
-    try:
-        for batch in data.to_batches(columns=cols, batch_size=batch_size):
-            d = batch.to_pydict()
-            order = sorted(range(batch.num_rows), key=lambda i: d["seq"][i]) if "seq" in d else range(batch.num_rows)
-            arts = [Article(**{f: d[f][i] for f in ARTICLE_FIELDS if f in d}, origin=f"{folder}#{d['id'][i]}")
-                    for i in order]
-            story = {d["id"][i]: d["story"][i] for i in order}
-            with store.transaction():
-                r = store.add_articles(arts, run_id=run_id)
-                if r.added:
-                    mapping = {a.id: story[a.id] for a in r.added}
-                    grouper.adopt(r.added, mapping)
-                    store.assign(mapping)
-                res["records"] += len(arts)
-                res["added"] += len(r.added)
-                res["unchanged"] += len(r.unchanged)
-                res["conflicts"] += len(r.conflicts)
-                store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
-                                 conflicts=res["conflicts"], errors=0)
-            if progress is not None:
-                progress(res["records"], total)
-    except BaseException:
-        store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
-                         conflicts=res["conflicts"], errors=0, status="failed")
-        raise
-    store.update_run(run_id, records=res["records"], added=res["added"], unchanged=res["unchanged"],
-                     conflicts=res["conflicts"], errors=0, status="done")
-    res["stories_after"] = store.story_count()
-    return res
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _params_from(args) -> GroupingParams:
-    p = DEFAULT_PARAMS
-    if args.window_hours is not None:
-        p = replace(p, window_s=None if args.window_hours <= 0 else args.window_hours * 3600.0)
-    return p
-
-
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m storytrace.spark", description="storytrace on Spark")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    g = sub.add_parser("group", help="group articles into stories; write articles, stories, pairs (Parquet)")
-    g.add_argument("--input", action="append", required=True, help="path or glob (repeatable): JSONL, CSV, Parquet")
-    g.add_argument("--output", required=True)
-    g.add_argument("--master", default=None, help="e.g. local[2]; default: from spark-submit")
-    g.add_argument("--format", choices=["jsonl", "csv", "parquet"])
-    g.add_argument("--map", dest="mapping", help="FIELD=COLUMN,... as for storytrace ingest")
-    g.add_argument("--block-hours", type=float, default=DEFAULT_BLOCK_S / 3600)
-    g.add_argument("--warm-hours", type=float, default=None, help="default: three grouping windows (66 h)")
-    g.add_argument("--window-hours", type=float, default=None, help="0: no time window")
-    g.add_argument("--no-pairs", action="store_true")
-    a = sub.add_parser("analyze", help="the per-story compare analysis, one task per story")
-    a.add_argument("--stories", required=True, help="the output folder of `group`")
-    a.add_argument("--output", required=True)
-    a.add_argument("--master", default=None)
-    a.add_argument("--min-size", type=int, default=2)
-    a.add_argument("--max-articles", type=int, default=50)
-    a.add_argument("--with-text", action="store_true")
-    return ap
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Exit codes: 0 done, 2 bad input or no Spark, 1 an internal error (as for every storytrace command)."""
-    args = build_parser().parse_args(argv)
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        print("error: storytrace spark needs pyspark (pip install 'pyspark[sql]>=4.0') and Java 17+", file=sys.stderr)
-        return 2
-    try:
-        spark = spark_session(args.master)
-    except Exception as exc:  # no Java, bad master
-        print(f"error: cannot start Spark ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return 2
-    try:
-        return _run(spark, args)
-    finally:
-        spark.stop()
-
-
-def _run(spark, args) -> int:
-    from pyspark.errors import AnalysisException
-
-    try:
-        if args.cmd == "group":
-            from storytrace.readers.records import parse_column_map
-
-            summary = run_group(spark, args.input, args.output, fmt=args.format, column_map=parse_column_map(args.mapping),
-                                params=_params_from(args), block_s=args.block_hours * 3600.0,
-                                warm_s=None if args.warm_hours is None else args.warm_hours * 3600.0,
-                                pairs=not args.no_pairs)
-        else:
-            summary = run_analyze(spark, args.stories, args.output, min_size=args.min_size,
-                                  max_articles=args.max_articles, include_text=args.with_text)
-    except (ValueError, AnalysisException) as exc:  # a missing path, a bad --map, an unknown format
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-    print(json.dumps(summary))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

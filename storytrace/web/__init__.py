@@ -1,8 +1,10 @@
 """`storytrace serve`: a small web app (FastAPI) over the store and the compare pipeline.
 
-`create_app(db_path, token=None, max_body=5_000_000)` builds the app; the pages
-live in `storytrace.web.pages`. Needs the ``web`` extra: fastapi, uvicorn,
-python-multipart.
+`create_app(db_path, token=None, max_body=5_000_000)` builds the app (`app`):
+the JSON routes are in `api`, the HTML routes in `pages` (rendered by `views`),
+request bodies in `schemas`, the body cap and token check in `guard`, error
+answers in `errors`, the state and library calls the routers share in
+`service`. Needs fastapi, uvicorn, python-multipart.
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 Every value that comes from the store or a request is written with `html.escape`
 (quotes included); URLs are built with `urllib.parse.quote`. No page loads
 anything from the network: the stories and paste pages are plain HTML + one
-small shared stylesheet (no script at all), and the story, compare and paste
-result pages are `storytrace.report_html.render_html` pages (their own inline
-script, allowed by hash in their Content-Security-Policy).
+small shared stylesheet (``storytrace/report/assets/site.css``, inlined; no
+script at all), and the story, compare and paste result pages are
+`storytrace.report.html.render_html` pages (their own inline script, allowed by
+hash in their Content-Security-Policy). The routes are in `storytrace.web.pages`.
 """
 
 from __future__ import annotations
 
 import html
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Sequence
 from urllib.parse import quote, urlencode
 
@@ -50,56 +53,10 @@ def _when(stamp: str | None) -> str:
 # --------------------------------------------------------------------------- shell
 
 
-_CSS = """
-:root{--bg:#f6f5f2;--fg:#1d2026;--muted:#5d636f;--line:#dfdbd3;--card:#fff;--accent:#2c5d8f;--red:#c62828}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);
-font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-a{color:var(--accent)}
-code{font:0.9em/1.3 ui-monospace,Menlo,Consolas,monospace;background:#f0eee9;padding:0 .25em;border-radius:3px;
-overflow-wrap:anywhere}
-header.top{background:#1f2a37;color:#f3f4f6}
-header.top .inner{max-width:1280px;margin:0 auto;padding:16px 20px 12px}
-header.top h1{margin:0;font-size:1.4rem}
-header.top .sub{margin:2px 0 8px;color:#c9ced6}
-nav{display:flex;flex-wrap:wrap;gap:6px 16px}
-nav a{color:#d7e6f7;text-decoration:none;border-bottom:1px solid transparent}
-nav a.on{color:#fff;font-weight:600;border-bottom-color:#fff}
-nav a:hover,nav a:focus{border-bottom-color:#d7e6f7}
-main{max-width:1280px;margin:0 auto;padding:4px 20px 60px}
-section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 20px 18px;margin:18px 0}
-h2{font-size:1.15rem;margin:.1em 0 .6em}
-.note,.muted{color:var(--muted)}.note{font-size:.88rem}
-form.search{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-form.search input[type=search]{flex:1 1 320px;min-width:0;font:inherit;padding:6px 9px;border:1px solid #bdb8ae;border-radius:5px}
-select,button,input[type=file]{font:inherit}
-select{padding:5px 6px;border:1px solid #bdb8ae;border-radius:5px;background:#fff}
-button{padding:6px 14px;border:1px solid #24507d;border-radius:5px;background:var(--accent);color:#fff;cursor:pointer}
-button:hover{background:#24507d}
-.tablewrap{overflow-x:auto}
-table.stories{border-collapse:collapse;width:100%;font-size:.93rem}
-table.stories th,table.stories td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-table.stories th{font-weight:600;color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
-table.stories td.num{text-align:right;font-variant-numeric:tabular-nums}
-table.stories td.when{white-space:nowrap;color:var(--muted)}
-table.stories a.st{font-weight:600;text-decoration:none}
-table.stories a.st:hover{text-decoration:underline}
-.snip{font-size:.86rem;color:var(--muted);margin-top:2px}
-.snip mark{background:#ffe58a;color:inherit;padding:0 1px}
-.sev{display:inline-block;font-size:.72rem;font-weight:700;padding:0 6px;border-radius:3px;color:#fff;margin-right:3px;
-background:#6b7280}
-.sev.sev-high{background:var(--red)}.sev.sev-medium{background:#c85f12}.sev.sev-low{background:#6b7280}
-.pager{display:flex;gap:14px;margin-top:10px}
-.err{background:#fdecea;border:1px solid #f5c2c0;color:#8a1c1c;padding:8px 12px;border-radius:5px}
-.paste textarea{width:100%;min-height:9em;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;padding:8px;
-border:1px solid #bdb8ae;border-radius:5px;resize:vertical}
-.paste label{display:block;font-weight:600;margin:10px 0 4px}
-.paste details{margin:10px 0}
-.paste summary{cursor:pointer;color:var(--accent)}
-.actions{display:flex;gap:12px;align-items:center;margin-top:14px}
-@media (max-width:760px){main{padding:4px 10px 40px}section{padding:12px}
-table.stories .opt{display:none}}
-"""
+@lru_cache(maxsize=1)
+def site_css() -> str:
+    """The stylesheet of the pages without script (inlined: ``style-src 'unsafe-inline'`` in `CSP`)."""
+    return resources.files("storytrace.report").joinpath("assets/site.css").read_text(encoding="utf-8")
 
 
 def layout(title: str, body: str, *, active: str = "", subtitle: str = "") -> str:
@@ -111,7 +68,7 @@ def layout(title: str, body: str, *, active: str = "", subtitle: str = "") -> st
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"referrer\" content=\"no-referrer\">"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_e(CSP)}\">"
-        f"<title>{_e(title)} · storytrace</title><style>{_CSS}</style></head><body>"
+        f"<title>{_e(title)} · storytrace</title><style>{site_css()}</style></head><body>"
         f"<header class=\"top\"><div class=\"inner\"><h1>{_e(title)}</h1>"
         + (f"<p class=\"sub\">{_e(subtitle)}</p>" if subtitle else "")
         + f"<nav>{nav}</nav></div></header><main>{body}</main></body></html>\n"

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from storytrace.corpus.grouping import DEFAULT_PARAMS, CorpusGrouper, lsh_bands, shingles, timestamp
+from storytrace.corpus.grouping import DEFAULT_PARAMS, CorpusGrouper, group_articles, lsh_bands, shingles, timestamp
+from storytrace.corpus.store import Store
 from storytrace.model import Article
 from tests.helpers import REPO
 
@@ -40,52 +41,75 @@ def test_helpers():
     assert {"fed", "fed official"} <= shingles("Fed official")
 
 
+def memory_store() -> Store:
+    return Store.open(":memory:")
+
+
 def test_groups_and_window():
-    conn = sqlite3.connect(":memory:")
-    out = CorpusGrouper(conn).rebuild(arts())
+    out = CorpusGrouper(memory_store()).rebuild(arts())
     assert out["1"] == out["2"]  # near-duplicate
     assert out["4"] == out["5"]
     assert out["1"] != out["4"]
     assert out["6"] != out["1"]  # outside the window
     assert out["1"] == "s-1"
+    assert group_articles(arts()) == out  # the pure entry point (Spark) decides the same
 
 
 def test_incremental_equals_rebuild_and_survives_restart(tmp_path):
     db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        first = CorpusGrouper(store).assign(arts()[:3])
+    with Store.open(db) as store:  # a new grouper loads the state from the store
+        g = CorpusGrouper(store)
+        second = g.assign(arts()[3:])
+        inc = {**first, **second}
+        full = CorpusGrouper(memory_store()).rebuild(arts())
+        assert inc == full
+        # already grouped articles keep their story
+        assert g.assign(arts()[:1]) == {"1": inc["1"]}
+        assert sorted(len(v) for v in g.stories().values()) == sorted(
+            [sum(1 for x in full.values() if x == s) for s in set(full.values())]
+        )
+
+
+def test_a_bare_sqlite_connection_works_and_the_caller_commits(tmp_path):
+    """As bench/group_corpus.py uses it: the grouper over a plain sqlite3 file."""
+    db = tmp_path / "bare.db"
     conn = sqlite3.connect(db)
-    first = CorpusGrouper(conn).assign(arts()[:3])
+    out = CorpusGrouper(conn).rebuild(arts())
     conn.commit()
     conn.close()
-    conn = sqlite3.connect(db)  # a new grouper loads the state from grp_* tables
-    g = CorpusGrouper(conn)
-    second = g.assign(arts()[3:])
-    conn.commit()
-    inc = {**first, **second}
-    full = CorpusGrouper(sqlite3.connect(":memory:")).rebuild(arts())
-    assert inc == full
-    # already grouped articles keep their story
-    assert g.assign(arts()[:1]) == {"1": inc["1"]}
-    assert sorted(len(v) for v in g.stories().values()) == sorted(
-        [sum(1 for x in full.values() if x == s) for s in set(full.values())]
-    )
+    assert out == group_articles(arts())
+    with Store.open(db) as store:
+        assert set(store.grouping_members()) == set(out.values())
+        # the state is whole; only the articles themselves were never stored here
+        assert store.check() == [f"grouping: {len(out)} grouped article(s) not in the store"]
 
 
 def test_rollback_is_noticed():
-    conn = sqlite3.connect(":memory:")
-    g = CorpusGrouper(conn)
-    conn.commit()
-    g.assign(arts()[:2])
-    conn.rollback()  # the caller did not keep the batch
+    store = memory_store()
+    g = CorpusGrouper(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        g.assign(arts()[:2])
+        raise RuntimeError("the caller did not keep the batch")
     out = g.assign(arts()[:1])
     assert out == {"1": "s-1"}
-    assert conn.execute("SELECT COUNT(*) FROM grp_article").fetchone()[0] == 1
+    assert sum(len(v) for v in store.grouping_members().values()) == 1
+    # a bare connection: the grouper's writes join the transaction the caller opened
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    g = CorpusGrouper(conn)
+    conn.execute("BEGIN")
+    g.assign(arts()[:2])
+    conn.execute("ROLLBACK")
+    assert g.assign(arts()[:1]) == {"1": "s-1"}
+    assert conn.execute("SELECT count(*) FROM grp_article").fetchone()[0] == 1
 
 
 def test_untimed_articles_use_all_stories():
     rows = [(i, t, None) for i, t, _ in HEADLINES]
-    out = CorpusGrouper(sqlite3.connect(":memory:"), replace(DEFAULT_PARAMS, window_s=None)).rebuild(arts(rows))
+    out = CorpusGrouper(memory_store(), replace(DEFAULT_PARAMS, window_s=None)).rebuild(arts(rows))
     assert out["6"] == out["1"]
-    out2 = CorpusGrouper(sqlite3.connect(":memory:")).rebuild(arts(rows))
+    out2 = CorpusGrouper(memory_store()).rebuild(arts(rows))
     assert out2 == out
 
 

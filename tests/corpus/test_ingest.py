@@ -40,8 +40,8 @@ def write_jsonl(path: Path, n: int, start: int = 0) -> Path:
 class SpyGrouper:
     """The real grouper, with every call recorded (and an optional failure)."""
 
-    def __init__(self, conn, fail_on_call: int | None = None):
-        self.inner = CorpusGrouper(conn)
+    def __init__(self, store, fail_on_call: int | None = None):
+        self.inner = CorpusGrouper(store)
         self.calls: list[tuple[list[str], dict[str, str]]] = []
         self.fail_on_call = fail_on_call
 
@@ -124,7 +124,7 @@ def test_non_utf8_and_empty_files_are_clear_errors_and_nothing_is_lost(store, tm
 
 def test_a_crash_in_the_second_batch_keeps_the_first_and_a_rerun_completes(store, tmp_path):
     src = write_jsonl(tmp_path / "many.jsonl", 50)
-    spy = SpyGrouper(store.conn, fail_on_call=2)
+    spy = SpyGrouper(store, fail_on_call=2)
     with pytest.raises(RuntimeError, match="simulated crash"):
         ingest_paths(store, [src], batch_size=20, grouper=spy)
     assert store.article_count() == 20  # batch 1 committed, batch 2 rolled back whole
@@ -198,7 +198,7 @@ def test_incremental_assignment_joins_existing_stories_without_regrouping(store,
             shutil.copy(f, (step1 if "wire" in f.name or "opening" in f.name else step2) / f.name)
     # an exact copy of a first-step article under another id: any grouper puts it with the original
     (step2 / "brantwick-fire-wire-copy.txt").write_text((EXAMPLES / "brantwick-fire-wire.txt").read_text())
-    spy = SpyGrouper(store.conn)
+    spy = SpyGrouper(store)
     ingest_paths(store, [step1], grouper=spy)
     first_members = store.membership([a.id for a in store.iter_articles()])
     first_stories = {s.id: s.size for s in store.stories()}
@@ -261,3 +261,80 @@ def test_at_most_one_batch_is_pending(store, tmp_path):
     ingest_paths(store, [src], batch_size=100, progress=progress)
     assert pending and max(pending) < 100
     assert store.article_count() == 2000
+
+
+# --------------------------------------------------------------------------- ingest_batch
+
+
+def batch_articles(n: int = 4, prefix: str = "b"):
+    from storytrace.model import Article
+
+    return [Article(f"{prefix}{i}", f"Batch record {i} about the harbour crane {i // 2}.",
+                    title=f"Harbour crane {i // 2}", published_at=f"2024-02-01T10:0{i}:00Z", origin=f"mem:{i}")
+            for i in range(n)]
+
+
+def test_ingest_batch_stores_groups_and_counts_in_one_transaction(store):
+    from storytrace.corpus.ingest import RunCounts, ingest_batch
+
+    run_id = store.start_run(["memory"])
+    res = ingest_batch(store, batch_articles(), run_id=run_id, run=RunCounts(records=2, errors=2))
+    assert [a.id for a in res.added] == ["b0", "b1", "b2", "b3"] and not res.unchanged and not res.conflicts
+    assert res.stories == store.membership(["b0", "b1", "b2", "b3"]) and res.touched == set(res.stories.values())
+    assert res.run == RunCounts(records=6, added=4, errors=2)
+    run = store.runs()[0]
+    assert (run.records, run.added, run.errors, run.status) == (6, 4, 2, "running")
+    assert store.check() == []
+    # the same batch again: nothing written but the run's counts
+    before = row_counts(store)
+    again = ingest_batch(store, batch_articles(), run_id=run_id, run=res.run, status="done")
+    assert not again.added and again.unchanged == ["b0", "b1", "b2", "b3"] and not again.stories
+    assert row_counts(store) == before
+    assert (store.runs()[0].unchanged, store.runs()[0].status) == (4, "done")
+
+
+def test_ingest_batch_is_all_or_nothing(store):
+    from storytrace.corpus.ingest import RunCounts, ingest_batch
+
+    ingest_batch(store, batch_articles(2))
+    before = row_counts(store)
+    run_id = store.start_run(["memory"])
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        ingest_batch(store, batch_articles(4, "c"), grouper=SpyGrouper(store, fail_on_call=1), run_id=run_id,
+                     run=RunCounts(records=1))
+    assert row_counts(store) == before  # no article, membership or grouping state of the batch
+    assert store.runs()[0].records == 0  # nor the run's counts
+    assert store.check() == []
+    # a grouper that forgets an article is a failure too, not a story-less article
+    class Forgetful(SpyGrouper):
+        def assign(self, articles):
+            return dict(list(super().assign(articles).items())[:-1])
+
+    with pytest.raises(RuntimeError, match="no story for 1 new article"):
+        ingest_batch(store, batch_articles(2, "d"), grouper=Forgetful(store))
+    assert row_counts(store) == before and store.check() == []
+
+
+def test_ingest_batch_with_given_stories_adopts_them(store):
+    from storytrace.corpus.ingest import ingest_batch
+
+    given = {"b0": "spark-1", "b1": "spark-1", "b2": "spark-2", "b3": "spark-2"}
+    res = ingest_batch(store, batch_articles(), stories=given)
+    assert res.stories == given and store.membership(list(given)) == given
+    assert CorpusGrouper(store).stories() == {"spark-1": ["b0", "b1"], "spark-2": ["b2", "b3"]}
+    assert store.check() == []
+
+
+def test_ingest_articles_is_one_run(store):
+    from storytrace.corpus.ingest import ingest_articles
+
+    rep = ingest_articles(store, batch_articles(), source="POST /api/articles")
+    assert (rep.records, rep.added, rep.batches, rep.ok) == (4, 4, 1, True)
+    assert rep.stories_after - rep.stories_before == rep.stories_touched > 0
+    assert rep.to_dict()["paths"] == ["POST /api/articles"]
+    run = store.runs()[0]
+    assert (run.paths, run.status, run.records, run.added) == (["POST /api/articles"], "done", 4, 4)
+    with pytest.raises(RuntimeError):
+        ingest_articles(store, batch_articles(2, "e"), grouper=SpyGrouper(store, fail_on_call=1))
+    run = store.runs()[0]
+    assert (run.status, run.records, run.added) == ("failed", 2, 0) and store.article_count() == 4

@@ -175,3 +175,108 @@ def test_concurrent_reader_sees_committed_batches_only(tmp_path):
             assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 1  # WAL: not blocked
         assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
         reader.close()
+
+
+# --------------------------------------------------------------------------- migration sets and old files
+
+from storytrace.corpus.store import MIGRATION_SETS, StoryStats  # noqa: E402
+from tests.corpus.oldformat import make_old_store, schema  # noqa: E402
+
+
+def test_every_table_owner_has_a_versioned_migration_set(tmp_path):
+    assert [m.owner for m in MIGRATION_SETS] == ["store", "grouping", "web"]
+    assert MIGRATION_SETS[0].meta_key == "schema_version" and MIGRATION_SETS[0].version == SCHEMA_VERSION
+    with Store.open(tmp_path / "s.db") as s:
+        assert s.schema_versions() == {m.owner: m.version for m in MIGRATION_SETS}
+        meta = dict(s.conn.execute("SELECT key, value FROM meta"))
+        assert meta == {"schema_version": "1", "grouping_schema_version": "1", "web_schema_version": "1"}
+        tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"grp_meta", "grp_story", "grp_article", "web_story_stats"} <= tables
+        assert s.check() == []
+    for owner in ("grouping", "web"):  # a newer set is refused like a newer store
+        path = tmp_path / f"newer-{owner}.db"
+        with Store.open(path) as s:
+            s.conn.execute("UPDATE meta SET value = '9' WHERE key = ?", (f"{owner}_schema_version",))
+        with pytest.raises(StoreError, match=f"{owner} schema version 9 is newer"):
+            Store.open(path)
+
+
+@pytest.fixture(scope="module")
+def current_store(tmp_path_factory):
+    """A store as the current code leaves it after ingesting the examples and one analysis' counts."""
+    from storytrace.corpus.ingest import ingest_paths
+    from tests.helpers import EXAMPLES
+
+    path = tmp_path_factory.mktemp("current") / "current.db"
+    with Store.open(path) as s:
+        ingest_paths(s, [EXAMPLES])
+        s.save_story_stats(StoryStats("s-orlen-derailment-wire", "k" * 64, 3, 5, 1, 2, 2))
+    return path
+
+
+def test_an_old_format_store_opens_reads_and_ingests(current_store, tmp_path):
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.ingest import ingest_paths
+    from tests.helpers import EXAMPLES
+
+    old = make_old_store(tmp_path / "old.db", current_store)
+    with sqlite3.connect(old) as c:
+        assert dict(c.execute("SELECT key, value FROM meta")) == {"schema_version": "1"}
+    with Store.open(old, create=False) as s:
+        # the new sets adopted the tables as they were: the file now equals a fresh store's schema
+        assert s.schema_versions() == {"store": 1, "grouping": 1, "web": 1}
+        assert schema(s.conn) == schema(Store.open(":memory:").conn)
+        assert s.check() == []
+        assert s.counts()["articles"] == 8 and s.story_count() == 4
+        info, members = s.story("s-orlen-derailment-wire")
+        assert info.size == 3 and [m.id for m in members][0] == "orlen-derailment-wire"
+        assert s.story_stats(["s-orlen-derailment-wire"])["s-orlen-derailment-wire"].findings == 5
+        assert "brantwick-fire-wire" in {r[0] for r in s.search("warehouse")}
+        # the grouper continues the stored state: a copy joins its original's story
+        wire = s.articles(["orlen-derailment-wire"])[0]
+        copy = Article("copy", wire.text, title=wire.title, published_at=wire.published_at, origin="copy")
+        before = CorpusGrouper(s).stories()
+        with s.transaction():
+            s.add_articles([copy])
+            s.assign(CorpusGrouper(s).assign([copy]))
+        assert s.membership(["copy"]) == {"copy": "s-orlen-derailment-wire"}
+        assert len(CorpusGrouper(s).stories()) == len(before)
+        new = tmp_path / "new.jsonl"
+        new.write_text('{"id": "late", "text": "The Vantry council approved a footbridge on Tuesday."}\n',
+                       encoding="utf-8")
+        rep = ingest_paths(s, [EXAMPLES, new])
+        assert (rep.added, rep.unchanged, rep.n_conflicts) == (1, 8, 0)
+        assert s.membership(["late"]) and s.check() == []
+
+
+def test_a_read_only_old_store_is_still_readable(current_store, tmp_path):
+    old = make_old_store(tmp_path / "old-ro.db", current_store, web=False)
+    conn = sqlite3.connect(f"file:{old}?mode=ro", uri=True, isolation_level=None)
+    s = Store.attach(conn, str(old))  # the migrations cannot run: the corpus stays readable
+    assert s.pending_owners == ("grouping", "web")
+    assert s.schema_version == SCHEMA_VERSION and s.story_count() == 4
+    assert [a.id for a in s.story("s-orlen-derailment-wire")[1]][0] == "orlen-derailment-wire"
+    with pytest.raises(sqlite3.Error):  # what the web app shows as "not analysed yet"
+        s.story_stats(["s-orlen-derailment-wire"])
+    problems = s.check()
+    assert problems and all("schema version 0, expected 1" in p for p in problems)
+    conn.close()
+    # a read-only file whose corpus tables are not there (or too old) cannot be used at all
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    with pytest.raises(StoreError, match="cannot open"):
+        Store.attach(sqlite3.connect(f"file:{empty}?mode=ro", uri=True, isolation_level=None), str(empty))
+
+
+def test_check_covers_the_grouping_state(current_store, tmp_path):
+    import shutil
+
+    path = tmp_path / "g.db"
+    shutil.copy(current_store, path)
+    with Store.open(path) as s:
+        assert s.check() == []
+        s.conn.execute("UPDATE grp_story SET n = n + 1 WHERE story_id = 's-orlen-derailment-wire'")
+        assert any("grouping: story sizes differ" in p for p in s.check())
+        s.conn.execute("UPDATE grp_story SET n = n - 1 WHERE story_id = 's-orlen-derailment-wire'")
+        s.assign({"orlen-derailment-wire": "s-brantwick-fire-wire"})  # behind the grouper's back
+        assert any("grouping and memberships disagree" in p for p in s.check())

@@ -26,6 +26,8 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (make 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("no Java runtime (Spark needs Java 17+): the Spark tests are skipped", allow_module_level=True)
 
+from storytrace.spark import __main__ as spark_cli  # noqa: E402
+from storytrace.spark import frames  # noqa: E402
 from storytrace.spark import jobs as st  # noqa: E402
 
 
@@ -40,7 +42,7 @@ def spark():
 def _jsonl(articles, path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for a in articles:
-            fh.write(json.dumps({f: getattr(a, f) for f in st.ARTICLE_FIELDS}) + "\n")
+            fh.write(json.dumps({f: getattr(a, f) for f in frames.ARTICLE_FIELDS}) + "\n")
     return path
 
 
@@ -142,7 +144,7 @@ def test_ingest_from_parquet(examples_out, tmp_path):
         assert store.membership([a.id for a in arts]) == _stories(out)
         assert store.counts()["stories"] == 4
         # the grouper's state continues the Spark stories: a near-copy joins its story
-        g = CorpusGrouper(store.conn)
+        g = CorpusGrouper(store)
         wire = next(a for a in arts if a.id == "orlen-derailment-wire")
         from dataclasses import replace
 
@@ -156,19 +158,11 @@ def test_ingest_from_parquet(examples_out, tmp_path):
 
 def test_cli_spark_group_bad_input_exit_2(spark, tmp_path, capsys):
     # the command's body (storytrace spark group / python -m storytrace.spark) on the module's session
-    args = st.build_parser().parse_args(["group", "--input", str(tmp_path / "none.jsonl"), "--output",
-                                         str(tmp_path / "o")])
-    assert st._run(spark, args) == 2
+    args = spark_cli.build_parser().parse_args(["group", "--input", str(tmp_path / "none.jsonl"), "--output",
+                                                str(tmp_path / "o")])
+    assert spark_cli.run_command(spark, args) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
     with pytest.raises(SystemExit) as e:  # usage errors exit 2 too
-        st.main(["group", "--output", "x"])
+        spark_cli.main(["group", "--output", "x"])
     assert e.value.code == 2
-
-
-def test_pure_helpers():
-    assert st.warm_blocks(10 * 3600.0 - 1, 10 * 3600.0, 3600.0) == [1]
-    assert st.warm_blocks(5 * 3600.0, 10 * 3600.0, 3600.0) == []
-    rows = [("x", 0, "home", "0/s-x", 0), ("y", 0, "home", "0/s-x", 1), ("x", 1, "warm", "1/s-x", 0),
-            ("y", 1, "warm", "1/s-x", 1), ("z", 1, "home", "1/s-x", 2)]
-    assert st.stitch_parents(rows) == {"1/s-x": "0/s-x"}

@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from storytrace.cli import main  # noqa: E402
 from storytrace.corpus.ingest import ingest_paths  # noqa: E402
 from storytrace.corpus.store import Store  # noqa: E402
-from storytrace.web.app import create_app, story_key  # noqa: E402
+from storytrace.corpus.stories import story_key  # noqa: E402
+from storytrace.web.app import create_app  # noqa: E402
 from tests.helpers import EXAMPLES
 
 TOKEN = "test-token-0123456789abcdef"
@@ -356,3 +357,36 @@ def test_serve_refuses_public_host_without_token(db: str, monkeypatch) -> None:
     assert "STORYTRACE_TOKEN" in res.output and "not a loopback" in res.output
     res = CliRunner().invoke(main, ["serve", "--db", str(Path(db).with_name("missing.db"))])
     assert res.exit_code == 2 and "no such store" in res.output
+
+
+# --------------------------------------------------------------------------- a store the app cannot write
+
+
+def test_counts_are_a_dash_when_the_store_cannot_keep_them(db: str, tmp_path) -> None:
+    import sqlite3
+
+    from storytrace.web import views
+    from storytrace.web.service import Analyses, list_stories
+    from tests.corpus.oldformat import make_old_store
+
+    # a read-only file from before the web app kept counts: its stats table is not there
+    old = make_old_store(tmp_path / "ro.db", Path(db), web=False)
+    conn = sqlite3.connect(f"file:{old}?mode=ro", uri=True, isolation_level=None)
+    store = Store.attach(conn, str(old))
+    try:
+        assert "web" in store.pending_owners
+        doc = list_stories(store, Analyses(str(old)), sort="size")
+    finally:
+        conn.close()
+    multi = [s for s in doc["stories"] if s["size"] > 1]
+    assert multi and all(s["findings"] is None for s in multi)
+    assert all(s["findings"] == {"total": 0, "high": 0, "medium": 0, "low": 0}
+               for s in doc["stories"] if s["size"] == 1)
+    page = views.stories_page(doc, q="", sort="size", page=1, per_page=50)
+    assert "not analysed yet" in page
+
+
+def test_the_app_state_is_shared_through_app_state(client: TestClient, db: str) -> None:
+    state = client.app.state.web
+    assert state.db_path == db and state.analyses is client.app.state.analyses and state.token == TOKEN
+    assert state.max_body == 5_000_000 and state.max_compare_chars > 0

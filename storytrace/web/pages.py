@@ -1,0 +1,113 @@
+"""The HTML routes: stories, one story, the compare view, the paste form (rendered by `views`).
+
+* ``/``                      stories: full-text search, sort by size or recency, findings per story
+* ``/stories/{id}``          one story: articles, reuse matrix, derivation graph, findings, brief
+* ``/compare?story=&a=&b=``  two versions of a story side by side
+* ``/paste``                 2-10 pasted texts or uploaded files, analysed without the store
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from storytrace.web import views
+from storytrace.web.schemas import MAX_COMPARE
+from storytrace.web.service import WebState, analysis_or_404, list_stories, read_uploads, run_compare, web_state
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+STORIES_PER_PAGE = 50
+
+
+def page(html_text: str, status: int = 200, csp: bool = True) -> HTMLResponse:
+    """An HTML answer; ``csp=False`` for the report pages, which carry their own policy."""
+    headers = {"content-security-policy": views.CSP} if csp else {}
+    return HTMLResponse(html_text, status_code=status, headers=headers)
+
+
+@router.get("/")
+def stories_page(q: str = "", sort: str = "", page_no: int = Query(1, alias="page", ge=1, le=100_000),
+                 state: WebState = Depends(web_state)) -> HTMLResponse:
+    q = q.strip()[:500]
+    if sort not in ("size", "recent", "relevance") or (sort == "relevance" and not q):
+        sort = "relevance" if q else "size"
+    per = STORIES_PER_PAGE
+    with state.analyses.store() as store:
+        doc = list_stories(store, state.analyses, q=q, sort=sort, limit=per, offset=(page_no - 1) * per)
+    return page(views.stories_page(doc, q=q, sort=sort, page=page_no, per_page=per))
+
+
+@router.get("/stories/{story_id:path}")
+def story_page(story_id: str, state: WebState = Depends(web_state)) -> HTMLResponse:
+    an = analysis_or_404(state.analyses, story_id)
+    return page(views.story_page(an), csp=False)
+
+
+@router.get("/compare")
+def compare_page(story: str = "", a: str = "", b: str = "", state: WebState = Depends(web_state)) -> HTMLResponse:
+    if not story:
+        raise HTTPException(400, "the compare view needs ?story=STORY_ID (and optionally &a=ID&b=ID)")
+    an = analysis_or_404(state.analyses, story)
+    ids = [x["id"] for x in an.report.get("articles") or []]
+    if len(ids) < 2:
+        return page(views.error_page(400, f"story {story!r} has only one article: nothing to compare",
+                                     links=[("Back to the story", views.story_url(story))]), 400)
+    for name, value in (("a", a), ("b", b)):
+        if value and value not in ids:
+            raise HTTPException(404, f"article {value!r} ({name}) is not among story {story!r}'s compared articles")
+    a, b = views.pick_pair(an.report, a or None, b or None)
+    return page(views.compare_page(an, a, b), csp=False)
+
+
+@router.get("/paste")
+def paste_form() -> HTMLResponse:
+    return page(views.paste_page())
+
+
+@router.post("/paste")
+async def paste_submit(request: Request, state: WebState = Depends(web_state)) -> HTMLResponse:
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartException
+
+    from storytrace.readers.records import IngestError
+
+    try:
+        form = await request.form(max_files=MAX_COMPARE * 10, max_fields=100, max_part_size=state.max_body)
+    except MultiPartException as exc:
+        return page(views.paste_page(error=f"the form could not be read: {exc.message}"), 400)
+    except Exception as exc:  # a body that is not a form at all
+        return page(views.paste_page(error=f"the form could not be read ({type(exc).__name__})"), 400)
+    texts: list[str] = []
+    kept: list[str] = []
+    for i in range(1, MAX_COMPARE + 1):
+        v = form.get(f"text{i}")
+        v = v if isinstance(v, str) else ""
+        kept.append(v)
+        if v.strip():
+            texts.append(v.replace("\r\n", "\n"))
+    files: list[tuple[str, bytes]] = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) and (item.filename or item.size):
+            data = await item.read()
+            if data:
+                files.append((item.filename or "upload.txt", data))
+    await form.close()
+    if len(texts) + len(files) == 0:
+        return page(views.paste_page(kept, error="paste at least two texts or upload files"), 400)
+    try:
+        arts = await run_in_threadpool(read_uploads, texts, files, state.max_body)
+    except IngestError as exc:
+        return page(views.paste_page(kept, error=f"cannot read {exc}"), 400)
+    if not 2 <= len(arts) <= MAX_COMPARE:
+        return page(views.paste_page(kept, error=f"got {len(arts)} article(s); paste or upload "
+                                                 f"2 to {MAX_COMPARE}"), 400)
+    try:
+        async with state.compare_gate:
+            report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+    except HTTPException as exc:
+        return page(views.paste_page(kept, error=str(exc.detail)), exc.status_code)
+    return page(views.paste_result_page(report), csp=False)

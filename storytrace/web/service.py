@@ -1,0 +1,364 @@
+"""What the web app's routers share: its state, and the library calls behind the routes.
+
+* `WebState` -- the settings and shared objects of one app (store path, token,
+  limits, the analyses cache, the locks); kept on ``app.state.web`` and handed
+  to a route by the `web_state` dependency.
+* `Analyses` -- the analyses of stored stories (`storytrace.corpus.stories`),
+  cached in memory per story key, their findings counts kept in the store.
+* `list_stories`, `run_compare`, `ingest_request`, `read_uploads` -- the
+  stories document, a compare of request texts, an ingest, pasted texts and
+  uploads read as articles.
+
+The compare pipeline's models are process-wide, so one analysis runs at a time
+(`PIPELINE_LOCK`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from storytrace.corpus.ingest import ingest_articles
+from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
+from storytrace.corpus.stories import StoryNotFound, analyse_stored_story, compared_members, story_key
+from storytrace.model import SEVERITY_RANK, Article
+
+__all__ = ["DEFAULT_MAX_COMPARE_CHARS", "PIPELINE_LOCK", "Analyses", "StoryAnalysis", "WebState", "analysis_or_404",
+           "finding_counts", "ingest_request", "list_stories", "read_uploads", "run_compare", "search_articles",
+           "web_state", "without_text"]
+
+#: total characters one compare may analyse (beyond it: 413); 10 long articles fit
+DEFAULT_MAX_COMPARE_CHARS = 1_000_000
+
+#: the compare pipeline's models are process-wide: one analysis at a time
+PIPELINE_LOCK = threading.Lock()
+
+#: the ``paths`` of an ingest run made by the API
+INGEST_SOURCE = "POST /api/articles"
+
+
+@dataclasses.dataclass
+class WebState:
+    """One app's settings and shared objects (``app.state.web``)."""
+
+    db_path: str
+    token: str | None
+    max_body: int
+    max_compare_chars: int
+    analyses: Analyses
+    write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    # compare requests queue here, in the event loop, rather than each holding a worker thread
+    # while it waits for the pipeline: pages and reads stay responsive under a burst of compares
+    compare_gate: asyncio.Semaphore = dataclasses.field(default_factory=lambda: asyncio.Semaphore(1))
+
+
+def web_state(request: Request) -> WebState:
+    """FastAPI dependency: the state of the app serving ``request``."""
+    return request.app.state.web
+
+
+# --------------------------------------------------------------------------- analyses of stored stories
+
+
+@dataclasses.dataclass
+class StoryAnalysis:
+    """A stored story's analysis as the pages show it."""
+
+    info: StoryInfo
+    articles: list[str]  # the story's article ids, earliest first
+    shown: list[str]  # the ids compared
+    report: dict  # the compare contract, texts included; never mutated
+    key: str
+    corpus_story: dict  # as in `storytrace story ID --json`
+
+    @classmethod
+    def from_doc(cls, doc: dict, key: str) -> StoryAnalysis:
+        """From `analyse_stored_story`'s document."""
+        report = {k: v for k, v in doc.items() if k != "corpus_story"}
+        cs = doc["corpus_story"]
+        info = StoryInfo(cs["id"], cs["title"], cs["size"], cs["first_seen"], cs["last_seen"])
+        return cls(info, list(cs["articles"]), list(cs["compared"]), report, key, cs)
+
+
+def finding_counts(report: dict) -> dict[str, int]:
+    counts = {k: 0 for k in SEVERITY_RANK}
+    for f in report.get("findings") or []:
+        sev = f.get("severity")
+        if sev in counts:
+            counts[sev] += 1
+    counts["total"] = len(report.get("findings") or [])
+    return counts
+
+
+class Analyses:
+    """Story analyses, cached in memory per story key; findings counts kept in the store."""
+
+    def __init__(self, db_path: str, *, max_articles: int = 50, cache_size: int = 64) -> None:
+        self.db_path = db_path
+        self.max_articles = max_articles
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, StoryAnalysis] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # analyses run (tests look at it)
+
+    @contextlib.contextmanager
+    def store(self) -> Iterator[Store]:
+        try:
+            s = Store.open(self.db_path, create=False)
+        except StoreError as exc:
+            raise HTTPException(503, f"the store cannot be used: {exc}") from None
+        try:
+            yield s
+        finally:
+            s.close()
+
+    def ensure_schema(self) -> None:
+        """Open the store once, so its tables are brought up to date before the first request."""
+        try:
+            with self.store():
+                pass
+        except HTTPException:
+            pass  # a missing or unusable store: each request says so
+
+    def _key(self, store: Store, story_id: str) -> tuple[str, list[str]]:
+        """The story's analysis key and compared ids, from ids and hashes only (no texts read)."""
+        members = store.story_members([story_id]).get(story_id)
+        if not members:
+            raise StoryNotFound(story_id)
+        compared = compared_members(members, self.max_articles)
+        return story_key(story_id, compared), [aid for aid, _ in compared]
+
+    def get(self, story_id: str) -> StoryAnalysis:
+        """The analysis of one story (`StoryNotFound`: no such story); computed once per content."""
+        with self.store() as s:
+            key, compared = self._key(s, story_id)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        with PIPELINE_LOCK:
+            with self._lock:  # another request may have computed it meanwhile
+                hit = self._cache.get(key)
+            if hit is None:
+                with self.store() as s:
+                    doc = analyse_stored_story(s, story_id, max_articles=self.max_articles)
+                self.computed += 1
+                hit = StoryAnalysis.from_doc(doc, key)
+        if hit.shown != compared:  # an ingest changed the story meanwhile: the key is not this analysis'
+            return hit
+        with self._lock:
+            self._cache[key] = hit
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        self._save_stats(story_id, hit)
+        return hit
+
+    def _save_stats(self, story_id: str, an: StoryAnalysis) -> None:
+        c = finding_counts(an.report)
+        try:
+            with self.store() as s:
+                s.save_story_stats(StoryStats(story_id, an.key, len(an.shown), c["total"], c["high"], c["medium"],
+                                              c["low"]))
+        except (HTTPException, sqlite3.Error):
+            pass  # read-only or busy: the page still works, the count shows later
+
+    def counts_for(self, store: Store, infos: Sequence[StoryInfo]) -> dict[str, dict | None]:
+        """Findings counts for these stories: as saved when they match the story's current
+        content; 0 for a one-article story; None when not analysed yet."""
+        out: dict[str, dict | None] = {i.id: None for i in infos}
+        multi = [i.id for i in infos if i.size > 1]
+        for i in infos:
+            if i.size <= 1:
+                out[i.id] = {"total": 0, "high": 0, "medium": 0, "low": 0}
+        if not multi:
+            return out
+        try:
+            stats = store.story_stats(multi)
+        except sqlite3.Error:
+            return out  # a read-only store from before the counts were kept: "–"
+        if not stats:
+            return out
+        members = store.story_members([sid for sid in multi if sid in stats])
+        for sid, st in stats.items():
+            if story_key(sid, compared_members(members.get(sid, []), self.max_articles)) == st.key:
+                out[sid] = {"total": st.findings, "high": st.high, "medium": st.medium, "low": st.low}
+        return out
+
+
+def analysis_or_404(analyses: Analyses, story_id: str) -> StoryAnalysis:
+    try:
+        return analyses.get(story_id)
+    except StoryNotFound:
+        raise HTTPException(404, f"no story {story_id!r} in the store") from None
+
+
+def without_text(report: dict) -> dict:
+    """The compare contract without the article texts."""
+    out = dict(report)
+    out["articles"] = [{k: v for k, v in a.items() if k != "text"} for a in report.get("articles") or []]
+    return out
+
+
+# --------------------------------------------------------------------------- story lists
+
+
+def list_stories(store: Store, analyses: Analyses, *, q: str = "", sort: str = "", limit: int = 50,
+                 offset: int = 0) -> dict:
+    """The stories (or those matching ``q``), with findings counts: the /api/stories document."""
+    q = (q or "").strip()
+    sort = sort or ("relevance" if q else "size")
+    totals = store.counts()
+    doc: dict[str, Any] = {"db": analyses.db_path, "total_stories": totals["stories"],
+                           "total_articles": totals["articles"], "sort": sort}
+    if not q:
+        if sort not in ("size", "recent"):
+            raise HTTPException(422, f"sort must be size or recent, not {sort!r}")
+        infos = store.stories(order_by=sort, limit=limit or None, offset=offset)
+        matches: dict[str, list[dict]] = {}
+        doc["matching"] = totals["stories"]
+    else:
+        if sort not in ("size", "recent", "relevance"):
+            raise HTTPException(422, f"sort must be relevance, size or recent, not {sort!r}")
+        hits = search_articles(store, q)
+        story_of = store.membership([h[0] for h in hits])
+        order: list[str] = []
+        matches = {}
+        for aid, title, snippet in hits:
+            sid = story_of.get(aid)
+            if sid is None:
+                continue
+            if sid not in matches:
+                order.append(sid)
+                matches[sid] = []
+            if len(matches[sid]) < 3:
+                matches[sid].append({"article": aid, "title": title, "snippet": snippet})
+        found = store.story_infos(order)
+        infos = [found[s] for s in order if s in found]
+        if sort == "size":
+            infos.sort(key=lambda i: (-i.size, _latest_first(i.last_seen), i.id))
+        elif sort == "recent":
+            infos.sort(key=lambda i: (_latest_first(i.last_seen), -i.size, i.id))
+        doc["matching"] = len(infos)
+        infos = infos[offset: offset + limit] if limit else infos[offset:]
+        doc["query"] = q
+    counts = analyses.counts_for(store, infos)
+    rows = []
+    for info in infos:
+        d = info.to_dict()
+        d["findings"] = counts.get(info.id)
+        if q:
+            d["matches"] = matches.get(info.id, [])
+        rows.append(d)
+    doc["limit"], doc["offset"] = limit, offset
+    doc["stories"] = rows
+    return doc
+
+
+def _latest_first(stamp: str | None) -> tuple:
+    """Sort key: latest first, missing last."""
+    if not stamp:
+        return (1, "")
+    return (0, "".join(chr(0x10FFFF - ord(c)) for c in stamp))
+
+
+def search_articles(store: Store, q: str, limit: int = 500) -> list[tuple[str, str | None, str]]:
+    """FTS5 search; a query FTS5 cannot parse is retried as plain words."""
+    try:
+        return store.search(q, limit=limit)
+    except sqlite3.OperationalError:
+        words = re.findall(r"\w+", q)
+        if not words:
+            return []
+        plain = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        try:
+            return store.search(plain, limit=limit)
+        except sqlite3.OperationalError as exc:
+            raise HTTPException(400, f"cannot search for {q!r}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- compare and ingest
+
+
+def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
+    """The compare contract for these articles (texts included)."""
+    total = sum(len(a.text) for a in articles)
+    if total > max_chars:
+        raise HTTPException(413, f"too much text to compare: {total:,} characters; the limit is {max_chars:,}")
+    from storytrace.compare import compare_articles
+    from storytrace.report.contract import comparison_to_dict
+
+    with PIPELINE_LOCK:
+        return comparison_to_dict(compare_articles(list(articles)))
+
+
+def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
+    """Store + group new articles in one transaction (as `storytrace ingest`), return its JSON summary."""
+    from storytrace.readers.records import with_iso_published_at
+
+    arts = [with_iso_published_at(a) for a in articles]
+    with lock:
+        try:
+            store = Store.open(db_path, create=False)
+        except StoreError as exc:
+            raise HTTPException(503, f"the store cannot be used: {exc}") from None
+        try:
+            report = ingest_articles(store, arts, source=INGEST_SOURCE)
+            totals = store.counts()
+            story_of = store.membership([a.id for a in arts])
+        finally:
+            store.close()
+    return {**report.to_dict(), "ok": report.ok, "story_of": story_of,
+            "totals": {"articles": totals["articles"], "stories": totals["stories"]}}
+
+
+_UPLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_bytes: int) -> list[Article]:
+    """Pasted texts (front matter allowed) and uploaded files as articles, read like `storytrace compare`.
+
+    Raises `IngestError` (with the upload's own name) for a file that cannot be read.
+    """
+    from storytrace.readers.records import IngestError, read_articles
+
+    with tempfile.TemporaryDirectory(prefix="storytrace-paste-") as tmp:
+        paths: list[str] = []
+        names: set[str] = set()
+        for i, t in enumerate(texts, 1):
+            p = os.path.join(tmp, f"text-{i}.txt")
+            with open(p, "w", encoding="utf-8", newline="") as fh:
+                fh.write(t)
+            paths.append(p)
+        for k, (name, data) in enumerate(files, 1):
+            base = _UPLOAD_NAME.sub("_", os.path.basename(name or "")).strip("._") or f"upload-{k}.txt"
+            stem, dot, ext = base.rpartition(".")
+            if not dot:
+                stem, ext = base, "txt"
+            candidate = f"{stem}.{ext}"
+            n = 2
+            while candidate.lower() in names:
+                candidate = f"{stem}-{n}.{ext}"
+                n += 1
+            names.add(candidate.lower())
+            p = os.path.join(tmp, candidate)
+            with open(p, "wb") as fh:
+                fh.write(data)
+            paths.append(p)
+        try:
+            articles = read_articles(paths, max_bytes=max_bytes)
+        except IngestError as exc:
+            raise IngestError(exc.path.replace(tmp + os.sep, ""), exc.message, exc.line) from None
+    return [dataclasses.replace(a, origin=(a.origin or "").replace(tmp + os.sep, "")) for a in articles]

@@ -1,0 +1,56 @@
+"""The Spark job's per-partition functions (`storytrace.spark.frames`), without Spark."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+pd = pytest.importorskip("pandas", reason="the Spark frames need pandas")
+
+from storytrace.corpus.grouping import group_articles, timestamp  # noqa: E402
+from storytrace.corpus.ingest import ingest_paths  # noqa: E402
+from storytrace.corpus.store import Store  # noqa: E402
+from storytrace.corpus.stories import analyse_stored_story  # noqa: E402
+from storytrace.readers.records import read_articles  # noqa: E402
+from storytrace.spark import frames  # noqa: E402
+from tests.helpers import EXAMPLES  # noqa: E402
+
+STORY = "s-orlen-derailment-wire"
+
+
+def test_pure_helpers():
+    assert frames.warm_blocks(10 * 3600.0 - 1, 10 * 3600.0, 3600.0) == [1]
+    assert frames.warm_blocks(5 * 3600.0, 10 * 3600.0, 3600.0) == []
+    rows = [("x", 0, "home", "0/s-x", 0), ("y", 0, "home", "0/s-x", 1), ("x", 1, "warm", "1/s-x", 0),
+            ("y", 1, "warm", "1/s-x", 1), ("z", 1, "home", "1/s-x", 2)]
+    assert frames.stitch_parents(rows) == {"1/s-x": "0/s-x"}
+
+
+def test_frames_never_import_spark():
+    import subprocess
+
+    from tests.helpers import REPO
+
+    code = "import sys, storytrace.spark.frames, storytrace.spark.load; assert 'pyspark' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_a_story_frame_is_analysed_as_storytrace_story_analyses_the_stored_story(tmp_path):
+    arts = read_articles([EXAMPLES])
+    stories = group_articles(arts)
+    rows = [{**{f: getattr(a, f) for f in frames.ARTICLE_FIELDS}, "seq": i, "ts": timestamp(a),
+             "story": stories[a.id]} for i, a in enumerate(arts)]
+    pdf = pd.DataFrame(rows)
+    story_rows = pdf[pdf.story == STORY].iloc[::-1]  # any row order: the frame sorts by time
+    out = frames.analyse_story_frame(story_rows, 2, include_text=True).to_dict("records")
+    assert len(out) == 1 and out[0]["error"] is None
+    assert (out[0]["story"], out[0]["size"], out[0]["compared"]) == (STORY, 3, 2)
+    doc = json.loads(out[0]["report"])
+    with Store.open(tmp_path / "s.db") as store:
+        ingest_paths(store, [EXAMPLES])
+        stored = analyse_stored_story(store, STORY, max_articles=2)
+    # the same articles compared, the same analysis; corpus_story has what the rows know
+    assert doc["corpus_story"] == {k: stored["corpus_story"][k] for k in ("id", "size", "articles", "compared")}
+    assert {k: v for k, v in doc.items() if k != "corpus_story"} == \
+        {k: v for k, v in stored.items() if k != "corpus_story"}
