@@ -474,7 +474,7 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
         from storytrace.web.app import create_app
     except ImportError as exc:
         _fail(f"the web server needs fastapi, uvicorn and python-multipart ({exc}); "
-              "pip install 'storytrace[web]' or pip install fastapi uvicorn python-multipart")
+              "pip install fastapi uvicorn python-multipart (storytrace's own dependencies: reinstall storytrace)")
         return
     store = _open_store(db, create=create)
     store.close()

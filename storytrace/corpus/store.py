@@ -304,6 +304,16 @@ def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
         yield seq[i : i + n]
 
 
+_STORY_OF = "SELECT article_id, story_id FROM memberships WHERE article_id IN ({ids})"
+
+
+def _select_in(conn: sqlite3.Connection, query: str, ids: Iterable[str]) -> Iterator[tuple]:
+    """Rows of ``query`` (with ``{ids}`` where the ``IN (...)`` list goes) for all ``ids``, a chunk at a time
+    (SQLite caps the parameters of one statement)."""
+    for chunk in _chunks(list(ids)):
+        yield from conn.execute(query.format(ids=",".join("?" * len(chunk))), chunk)
+
+
 _ARTICLE_COLS = "id, text, title, source, url, published_at, origin"
 
 
@@ -455,9 +465,8 @@ class Store:
             return res
         ids = list(dict.fromkeys(a.id for a in arts))
         stored: dict[str, tuple[str, str | None]] = {}
-        for chunk in _chunks(ids):
-            q = f"SELECT id, content_hash, origin FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            for aid, h, origin in self.conn.execute(q, chunk):
+        query = "SELECT id, content_hash, origin FROM articles WHERE id IN ({ids})"
+        for aid, h, origin in _select_in(self.conn, query, ids):
                 stored[aid] = (h, origin)
         now = _now()
         rows = []
@@ -489,9 +498,8 @@ class Store:
             return list(self.iter_articles())
         ids = list(ids)
         found: dict[str, Article] = {}
-        for chunk in _chunks(ids):
-            q = f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            for row in self.conn.execute(q, chunk):
+        query = f"SELECT {_ARTICLE_COLS} FROM articles WHERE id IN ({{ids}})"
+        for row in _select_in(self.conn, query, ids):
                 found[row[0]] = _article(row)
         return [found[i] for i in ids if i in found]
 
@@ -534,9 +542,7 @@ class Store:
         with self.transaction():
             ids = list(mapping)
             current: dict[str, str] = {}
-            for chunk in _chunks(ids):
-                q = f"SELECT article_id, story_id FROM memberships WHERE article_id IN ({','.join('?' * len(chunk))})"
-                current.update(self.conn.execute(q, chunk).fetchall())
+            current.update(_select_in(self.conn, _STORY_OF, ids))
             changes = [(aid, str(sid)) for aid, sid in mapping.items() if current.get(aid) != str(sid)]
             if not changes:
                 return set()
@@ -544,10 +550,9 @@ class Store:
             # per target story: count, first/last seen and the earliest title of the newcomers
             meta: dict[str, tuple[str | None, str, str | None]] = {}
             changed_ids = [aid for aid, _ in changes]
-            for chunk in _chunks(changed_ids):
-                q = (f"SELECT id, seen_at, ingested_at, title, substr(text, 1, 200) FROM articles "
-                     f"WHERE id IN ({','.join('?' * len(chunk))})")
-                for aid, seen, ingested, title, head in self.conn.execute(q, chunk):
+            query = ("SELECT id, seen_at, ingested_at, title, substr(text, 1, 200) FROM articles "
+                     "WHERE id IN ({ids})")
+            for aid, seen, ingested, title, head in _select_in(self.conn, query, changed_ids):
                     meta[aid] = (seen, ingested, _story_title(title, head))
             missing = [aid for aid in changed_ids if aid not in meta]
             if missing:
@@ -623,9 +628,7 @@ class Store:
         """``{article_id: story_id}`` for the given ids that are assigned."""
         out: dict[str, str] = {}
         ids = list(article_ids)
-        for chunk in _chunks(ids):
-            q = f"SELECT article_id, story_id FROM memberships WHERE article_id IN ({','.join('?' * len(chunk))})"
-            out.update(self.conn.execute(q, chunk).fetchall())
+        out.update(_select_in(self.conn, _STORY_OF, ids))
         return out
 
     # ----------------------------------------------------------------- stories
@@ -658,10 +661,8 @@ class Store:
     def story_infos(self, story_ids: Sequence[str]) -> dict[str, StoryInfo]:
         """The stories with these ids (unknown ids are left out), by id."""
         out: dict[str, StoryInfo] = {}
-        for chunk in _chunks(list(story_ids)):
-            q = (f"SELECT id, title, size, first_seen, last_seen FROM stories "
-                 f"WHERE id IN ({','.join('?' * len(chunk))})")
-            for row in self.conn.execute(q, chunk):
+        query = "SELECT id, title, size, first_seen, last_seen FROM stories WHERE id IN ({ids})"
+        for row in _select_in(self.conn, query, list(story_ids)):
                 out[row[0]] = StoryInfo(*row)
         return out
 
@@ -669,10 +670,9 @@ class Store:
         """Per story: ``(article id, content hash)`` of its articles, earliest seen first (as
         `story` orders them), without reading their texts. Stories without members are left out."""
         out: dict[str, list[tuple[str, str]]] = {}
-        for chunk in _chunks(list(story_ids)):
-            q = (f"SELECT m.story_id, a.id, a.content_hash FROM memberships m JOIN articles a ON a.id = m.article_id "
-                 f"WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
-            for sid, aid, chash in self.conn.execute(q, chunk):
+        query = (f"SELECT m.story_id, a.id, a.content_hash FROM memberships m JOIN articles a ON a.id = m.article_id "
+                 f"WHERE m.story_id IN ({{ids}}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
+        for sid, aid, chash in _select_in(self.conn, query, list(story_ids)):
                 out.setdefault(sid, []).append((aid, chash))
         return out
 
@@ -773,10 +773,9 @@ class Store:
 
         Raises `sqlite3.Error` when they cannot be read (a read-only store that predates them)."""
         out: dict[str, StoryStats] = {}
-        for chunk in _chunks(list(story_ids)):
-            q = (f"SELECT story_id, key, n_articles, findings, high, medium, low, computed_at FROM web_story_stats "
-                 f"WHERE story_id IN ({','.join('?' * len(chunk))})")
-            for row in self.conn.execute(q, chunk):
+        query = ("SELECT story_id, key, n_articles, findings, high, medium, low, computed_at FROM web_story_stats "
+                 "WHERE story_id IN ({ids})")
+        for row in _select_in(self.conn, query, list(story_ids)):
                 out[row[0]] = StoryStats(*row)
         return out
 
