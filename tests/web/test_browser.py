@@ -41,7 +41,7 @@ def server(tmp_path_factory):
     from storytrace.corpus.ingest import ingest_paths
     from storytrace.corpus.store import Store
     from storytrace.web.app import create_app
-    from tests.test_web_api import EVIL_ARTICLES
+    from tests.web.test_api import EVIL_ARTICLES
 
     db = str(tmp_path_factory.mktemp("webui") / "store.db")
     with Store.open(db) as store:
