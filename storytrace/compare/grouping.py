@@ -26,8 +26,19 @@ evidence for the same story by construction):
   features and rejects only about 60% of same-topic negatives; it is kept for
   corpus-scale grouping, where merging independent reports is the goal.
 
-Articles are merged by average-linkage agglomerative clustering while the mean
-probability between two groups reaches the model's fitted cut-off.
+A short version drawn from a long one (a summary, an excerpt, a social post)
+shares too little of the long one's text for either model, so a third one,
+``excerpt_model``, judges the pairs where one text is much shorter
+(``EXCERPT_RATIO``): P(the short text is drawn from the long one) from how much
+of the short text's content words, names and numbers the long one contains
+(containment, Broder 1997, "On the resemblance and containment of documents").
+It is fitted on Multi-News (Fabbri et al. 2019): each human summary against the
+articles it summarises and against the articles of the nearest other cluster.
+For those pairs the probability is the larger of the two models'.
+
+Articles are merged by agglomerative clustering while the linkage between two
+groups (each member's best probability across, averaged) reaches the model's
+fitted cut-off.
 """
 
 from __future__ import annotations
@@ -166,33 +177,108 @@ def story_pair_features(
 
 
 COMPARE_MODEL = "version_model"
+EXCERPT_MODEL = "excerpt_model"
+# Set by hand: a text at most this share of the other's length (in words) is judged as a possible
+# excerpt or summary of it (news summaries, headlines and posts are a small fraction of their source;
+# a third is generous). Longer texts are versions or other stories, for the versions model to judge:
+# lexical containment cannot tell a long excerpt from another report on the same people and places.
+EXCERPT_RATIO = 1 / 3
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+@dataclass(frozen=True)
+class ExcerptFeatures:
+    word_containment: float  # share of the short text's content words found in the long one
+    event_containment: float  # the same without names: what happened, not who or where
+    name_containment: float  # the same for capitalised words not starting a sentence (names)
+    number_containment: float  # the same for numbers (1.0 when the short text has none)
+
+    def vector(self, names: Sequence[str]) -> list[float]:
+        return [float(getattr(self, n)) for n in names]
+
+
+def _contained(part: set[str], whole: set[str], empty: float) -> float:
+    return len(part & whole) / len(part) if part else empty
+
+
+def excerpt_features(short_text: str, long_text: str) -> ExcerptFeatures:
+    """How much of ``short_text`` is found in ``long_text`` (lexically, no models)."""
+    names_s = {w.lower() for w in _CAPITALISED.findall(short_text)}
+    names_l = {w.lower() for w in _CAPITALISED.findall(long_text)}
+    long_words = set(words(long_text))
+    short_content, long_content = content_words(short_text), content_words(long_text)
+    nums_s = {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(short_text)}
+    nums_l = {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(long_text)}
+    return ExcerptFeatures(
+        word_containment=_contained(short_content, long_content, 0.0),
+        event_containment=_contained(short_content - names_s - names_l, long_content, 0.0),
+        name_containment=_contained(names_s, long_words, 1.0),
+        number_containment=_contained(nums_s, nums_l, 1.0),
+    )
+
+
+def is_excerpt_pair(a: Document, b: Document) -> bool:
+    """One of the two is short enough, next to the other, to be judged as its excerpt or summary."""
+    na, nb = len(words(a.article.text)), len(words(b.article.text))
+    return min(na, nb) <= EXCERPT_RATIO * max(na, nb)
+
+
+def excerpt_probability(a: Document, b: Document) -> float:
+    """P(the shorter of ``a`` and ``b`` is drawn from the longer), by ``excerpt_model``, on the
+    versions model's scale: shifted in log-odds so that the two models' fitted cuts coincide, so
+    one average-linkage cut serves both."""
+    short, long_ = sorted((a, b), key=lambda d: len(d.article.text))
+    p = logistic(excerpt_features(short.article.text, long_.article.text), EXCERPT_MODEL)
+    shift = _logit(float(table()[COMPARE_MODEL]["cut"])) - _logit(float(table()[EXCERPT_MODEL]["cut"]))
+    return 1.0 / (1.0 + math.exp(-(_logit(p) + shift)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def logistic(features: StoryPairFeatures | ExcerptFeatures, model_name: str) -> float:
+    """The fitted logistic model ``model_name`` of thresholds.json on these features."""
+    model = table()[model_name]
+    z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], features.vector(model["features"]),
+                                                      strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def same_story_probability(f: StoryPairFeatures, model_name: str = COMPARE_MODEL) -> float:
-    model = table()[model_name]
-    z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], f.vector(model["features"]), strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    return logistic(f, model_name)
 
 
 def group_stories(
     ids: list[str], prob: dict[tuple[str, str], float], model_name: str = COMPARE_MODEL
 ) -> list[Story]:
-    """Average-linkage clustering of ``ids`` over pairwise P(same story)."""
+    """Agglomerative clustering of ``ids`` over pairwise P(same story).
+
+    Linkage: the mean, over every member of both groups, of its highest probability to a member
+    of the other group (a symmetric nearest-neighbour average). Two versions drawn from one source
+    need not share text with each other (a summary and a blend can take different parts), so plain
+    average linkage would split them; each must still find a close version across, so one shared
+    background sentence does not pull a distractor in.
+    """
     clusters: list[list[str]] = [[i] for i in ids]
 
     def p(x: str, y: str) -> float:
         return prob.get((x, y), prob.get((y, x), 0.0))
+
+    def linkage(a: list[str], b: list[str]) -> float:
+        best = [max(p(x, y) for y in b) for x in a] + [max(p(x, y) for x in a) for y in b]
+        return sum(best) / len(best)
 
     cut = float(table()[model_name]["cut"]) if "cut" in table()[model_name] else threshold("story_same")
     while len(clusters) > 1:
         best, pair = cut, None
         for i in range(len(clusters)):
             for j in range(i + 1, len(clusters)):
-                avg = sum(p(x, y) for x in clusters[i] for y in clusters[j]) / (
-                    len(clusters[i]) * len(clusters[j])
-                )
-                if avg >= best:
-                    best, pair = avg, (i, j)
+                link = linkage(clusters[i], clusters[j])
+                if link >= best:
+                    best, pair = link, (i, j)
         if pair is None:
             break
         i, j = pair

@@ -16,7 +16,13 @@ from storytrace.compare.align import PairAlignment, align_sentences, reuse_share
 from storytrace.compare.derivation import infer_derivation
 from storytrace.compare.differences import find_differences
 from storytrace.compare.fusion import fuse_brief
-from storytrace.compare.grouping import group_stories, same_story_probability, story_pair_features
+from storytrace.compare.grouping import (
+    excerpt_probability,
+    group_stories,
+    is_excerpt_pair,
+    same_story_probability,
+    story_pair_features,
+)
 from storytrace.model import Alignment, Article, Comparison, Document, PairReuse, Story, StoryAnalysis
 from storytrace.compare.pairscore import PairScorer
 from storytrace.compare.segment import segment
@@ -67,6 +73,8 @@ def compare_articles(
             pa.matrix.probability,
         )
         same[(x, y)] = same_story_probability(features)
+        if is_excerpt_pair(docs[x], docs[y]):  # a summary or excerpt shares too little text to look like a version
+            same[(x, y)] = max(same[(x, y)], excerpt_probability(docs[x], docs[y]))
 
     progress("grouping stories")
     stories = group_stories(list(docs), same)
