@@ -23,10 +23,14 @@ FINDING_KINDS = (
     "date_changed",
     "quote_altered",
     "speaker_changed",
+    "attribution_changed",
+    "quotation_changed",
     "entity_changed",
     "contradiction",
     "intensified",
     "softened",
+    "detail_dropped",
+    "figure_vaguer",
     "unsupported_addition",
     "omission",
     "reworded",
@@ -124,6 +128,20 @@ class Document:
 
 
 @dataclass(frozen=True)
+class WordChange:
+    """Words of one aligned sentence replaced, deleted or inserted in the other (``op`` as seen
+    from ``a`` to ``b``); an empty span is where the missing words would stand."""
+
+    op: Literal["replace", "delete", "insert"]
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+
+    def reversed(self) -> WordChange:
+        op = {"delete": "insert", "insert": "delete"}.get(self.op, self.op)
+        return WordChange(op, self.b_span, self.a_span)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class Alignment:
     """Sentence ``a_index`` of article ``a`` carries content of sentence ``b_index`` of ``b``."""
 
@@ -135,10 +153,12 @@ class Alignment:
     b_span: tuple[int, int]
     kind: AlignedKind
     score: float  # calibrated probability that the two state the same content
+    word_changes: tuple[WordChange, ...] = ()  # from a's sentence to b's (compare/worddiff.py)
 
     def reversed(self) -> Alignment:
         """The same alignment seen from article ``b``."""
-        return Alignment(self.b, self.a, self.b_index, self.a_index, self.b_span, self.a_span, self.kind, self.score)
+        return Alignment(self.b, self.a, self.b_index, self.a_index, self.b_span, self.a_span, self.kind, self.score,
+                         tuple(w.reversed() for w in self.word_changes))
 
 
 @dataclass(frozen=True)

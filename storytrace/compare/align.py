@@ -26,6 +26,7 @@ import numpy as np
 from storytrace.model import Alignment, Document, PairReuse
 from storytrace.compare.pairscore import PairMatrix, PairScorer
 from storytrace.fitted import threshold
+from storytrace.compare.worddiff import word_changes
 
 KIND_ORDER = {"verbatim": 0, "edited": 1, "paraphrase": 2}
 
@@ -70,7 +71,7 @@ def align_sentences(
         if kind == "verbatim" and _normalised(sa.text) != _normalised(sb.text):
             kind = "edited"  # one changed word is an edit, however small
         return Alignment(a.id, b.id, i, j, (sa.start, sa.end), (sb.start, sb.end), kind,
-                         round(float(prob[i, j]), 4))
+                         round(float(prob[i, j]), 4), word_changes(sa.text, sa.start, sb.text, sb.start))
 
     # Competitive linking (Melamed 2000, "Models of translational equivalence
     # among words", Computational Linguistics 26(2)): inside one story every

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from storytrace.model import Comparison
+from storytrace.model import Alignment, Comparison
 
 SCHEMA_VERSION = 1
+
+
+def _word_changes(link: Alignment, texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The aligned pair's word-level changes, from ``a``'s sentence to ``b``'s, with both texts."""
+    a_text, b_text = texts[link.a], texts[link.b]
+    return [{"op": w.op, "a_span": list(w.a_span), "b_span": list(w.b_span),
+             "a_text": a_text[w.a_span[0]:w.a_span[1]], "b_text": b_text[w.b_span[0]:w.b_span[1]]}
+            for w in link.word_changes]
 
 
 def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str, Any]:
     """``{"articles", "stories", "pairs", "derivation", "findings", "brief"}`` plus extras.
 
     ``pairs`` lists every ordered pair inside a story; ``a_in_b`` is the share of
-    ``a``'s sentences found in ``b``. Spans are ``[start, end)`` character offsets
+    ``a``'s sentences found in ``b``; each alignment lists its ``word_changes``
+    (replaced, deleted and inserted words, spans and texts on both sides). Spans are ``[start, end)`` character offsets
     into the article text as read. Each derivation edge, finding and brief entry
     also names its ``story``.
     """
@@ -34,6 +43,7 @@ def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str,
         if include_text:
             entry["text"] = a.text
         articles.append(entry)
+    texts = {a.id: a.text for a in c.articles}
     pairs, derivation, findings, brief = [], [], [], []
     for an in c.analyses:
         sid = an.story.id
@@ -61,6 +71,7 @@ def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str,
                             "b_sentence": l.a_index if flipped else l.b_index,
                             "kind": l.kind,
                             "score": l.score,
+                            "word_changes": _word_changes(l.reversed() if flipped else l, texts),
                         }
                         for l in pair_links
                     ],
