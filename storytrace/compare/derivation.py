@@ -15,6 +15,11 @@ Method, for each pair of versions X, Y of a story:
    a third version Z only by chance. When a large share of Y's departures
    from X are words that Z has too, Y and X both go back to something not
    among the versions, and that is reported instead of a direction.
+4. Short versions: a summary, excerpt or post drawn from a long version shares
+   too few aligned sentences for 1. (its claims are reworded and condensed),
+   so a pair that compare/grouping.py's excerpt model judges as "the short one
+   is drawn from the long one" is a ``partially`` derived edge, long to short,
+   whatever its coverage.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
+from storytrace.compare.grouping import excerpt_features, excerpt_probability, is_excerpt_pair, version_cut
 from storytrace.text import content_words
 from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document, PairReuse
 from storytrace.fitted import threshold
@@ -114,6 +120,9 @@ def infer_derivation(
         x, y = docs[xid], docs[yid]
         x_in_y, y_in_x = reuse[(xid, yid)].total, reuse[(yid, xid)].total
         if max(x_in_y, y_in_x) < derived_cov:
+            excerpt = _excerpt_edge(x, y)
+            if excerpt is not None:
+                candidates.append(excerpt)
             continue
         others = [d for d in docs.values() if d.id not in (xid, yid)]
         # y's departures from x that a third version shares, and the reverse
@@ -174,6 +183,21 @@ def infer_derivation(
             continue  # its own source is among the versions
         edges.append(DerivationEdge(COMMON_SOURCE, member, "shared_source", 0.6, reasons[0]))
     return edges
+
+
+def _excerpt_edge(x: Document, y: Document) -> DerivationEdge | None:
+    """A short version drawn from a long one (a summary, an excerpt, a post) is derived from it even
+    when few of its sentences align: compare/grouping.py's excerpt model judges it."""
+    if not is_excerpt_pair(x, y):
+        return None
+    p = excerpt_probability(x, y)
+    if p < version_cut():
+        return None
+    short, long_ = sorted((x, y), key=lambda d: len(d.article.text))
+    f = excerpt_features(short.article.text, long_.article.text)
+    evidence = (f"{short.id} is a short version of {long_.id} (a summary or excerpt): {f.word_containment:.0%} "
+                f"of its content words and {f.name_containment:.0%} of its names are found there")
+    return DerivationEdge(long_.id, short.id, "partially", round(min(0.35 + 0.5 * p, 0.95), 2), evidence)
 
 
 def _primary_sources(

@@ -230,8 +230,13 @@ def excerpt_probability(a: Document, b: Document) -> float:
     one average-linkage cut serves both."""
     short, long_ = sorted((a, b), key=lambda d: len(d.article.text))
     p = logistic(excerpt_features(short.article.text, long_.article.text), EXCERPT_MODEL)
-    shift = _logit(float(table()[COMPARE_MODEL]["cut"])) - _logit(float(table()[EXCERPT_MODEL]["cut"]))
+    shift = _logit(version_cut()) - _logit(float(table()[EXCERPT_MODEL]["cut"]))
     return 1.0 / (1.0 + math.exp(-(_logit(p) + shift)))
+
+
+def version_cut() -> float:
+    """The versions model's fitted cut: P(same story) from which two texts are versions of one."""
+    return float(table()[COMPARE_MODEL]["cut"])
 
 
 def _logit(p: float) -> float:

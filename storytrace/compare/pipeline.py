@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from storytrace.compare.align import PairAlignment, align_sentences, reuse_shares
+from storytrace.compare.counterparts import counterpart_links
 from storytrace.compare.derivation import infer_derivation
 from storytrace.compare.differences import find_differences
 from storytrace.compare.fusion import fuse_brief
@@ -62,10 +63,13 @@ def compare_articles(
     links: dict[tuple[str, str], list[Alignment]] = {}
     reuse: dict[tuple[str, str], PairReuse] = {}
     same: dict[tuple[str, str], float] = {}
+    probability: dict[tuple[str, str], np.ndarray] = {}
     for x, y in combinations(docs, 2):
         pa: PairAlignment = align_sentences(docs[x], docs[y], emb[x], emb[y], scorer)
         links[(x, y)] = pa.links
         links[(y, x)] = pa.reversed_links()
+        probability[(x, y)] = pa.matrix.probability
+        probability[(y, x)] = pa.matrix.probability.T
         reuse[(x, y)] = reuse_shares(docs[x], y, links[(x, y)])
         reuse[(y, x)] = reuse_shares(docs[y], x, links[(y, x)])
         features = story_pair_features(
@@ -81,7 +85,7 @@ def compare_articles(
     analyses = []
     for story in stories:
         progress(f"analysing {story.id}")
-        analyses.append(analyse_story(story, docs, links, reuse))
+        analyses.append(analyse_story(story, docs, links, reuse, probability))
     return Comparison(list(articles), docs, stories, analyses)
 
 
@@ -90,15 +94,20 @@ def analyse_story(
     docs: dict[str, Document],
     links: dict[tuple[str, str], list[Alignment]],
     reuse: dict[tuple[str, str], PairReuse],
+    probability: dict[tuple[str, str], np.ndarray] | None = None,
 ) -> StoryAnalysis:
+    """Derivation, then (with the sentence-pair probabilities) a counterpart for each derived
+    sentence left unaligned, then differences and the brief over the links."""
     members = {i: docs[i] for i in story.article_ids}
     pairs = [(x, y) for x in members for y in members if x != y]
     story_links = {p: links[p] for p in pairs}
     story_reuse = {p: reuse[p] for p in pairs}
     derivation = infer_derivation(members, story_links, story_reuse)
+    if probability is not None:
+        story_links = counterpart_links(members, story_links, derivation, probability)
     findings = find_differences(members, story_links, derivation)
     brief = fuse_brief(members, story_links, findings, derivation)
-    alignments = [l for x, y in combinations(members, 2) for l in links[(x, y)]]
+    alignments = [l for x, y in combinations(members, 2) for l in story_links[(x, y)]]
     return StoryAnalysis(
         story, members, alignments, [story_reuse[p] for p in pairs], derivation, findings, brief
     )

@@ -1,0 +1,78 @@
+"""A counterpart for every claim of a derived version that alignment left alone.
+
+Method: alignment links only pairs that read as the same content (the pair
+scorer's decision threshold), so a changed claim whose sentence no longer looks
+like a paraphrase of its source (another verb, a speculation stated as fact,
+one sentence split in three) would be reported as an addition, or not at all.
+Every bi-encoder ranks such a sentence's true counterpart first inside a story
+even when its score is below any threshold (../shared/DEPENDENCIES.md), so,
+along each derivation edge ``source -> derived``: each sentence of the derived
+version aligned to nothing in the source is paired with the source sentence of
+highest pair probability, when that probability reaches the pair scorer's
+``related_threshold`` (fitted on STS-B news train: pairs that "share some
+details", see compare/pairscore.py) and the source sentence is either free
+(aligned to nothing in the derived version: its content went somewhere) or
+contains most of the derived sentence's content words (at ``merge_containment``,
+fitted on synthetic merges of MRPC train pairs: one part of a sentence split in
+several). A sentence whose best match is already accounted for by another
+sentence, and that does not repeat it, says something new: it stays an
+addition. The pair is added as a ``paraphrase`` link, so the
+detectors judge what changed (a number, a speaker, a verb...) instead of
+declaring the claim new. Competitive ranking inside a bitext follows Melamed
+(2000), "Models of translational equivalence among words", Computational
+Linguistics 26(2). No parameters of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storytrace.fitted import load, threshold
+from storytrace.text import content_words
+from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document
+from storytrace.compare.worddiff import word_changes
+
+
+def related_threshold() -> float:
+    return float(load("pair_scorer")["related_threshold"])
+
+
+def counterpart_links(
+    docs: dict[str, Document],
+    links: dict[tuple[str, str], list[Alignment]],
+    derivation: list[DerivationEdge],
+    probability: dict[tuple[str, str], np.ndarray],
+) -> dict[tuple[str, str], list[Alignment]]:
+    """``links`` plus, in both directions, a counterpart for each derived sentence left unaligned."""
+    out = {k: list(v) for k, v in links.items()}
+    floor = related_threshold()
+    for e in derivation:
+        if e.source == COMMON_SOURCE or (e.derived, e.source) not in probability:
+            continue
+        src, dst = docs[e.source], docs[e.derived]
+        prob = probability[(dst.id, src.id)]  # dst sentences x src sentences
+        linked = {l.a_index for l in out[(dst.id, src.id)]}
+        src_taken = {l.b_index for l in out[(dst.id, src.id)]}
+        merge_c = threshold("merge_containment")
+        for s in dst.sentences:
+            if s.is_heading or s.index in linked or prob.shape[1] == 0:
+                continue
+            row = prob[s.index].copy()
+            for t in src.sentences:
+                if t.is_heading:
+                    row[t.index] = -1.0
+            j = int(np.argmax(row))
+            if row[j] < floor:
+                continue
+            t = src.sentences[j]
+            words = content_words(s.text)
+            contained = bool(words) and len(words & content_words(t.text)) / len(words) >= merge_c
+            if j in src_taken and not contained:
+                continue
+            link = Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "paraphrase",
+                             round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start))
+            out[(dst.id, src.id)].append(link)
+            out[(src.id, dst.id)].append(link.reversed())
+    for ls in out.values():
+        ls.sort(key=lambda l: (l.a_index, l.b_index))
+    return out

@@ -1,0 +1,71 @@
+"""Counterparts for derived sentences that alignment left alone, and short versions as derived ones."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storytrace.compare.counterparts import counterpart_links, related_threshold
+from storytrace.compare.derivation import infer_derivation
+from storytrace.model import DerivationEdge, PairReuse
+from tests.helpers import doc, link
+
+SRC = ["The council approved the bridge on 4 March.",
+       "Mayor Ines Holt said the work would cost 12 million euros.",
+       "Traffic will be diverted for two years."]
+DST = ["The council approved the bridge.",
+       "Holt was forced to admit the bill had reached 15 million euros.",
+       "The mayor plans to resign next spring."]
+
+
+def _setup(prob_dst_src: np.ndarray):
+    src, dst = doc("src", SRC), doc("dst", DST)
+    links = {("src", "dst"): [link(src, 0, dst, 0)], ("dst", "src"): [link(dst, 0, src, 0)]}
+    edge = DerivationEdge("src", "dst", "wholly", 0.9, "test")
+    probability = {("dst", "src"): prob_dst_src, ("src", "dst"): prob_dst_src.T}
+    return {"src": src, "dst": dst}, links, [edge], probability
+
+
+def test_a_changed_claim_is_paired_with_its_free_source_sentence() -> None:
+    hi = related_threshold() + 0.1
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, hi, 0.0], [0.0, 0.0, 0.0]])
+    docs, links, edges, probability = _setup(prob)
+    out = counterpart_links(docs, links, edges, probability)
+    pairs = {(l.a_index, l.b_index, l.kind) for l in out[("dst", "src")]}
+    assert (1, 1, "paraphrase") in pairs  # the cost sentence now has its counterpart
+    assert not any(l.a_index == 2 for l in out[("dst", "src")])  # the resignation stays new
+    assert {(l.b_index, l.a_index) for l in out[("src", "dst")]} == {(a, b) for a, b, _ in pairs}
+    assert links[("dst", "src")] == [links[("dst", "src")][0]]  # the input is not changed
+
+
+def test_below_the_related_floor_nothing_is_paired() -> None:
+    lo = related_threshold() / 2
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, lo, 0.0], [0.0, 0.0, lo]])
+    docs, links, edges, probability = _setup(prob)
+    assert counterpart_links(docs, links, edges, probability)[("dst", "src")] == links[("dst", "src")]
+
+
+def test_a_sentence_whose_best_match_is_taken_stays_new_unless_it_repeats_it() -> None:
+    hi = related_threshold() + 0.1
+    # dst sentence 2's best source is sentence 0, which dst sentence 0 already carries
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, 0.0, 0.0], [hi, 0.0, 0.0]])
+    docs, links, edges, probability = _setup(prob)
+    assert not any(l.a_index == 2 for l in counterpart_links(docs, links, edges, probability)[("dst", "src")])
+
+
+def test_a_short_summary_is_derived_from_its_long_source() -> None:
+    long_ = doc("wire", [
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said.",
+        "About 4,200 tonnes of wheat were lost and 60 firefighters fought the blaze for nine hours.",
+        "Fire chief Ana Rusk said the cause was not yet known and an inquiry would begin on Friday.",
+        "The depot, owned by Corran Mills, employs 85 people and supplies bakeries across the region.",
+        "Residents of nearby streets were told to keep their windows closed because of the smoke.",
+        "Corran Mills said it would pay its staff in full while the site was closed.",
+    ])
+    short = doc("summary", ["Fire destroyed Corran Mills' Harlow grain depot, with 4,200 tonnes of wheat lost."])
+    docs = {"wire": long_, "summary": short}
+    links = {("wire", "summary"): [], ("summary", "wire"): []}
+    reuse = {("wire", "summary"): PairReuse("wire", "summary", 0, 0, 0),
+             ("summary", "wire"): PairReuse("summary", "wire", 0, 0, 0)}
+    [edge] = infer_derivation(docs, links, reuse)
+    assert (edge.source, edge.derived, edge.level) == ("wire", "summary", "partially")
+    assert "summary or excerpt" in edge.evidence
