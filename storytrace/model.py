@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ReuseKind = Literal["verbatim", "edited", "paraphrase", "related", "unrelated"]
-AlignedKind = Literal["verbatim", "edited", "paraphrase"]
+# "related": a counterpart paired by rank for a claim that changed too much to align (compare/counterparts.py)
+AlignedKind = Literal["verbatim", "edited", "paraphrase", "related"]
 Severity = Literal["high", "medium", "low"]
 SEVERITY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 # The source of a derivation edge when two versions share one that is not among them.
@@ -213,16 +214,31 @@ class Finding:
 
 @dataclass(frozen=True)
 class BriefSource:
+    """A version's sentence that carries a brief entry: ``all`` of its content or a ``part``."""
+
     article: str
     span: tuple[int, int]
+    carries: Literal["all", "part"] = "all"
+
+
+@dataclass(frozen=True)
+class BriefConflict:
+    """A finding on a version's telling of a brief entry."""
+
+    article: str
+    kind: str
+    severity: Severity
+    span: tuple[int, int]
+    explanation: str
 
 
 @dataclass(frozen=True)
 class BriefEntry:
     text: str
     sources: tuple[BriefSource, ...]
-    support: int
-    conflicts: tuple[str, ...] = ()
+    support: int  # versions whose sentence carries all of the entry, without a conflict
+    conflicts: tuple[BriefConflict, ...] = ()
+    unverified: bool = False  # only one version carries it
 
 
 @dataclass

@@ -123,7 +123,7 @@ def reuse_shares(doc: Document, other: str, links: list[Alignment]) -> PairReuse
         if l.a != doc.id or l.b != other:
             continue
         cur = best.get(l.a_index)
-        if cur is None or KIND_ORDER[l.kind] < KIND_ORDER[cur]:
+        if l.kind in KIND_ORDER and (cur is None or KIND_ORDER[l.kind] < KIND_ORDER[cur]):
             best[l.a_index] = l.kind
     n = max(1, len(doc.sentences))
     counts = {"verbatim": 0, "edited": 0, "paraphrase": 0}

@@ -16,7 +16,7 @@ contains most of the derived sentence's content words (at ``merge_containment``,
 fitted on synthetic merges of MRPC train pairs: one part of a sentence split in
 several). A sentence whose best match is already accounted for by another
 sentence, and that does not repeat it, says something new: it stays an
-addition. The pair is added as a ``paraphrase`` link, so the
+addition. The pair is added as a ``related`` link, so the
 detectors judge what changed (a number, a speaker, a verb...) instead of
 declaring the claim new. Competitive ranking inside a bitext follows Melamed
 (2000), "Models of translational equivalence among words", Computational
@@ -69,7 +69,7 @@ def counterpart_links(
             contained = bool(words) and len(words & content_words(t.text)) / len(words) >= merge_c
             if j in src_taken and not contained:
                 continue
-            link = Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "paraphrase",
+            link = Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
                              round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start))
             out[(dst.id, src.id)].append(link)
             out[(src.id, dst.id)].append(link.reversed())

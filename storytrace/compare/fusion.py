@@ -10,14 +10,25 @@ sentence-clustering step of multi-document fusion (Barzilay & McKeown 2005,
 Linguistics 31(3)) with clusters anchored on one version so that chains of
 loose alignments cannot merge distinct facts. A fact is told in the words of
 its backbone sentence, unless a finding marks that sentence and another
-member is clean. Findings on any member are listed as the fact's conflicts.
+member is clean.
+
+Credit is honest: a version is a source of an entry only where its sentence
+carries the entry's content. A member joined by a counterpart link (a changed
+claim, compare/counterparts.py) is not a source; a member that carries most
+but not all of the told sentence's content words (below ``merge_containment``,
+the containment cut-off fitted on synthetic merges of MRPC train pairs) is a
+source of ``part`` of it and not counted in ``support``; findings on a member
+are the entry's typed conflicts; an entry only one version carries is marked
+``unverified``.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from storytrace.model import Alignment, BriefEntry, BriefSource, DerivationEdge, Document, Finding
+from storytrace.fitted import threshold
+from storytrace.model import Alignment, BriefConflict, BriefEntry, BriefSource, DerivationEdge, Document, Finding
+from storytrace.text import content_words
 
 _NOT_CONFLICTS = frozenset({"unsupported_addition", "omission"})
 
@@ -53,6 +64,7 @@ def fuse_brief(
     root = _backbone(docs, links, derivation)
     # fact id -> members; facts ordered by a sortable key (root index, insertion order)
     facts: dict[tuple[float, int], list[tuple[str, int]]] = {}
+    related: set[tuple[str, int]] = set()  # members joined by a counterpart link: what changed, not support
     for s in docs[root].sentences:
         if not s.is_heading:
             facts[(float(s.index), 0)] = [(root, s.index)]
@@ -70,11 +82,14 @@ def fuse_brief(
             l = best.get(s.index)
             if l is not None and (float(l.b_index), 0) in facts:
                 facts[(float(l.b_index), 0)].append((d.id, s.index))
+                if l.kind == "related":
+                    related.add((d.id, s.index))
                 anchor, extra = float(l.b_index), 0
                 continue
             extra += 1
             facts[(anchor + 0.5 - 0.5 / (extra + 1), rank * 10_000 + extra)] = [(d.id, s.index)]
     flagged = _flagged(findings)
+    merge_c = threshold("merge_containment")
     entries = []
     for key in sorted(facts):
         members = facts[key]
@@ -84,20 +99,23 @@ def fuse_brief(
             s = docs[a].sentences[i]
             return any(art == a and s.start <= pos < s.end for art, pos in flagged)
 
-        teller = next(((a, i) for a, i in members if not marked(a, i)), members[0])
-        conflicts = [
-            f"{f.article}: {f.kind.replace('_', ' ')}: {f.explanation}"
+        teller = next(((a, i) for a, i in members if not marked(a, i) and (a, i) not in related), members[0])
+        told = docs[teller[0]].sentences[teller[1]].text
+        told_words = content_words(told)
+        conflicts = tuple(
+            BriefConflict(f.article, f.kind, f.severity, f.span, f.explanation)
             for f in findings
             if f.kind not in _NOT_CONFLICTS
             and any(f.article == s.article_id and s.start <= f.span[0] < s.end for s in sentences)
-        ]
-        sources = tuple(BriefSource(s.article_id, (s.start, s.end)) for s in sentences)
-        entries.append(
-            BriefEntry(
-                docs[teller[0]].sentences[teller[1]].text,
-                sources,
-                len({a for a, _ in members}),
-                tuple(conflicts),
-            )
         )
+        sources = []
+        for (a, i), s in zip(members, sentences):
+            if (a, i) in related:
+                continue  # paired for what changed, not for carrying the content
+            carried = len(told_words & content_words(s.text)) / len(told_words) if told_words else 1.0
+            sources.append(BriefSource(a, (s.start, s.end), "all" if carried >= merge_c else "part"))
+        in_conflict = {c.article for c in conflicts}
+        support = len({src.article for src in sources if src.carries == "all" and src.article not in in_conflict})
+        entries.append(BriefEntry(told, tuple(sources), support, conflicts, unverified=len(
+            {src.article for src in sources}) < 2))
     return entries

@@ -103,9 +103,12 @@ def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str,
                 {
                     "story": sid,
                     "text": b.text,
-                    "sources": [{"article": s.article, "span": list(s.span)} for s in b.sources],
+                    "sources": [{"article": s.article, "span": list(s.span), "carries": s.carries}
+                                for s in b.sources],
                     "support": b.support,
-                    "conflicts": list(b.conflicts),
+                    "unverified": b.unverified,
+                    "conflicts": [{"article": c.article, "kind": c.kind, "severity": c.severity,
+                                   "span": list(c.span), "explanation": c.explanation} for c in b.conflicts],
                 }
             )
     return {

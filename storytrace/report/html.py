@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 from storytrace.model import SEVERITY_RANK
 from storytrace.report.graph import graph_svg
-from storytrace.report.markup import as_num, as_str, esc, truncate
+from storytrace.report.markup import as_num, as_str, conflict_line, esc, truncate
 
 __all__ = ["render_html"]
 
@@ -545,14 +545,18 @@ def _brief(r: _Report) -> str:
             if conflicts:
                 conf_html = (
                     "<ul class=\"conflicts\">"
-                    + "".join(f"<li><span class=\"wicon\" aria-hidden=\"true\">⚠</span> {esc(c)}</li>" for c in conflicts)
+                    + "".join(f"<li><span class=\"wicon\" aria-hidden=\"true\">⚠</span> {esc(conflict_line(c))}</li>"
+                              for c in conflicts)
                     + "</ul>"
                 )
             parts.append(
                 f"<li class=\"bitem{' has-conflict' if conflicts else ''}\">"
                 f"<div class=\"btext\">{esc(entry.get('text'))}</div>"
                 f"<div class=\"bmeta\">{''.join(badges)}"
-                f"<span class=\"support\">support: {esc(support) if support is not None else len(badges)}</span></div>"
+                f"<span class=\"support\">support: {esc(support) if support is not None else len(badges)}</span>"
+                + ("<span class=\"badge off\" title=\"only one version carries this entry\">unverified</span>"
+                   if entry.get("unverified") else "")
+                + "</div>"
                 f"{conf_html}</li>"
             )
         parts.append("</ol>")

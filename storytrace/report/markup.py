@@ -37,6 +37,15 @@ def as_num(value: Any, default: float = 0.0) -> float:
     return f
 
 
+def conflict_line(conflict: Any) -> str:
+    """One brief conflict as a sentence: ``article: kind: explanation`` (typed since the contract's
+    first version; a plain string is shown as it is)."""
+    if isinstance(conflict, dict):
+        return f"{conflict.get('article')}: {str(conflict.get('kind', '')).replace('_', ' ')}: " \
+               f"{conflict.get('explanation', '')}"
+    return str(conflict)
+
+
 def truncate(s: str, n: int) -> str:
     """``s`` cut to at most ``n`` characters, an ellipsis marking the cut."""
     return s if len(s) <= n else s[: n - 1] + "…"

@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from storytrace.report.markup import conflict_line
+
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
 
@@ -110,8 +112,10 @@ def _brief(console: Console, report: dict, sid: str) -> None:
         row = Table.grid(padding=(0, 1))
         row.add_column(width=4, justify="right", style="dim")
         row.add_column()
-        row.add_row(f"{k}.", Text.assemble((_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan")))
+        row.add_row(f"{k}.", Text.assemble((_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan"),
+                                           ("  unverified: only one version says this", "magenta")
+                                           if b.get("unverified") else ("", "")))
         for c in b["conflicts"][:3]:
-            row.add_row("", Text(f"⚠ {_short(c, 150)}", style="yellow"))
+            row.add_row("", Text(f"⚠ {_short(conflict_line(c), 150)}", style="yellow"))
         rows.append(row)
     console.print(Group(*rows))

@@ -207,6 +207,11 @@ def _node_pair(report: dict, node: str) -> tuple[str, str]:
     return pick_pair(report, node)
 
 
+
+def _conflict_article(conflict: Any) -> str:
+    """The article a brief conflict is on (a typed conflict, or an ``article: ...`` string)."""
+    return conflict.get("article") if isinstance(conflict, dict) else str(conflict).partition(": ")[0]
+
 def pair_report(report: dict, a: str, b: str) -> dict:
     """The compare document cut down to two of its articles (for the compare view)."""
     keep = {a, b}
@@ -220,8 +225,8 @@ def pair_report(report: dict, a: str, b: str) -> dict:
         sources = [s for s in entry.get("sources") or [] if s.get("article") in keep]
         if not sources:
             continue
-        conflicts = [c for c in entry.get("conflicts") or []
-                     if str(c).partition(": ")[0] in keep or str(c).partition(": ")[0] not in known]
+        conflicts = [c for c in entry.get("conflicts") or [] if _conflict_article(c) in keep
+                     or _conflict_article(c) not in known]
         brief.append({**entry, "sources": sources, "support": len(sources), "conflicts": conflicts})
     return {
         **{k: v for k, v in report.items() if k not in ("articles", "stories", "pairs", "derivation", "findings",

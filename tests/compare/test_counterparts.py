@@ -31,7 +31,7 @@ def test_a_changed_claim_is_paired_with_its_free_source_sentence() -> None:
     docs, links, edges, probability = _setup(prob)
     out = counterpart_links(docs, links, edges, probability)
     pairs = {(l.a_index, l.b_index, l.kind) for l in out[("dst", "src")]}
-    assert (1, 1, "paraphrase") in pairs  # the cost sentence now has its counterpart
+    assert (1, 1, "related") in pairs  # the cost sentence now has its counterpart
     assert not any(l.a_index == 2 for l in out[("dst", "src")])  # the resignation stays new
     assert {(l.b_index, l.a_index) for l in out[("src", "dst")]} == {(a, b) for a, b, _ in pairs}
     assert links[("dst", "src")] == [links[("dst", "src")][0]]  # the input is not changed

@@ -1,5 +1,5 @@
 from storytrace.compare.fusion import fuse_brief
-from storytrace.model import Finding
+from storytrace.model import Alignment, DerivationEdge, Finding
 from tests.helpers import both_ways, doc, link
 
 
@@ -11,11 +11,35 @@ def test_brief_has_one_entry_per_fact_with_sources_and_conflicts():
                       "4 million became 5 million.")
     brief = fuse_brief({"a": a, "b": b}, links, [finding])
     assert len(brief) == 3
-    assert [e.support for e in brief] == [2, 2, 1]
+    # b tells the cost with a changed figure: a conflict, not support
+    assert [e.support for e in brief] == [2, 1, 1]
     assert {s.article for s in brief[0].sources} == {"a", "b"}
-    assert brief[1].conflicts and "number changed" in brief[1].conflicts[0]
-    assert brief[2].text == "Crowds cheered."
+    [conflict] = brief[1].conflicts
+    assert (conflict.article, conflict.kind, conflict.severity) == ("b", "number_changed", "high")
+    assert conflict.explanation == "4 million became 5 million."
+    assert brief[2].text == "Crowds cheered." and brief[2].unverified and not brief[0].unverified
     for e in brief:
         for s in e.sources:
             text = {"a": a, "b": b}[s.article].article.text
             assert text[s.span[0]:s.span[1]] in {x.text for x in ({"a": a, "b": b}[s.article].sentences)}
+
+
+def test_a_version_carrying_only_part_of_an_entry_is_not_counted_as_support():
+    a = doc("a", ["Putin and Lukashenko, a close friend, met in Sochi on Sunday to discuss the war."])
+    b = doc("b", ["Putin met Lukashenko."])
+    links = both_ways({("a", "b"): [link(a, 0, b, 0, kind="paraphrase", score=0.6)]})
+    edge = DerivationEdge("a", "b", "wholly", 0.9, "test")
+    [entry] = fuse_brief({"a": a, "b": b}, links, [], [edge])
+    assert {s.article: s.carries for s in entry.sources} == {"a": "all", "b": "part"}
+    assert entry.support == 1 and not entry.unverified
+
+
+def test_a_counterpart_paired_for_what_changed_is_not_a_source():
+    a = doc("a", ["The minister resigned of his own accord on Friday."])
+    b = doc("b", ["The minister was forced out."])
+    rel = Alignment("b", "a", 0, 0, (b.sentences[0].start, b.sentences[0].end),
+                    (a.sentences[0].start, a.sentences[0].end), "related", 0.2)
+    links = {("b", "a"): [rel], ("a", "b"): [rel.reversed()]}
+    brief = fuse_brief({"a": a, "b": b}, links, [], [DerivationEdge("a", "b", "wholly", 0.9, "test")])
+    assert [s.article for e in brief for s in e.sources] == ["a"]
+    assert brief[0].unverified

@@ -55,6 +55,9 @@ def test_brief_entries_cite_real_spans(report):
     texts = {a["id"]: a["text"] for a in report["articles"]}
     assert report["brief"]
     for b in report["brief"]:
-        assert b["support"] == len({s["article"] for s in b["sources"]})
+        conflicted = {c["article"] for c in b["conflicts"]}
+        assert b["support"] == len({s["article"] for s in b["sources"]
+                                    if s["carries"] == "all" and s["article"] not in conflicted})
+        assert b["unverified"] == (len({s["article"] for s in b["sources"]}) < 2)
         for s in b["sources"]:
             assert texts[s["article"]][s["span"][0]:s["span"][1]].strip()
