@@ -21,8 +21,8 @@ Method (regex and spaCy entities only; no second parse):
 
 2. **Speech events.** With quoted words masked out, each sentence is searched
    for speech verbs (said, stated, claimed, warned, replied, told, ...) and for
-   the fixed frames "quoted X as saying", "X was quoted as saying", "according
-   to X" and "X: “…”".  The subject is read leftwards from the verb past
+   the fixed frames "quoted X as saying", "X was quoted (by Y) as saying",
+   "according to X" and "X: “…”".  The subject is read leftwards from the verb past
    adverbials ("on Friday", "jokingly", "also") and appositions ("Mark
    Milley, chair of ..., said"); it is a spaCy PERSON/ORG/GPE entity, a pronoun,
    or a title phrase ("the Kremlin President").  After a closing quote mark the
@@ -69,6 +69,7 @@ from rapidfuzz import fuzz
 from storytrace.model import Attribution, Document, Entity, Quote
 
 __all__ = [
+    "SPEECH_VERB_RE",
     "Attribution",  # defined in storytrace.model; importable from here as before
     "find_quotes",
     "find_attributions",
@@ -267,11 +268,16 @@ _VERBS = (
     "complained|recalled|maintained|alleged|urged|urges|(?:hit|shot|fired) back|saying"
 )
 _VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
+SPEECH_VERB_RE = _VERB_RE  # the speech verbs read as attributions ("said", "told", "claimed", ...)
 _REPLY_VERBS = re.compile(r"^(?:respond|repl|answer|retort|counter|hit back|shot back|fired back)")
 _REPLY_CTX = re.compile(r"(?:\bto which|\bin (?:response|reply)\b|\bresponding to\b|\breplying to\b)[^.;]*$", re.I)
 _INVERT_VERBS = re.compile(r"^(?:said|says|added|adds|replied|responded|answered|wrote|explained|noted|insisted|stated|declared|continued|asked|countered|retorted|tweeted)$")
-_QUOTED_AS = re.compile(r"\b(?:quoted|paraphrased|cited)\s+(.{1,60}?)\s+as\s+(?:saying|suggesting|stating|telling|claiming|warning)\b")
-_PASSIVE_QUOTED = re.compile(r"\b(?:was|were|is|are|has been|had been)\s+(?:quoted|cited)\s+as\s+(?:saying|stating|telling)\b")
+_QUOTED_AS = re.compile(r"\b(?:quoted|paraphrased|cited)\s+(?!by\s)(.{1,60}?)\s+as\s+(?:saying|suggesting|stating|telling|claiming|warning)\b")
+# "X was quoted as saying", "X was quoted by local media as saying": the speaker is the subject
+_PASSIVE_QUOTED = re.compile(
+    r"\b(?:was|were|is|are|has been|had been)\s+(?:quoted|cited|paraphrased)\s+(?:by\s+.{1,60}?\s+)?"
+    r"as\s+(?:saying|stating|telling|suggesting|claiming|warning)\b"
+)
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
 _COLON_INTRO = re.compile(r":\s*[“\"„«‘'\x00]")
 

@@ -159,6 +159,8 @@ def test_scare_quote_has_no_speaker():
         ("“There is no crisis,” Russian news agencies quoted Dmitry Medvedev as saying.", "There is no crisis", "Dmitry Medvedev"),
         ("Interfax quoted Dmitry Medvedev as saying, “There is no crisis.”", "There is no crisis.", "Dmitry Medvedev"),
         ("“There is no crisis,” Dmitry Medvedev was quoted as saying.", "There is no crisis", "Dmitry Medvedev"),
+        ("“There is no crisis,” Dmitry Medvedev was quoted by state media as saying.", "There is no crisis",
+         "Dmitry Medvedev"),
         ("“Prices will fall,” Christine Lagarde added.", "Prices will fall", "Christine Lagarde"),
         ("“Prices will fall,” Christine Lagarde warned on Thursday.", "Prices will fall", "Christine Lagarde"),
         ("Christine Lagarde insisted that prices “will fall soon.”", "will fall soon.", "Christine Lagarde"),
@@ -338,3 +340,11 @@ def test_word_diff():
     assert word_diff("We will win", "We will surely win") == ([], ["surely"])
     assert word_diff("Ukraine’s army won’t stop", "Ukraine's army will stop") == (["won't"], ["will"])
     assert word_diff("Same words", "same, words!") == ([], [])
+
+
+def test_quoted_by_an_outlet_as_saying_is_the_subjects_statement():
+    # the speaker of "X was quoted by Y as saying" is X, not "quoted by Y"
+    doc = _doc("Mining chief Oskar Brandvold was quoted by regional news agencies as saying the mine would reopen.")
+    [a] = doc.attributions
+    assert a.speaker == "Oskar Brandvold" and a.verb == "quoted"
+    assert _span(doc, a.speaker_span) == "Oskar Brandvold"

@@ -2,11 +2,14 @@
 
 Method: every aligned sentence pair of two versions is shown to the detectors
 of `DETECTORS`, one module each (figures: `numbers`; dates: `dates`; polarity
-and strength: `polarity`; quotes and speakers: `quotes`; named entities:
-`entities`), and then the story as a whole (broken quotation marks: `quotes`;
-sentences aligned to nothing in any other version are unsupported additions,
-and sentences a derived version drops although its source and another version
-carry them are omissions, only along a derivation edge: `coverage`). Each
+and strength: `polarity`; quotes, quotation marks added or removed, and
+speakers: `quotes`; named entities: `entities`; a dropped date and a figure
+made vague: `detail`; sourcing: `attribution`), and then the story as a whole
+(broken quotation marks: `quotes`; sentences aligned to nothing in any other
+version are unsupported additions, and sentences a derived version drops
+although its source and another version carry them are omissions, only along
+a derivation edge: `coverage`). What each kind means and how severe it is:
+docs/findings.md. Each
 detector returns `Change`s. Each change is reported on the version that
 departs, chosen in this order: the derived end of a derivation edge; the side
 a third version disagrees with (a majority reading, as in collation of
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from storytrace.compare.differences import coverage, dates, entities, numbers, polarity, quotes
+from storytrace.compare.differences import attribution, coverage, dates, detail, entities, numbers, polarity, quotes
 from storytrace.compare.differences.change import AlignedPair, Change, Detector, StoryView
 from storytrace.model import (
     COMMON_SOURCE,
@@ -45,6 +48,8 @@ DETECTORS: tuple[Detector, ...] = (
     quotes.detect,
     entities.detect,
     coverage.detect,
+    detail.detect,
+    attribution.detect,
 )
 
 
@@ -146,7 +151,9 @@ def find_differences(
         others = [d for d in docs.values() if d.id not in (xid, yid)]
         nearby: list[Change] = []
         for l in _best_links(links[(src.id, dst.id)]):
-            pair = AlignedPair(src, l.a_index, dst, l.b_index, close_wording=l.kind != "paraphrase")
+            # a copy (verbatim, edited) is close wording; a paraphrase or a related counterpart is not
+            pair = AlignedPair(src, l.a_index, dst, l.b_index, close_wording=l.kind in ("verbatim", "edited"),
+                               kind=l.kind)
             for ch in _changes(story.looking_at(pair)):
                 if ch.nearby:
                     nearby.append(ch)  # reported after the pair's own changes, unchecked

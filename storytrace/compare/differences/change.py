@@ -29,7 +29,8 @@ class AlignedPair:
     A change found is reported on ``dst``, with ``src`` as its counterpart.
     ``close_wording`` says the two were aligned as a copy (verbatim or edited,
     by the pair scorer's copy score fitted on Clough & Stevenson 2011) rather
-    than as a looser paraphrase.
+    than as a looser paraphrase or a related counterpart; ``kind`` is the
+    alignment's kind.
     """
 
     src: Document
@@ -37,6 +38,9 @@ class AlignedPair:
     dst: Document
     dst_index: int
     close_wording: bool = True
+    # the alignment's kind; "related": a counterpart paired by rank for a claim that changed too
+    # much to align (compare/counterparts.py), the loosest pairing there is
+    kind: str = "edited"
 
     @property
     def src_sentence(self) -> Sentence:

@@ -4,12 +4,14 @@ Detector: `detect`, on the story as a whole (these are sentences aligned to
 nothing, so a single aligned pair has nothing to show):
 
 * **Unsupported additions.** A sentence (not a heading) of a version that is
-  aligned to no sentence of any other version. Medium when it is specific (a
+  aligned to no sentence of any other version. High when it is specific (a
   figure from `numbers.extract_quantities`, a quote, or a name from
-  `entities.names_in`) and brings content words found in no other version;
-  low otherwise. The origin of the others (a source of a derivation edge,
-  derived from none of them) reports first hand: what only it says was
-  dropped downstream, not added by it, so its lone sentences are low.
+  `entities.names_in`) and brings content words found in no other version
+  (an unsupported claim that carries a quote, a figure or a named person:
+  docs/findings.md); low otherwise. The origin of the others (a source of a
+  derivation edge, derived from none of them) reports first hand: what only
+  it says was dropped downstream, not added by it, so its lone sentences are
+  no finding.
   Needs two versions at least.
 * **Omissions**, only along a derivation edge (not a shared source): a
   sentence of the source that the derived version drops although another
@@ -69,11 +71,9 @@ def unsupported_additions(story: StoryView) -> list[Change]:
             specific = _has_specifics(d, s)
             severity: Severity
             if d.id in origins:
-                severity = "low"
-                why = ("Only this version, the source of the others, carries this claim; "
-                       "the versions derived from it left it out.")
+                continue  # the source's own claims that its derived versions leave out are not additions
             else:
-                severity = "medium" if specific and new_words else "low"
+                severity = "high" if specific and new_words else "low"
                 why = "No other version of the story carries this claim" + (
                     f"; it introduces {', '.join(sorted(new_words)[:4])}." if new_words else ".")
             out.append(Change("unsupported_addition", severity, d.id, (s.start, s.end), why))

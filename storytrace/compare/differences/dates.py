@@ -25,28 +25,48 @@ keeps the longest non-overlapping matches:
 
 Numeric dates such as "9/7" are skipped: day/month order is ambiguous.
 
-``compare_dates`` splits each mention into facets -- weekday, day (month+day),
-month, year, relative (anchor, unit) -- removes the facets the two sentences
-share, and pairs what is left *of the same facet* in order of appearance. A
-pair means both sentences date the same thing at the same granularity and
-disagree (Tuesday -> Wednesday, July 9 -> July 10, 2022 -> 2021, last month
--> last week). Facet changes of the same two mentions are reported as one
-change. A date in one sentence only, or dates of different granularity
-("yesterday" vs "on Sunday", "in July" vs "July 9"), give nothing.
+**Resolution against the publication date.** When an article's
+``published_at`` is known (`published_date`: ISO 8601, RFC 2822 or Unix
+digits, read in the offset it is written in), `resolve` gives each mention
+the calendar facets it stands for there: "yesterday" in a story published on
+Friday 7 November 2025 is 6 November 2025, a Thursday; "on Thursday" is the
+Thursday before (6 November) or the one after (13 November) -- both are kept
+as readings unless "last" or "next" decides; "last year" is 2024, "this
+month" November 2025; "6 November" with no year is the 6 November nearest
+the publication date, hence a Thursday. Week references ("last week") are
+not resolved.
+
+``compare_dates`` first sets aside the mentions of the two sentences that
+resolve to the same date (`same_date`: some reading of each agrees on every
+facet both have, at the same granularity), so "on Thursday" in the Friday
+story equals "on 6 November" in the Thursday one, and "today" on Thursday
+equals "yesterday" on Friday.
+It then splits each remaining mention into its written facets -- weekday, day
+(month+day), month, year, relative (anchor, unit) -- removes the facets the two
+sentences share, and pairs what is left *of the same facet* in order of
+appearance. A pair means both sentences date the same thing at the same
+granularity and disagree (Tuesday -> Wednesday, July 9 -> July 10, 2022 ->
+2021, last month -> last week). Facet changes of the same two mentions are
+reported as one change. A date in one sentence only, or dates of different
+granularity ("yesterday" vs "on Sunday", "in July" vs "July 9") that do not
+resolve to the same date, give nothing: resolved facets only ever clear a
+difference, they never report one (the day a weekday points to, and the
+publisher's time zone, are guesses).
 
 Severity: a different year, month or a day more than one apart is high; a
 weekday or day one apart (often a time-zone or overnight difference) and a
 changed relative reference are medium.
 
-Limits: no resolution of relative dates against the publication date
-("yesterday" in a story published on Monday is Sunday, but is not matched with
-"on Sunday"); no times of day; seasons, quarters and ranges ("between 2019 and
-2021") are not understood beyond their years; dates that refer to different
-events in the two sentences are paired by order and can be misreported.
+Limits: no times of day; seasons, quarters and ranges ("between 2019 and
+2021") are not understood beyond their years; "last week" and other week
+references are not resolved; dates that refer to different events in the two
+sentences are paired by order and can be misreported.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import email.utils
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -233,6 +253,140 @@ def extract_dates(text: str) -> list[DateMention]:
     return found
 
 
+# ------------------------------------------------------------------ resolution
+
+
+def published_date(value: str | None) -> _dt.date | None:
+    """The calendar day of a ``published_at`` value, in the offset it is written in, or None.
+
+    Reads what `storytrace.readers.parse_published_at` reads (ISO 8601, RFC 2822
+    mail dates, Unix seconds or milliseconds written as digits); this layer may
+    not import the readers. The day is taken as written, not converted to UTC:
+    a story stamped 00:30+02:00 was published on that day where it was written.
+    """
+    if not value:
+        return None
+    s = value.strip()
+    try:
+        if s.isdigit() and 9 <= len(s) <= 13:
+            secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
+            return _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc).date()
+        try:
+            return _dt.datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s).date()
+        except ValueError:
+            return email.utils.parsedate_to_datetime(s).date()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None
+
+
+Facets = dict[str, object]  # weekday: int, day: (month, day), month: int, year: int, relative: str
+
+
+def _day_facets(d: _dt.date) -> Facets:
+    return {"weekday": d.weekday(), "day": (d.month, d.day), "month": d.month, "year": d.year}
+
+
+def _month_back(pub: _dt.date, n: int) -> tuple[int, int]:
+    k = pub.year * 12 + (pub.month - 1) - n
+    return k // 12, k % 12 + 1
+
+
+def resolve(d: DateMention, pub: _dt.date | None) -> list[Facets]:
+    """The facets ``d`` stands for in a story published on ``pub``: one dict per reading.
+
+    Written facets are always there; the publication date adds the ones they
+    imply (see the module docstring). A mention that nothing resolves keeps its
+    normalised relative reference as facet ``relative``.
+    """
+    written: Facets = {}
+    if d.weekday is not None:
+        written["weekday"] = d.weekday
+    if d.month is not None and d.day is not None:
+        written["day"] = (d.month, d.day)
+    if d.month is not None:
+        written["month"] = d.month
+    if d.year is not None:
+        written["year"] = d.year
+    out: list[Facets] = []
+    if pub is not None:
+        if d.month is not None and d.day is not None:
+            years = [d.year] if d.year is not None else [pub.year - 1, pub.year, pub.year + 1]
+            cands = []
+            for y in years:
+                try:
+                    cands.append(_dt.date(y, d.month, d.day))
+                except ValueError:
+                    continue
+            if cands:
+                best = min(cands, key=lambda c: abs((c - pub).days))
+                out.append({**_day_facets(best), **written})
+        elif d.weekday is not None:
+            back = (pub.weekday() - d.weekday) % 7
+            ahead = (d.weekday - pub.weekday()) % 7
+            anchor = d.relative
+            readings = []
+            if anchor != "next":
+                readings.append(pub - _dt.timedelta(days=back or (7 if anchor == "last" else 0)))
+            if anchor != "last":
+                readings.append(pub + _dt.timedelta(days=ahead or (7 if anchor == "next" else 0)))
+            out.extend({**_day_facets(r), **written} for r in dict.fromkeys(readings))
+        elif d.relative is not None:
+            rel = d.relative
+            m = re.fullmatch(r"(\d+) (day|month|year) ago", rel)
+            if rel in ("last day", "this day", "next day"):
+                shift = {"last day": -1, "this day": 0, "next day": 1}[rel]
+                out.append(_day_facets(pub + _dt.timedelta(days=shift)))
+            elif rel in ("last month", "this month", "next month"):
+                y, mo = _month_back(pub, {"last month": 1, "this month": 0, "next month": -1}[rel])
+                out.append({"month": mo, "year": y})
+            elif rel in ("last year", "this year", "next year"):
+                out.append({"year": pub.year + {"last year": -1, "this year": 0, "next year": 1}[rel]})
+            elif m and m.group(2) == "day":
+                out.append(_day_facets(pub - _dt.timedelta(days=int(m.group(1)))))
+            elif m and m.group(2) == "month":
+                y, mo = _month_back(pub, int(m.group(1)))
+                out.append({"month": mo, "year": y})
+            elif m:
+                out.append({"year": pub.year - int(m.group(1))})
+    if not out:
+        base = dict(written)
+        if d.relative is not None and d.weekday is None:
+            base["relative"] = d.relative
+        out.append(base)
+    return out
+
+
+_GRAIN = {"day": 3, "weekday": 3, "month": 2, "year": 1}
+
+
+def _grain(f: Facets) -> int:
+    return max((_GRAIN[k] for k in f if k in _GRAIN), default=0)
+
+
+def _agree(x: Facets, y: Facets) -> bool:
+    shared = set(x) & set(y)
+    return bool(shared) and all(x[k] == y[k] for k in shared)
+
+
+def same_date(a: DateMention, a_pub: _dt.date | None, b: DateMention, b_pub: _dt.date | None) -> bool:
+    """Whether the two mentions, resolved against their publication dates, name the same date.
+
+    Some reading of each must agree on every facet both have, at the same
+    granularity ("on Thursday" = "6 November" in a Friday 7 November story; "in November" is not "6 November").
+    """
+    return any(_agree(x, y) and _grain(x) == _grain(y) for x in resolve(a, a_pub) for y in resolve(b, b_pub))
+
+
+def comparable_dates(a: DateMention, a_pub: _dt.date | None, b: DateMention, b_pub: _dt.date | None) -> bool:
+    """Whether some reading of each shares a facet with the other: else nothing can be said of the two."""
+    return any(set(x) & set(y) for x in resolve(a, a_pub) for y in resolve(b, b_pub))
+
+
+def compatible_dates(a: DateMention, a_pub: _dt.date | None, b: DateMention, b_pub: _dt.date | None) -> bool:
+    """Whether the two mentions can date the same thing, one perhaps more precisely ("in June" / "9 June")."""
+    return any(_agree(x, y) for x in resolve(a, a_pub) for y in resolve(b, b_pub))
+
+
 # ------------------------------------------------------------------ comparison
 
 
@@ -255,26 +409,44 @@ def _describe(kind: str, va: object, vb: object) -> tuple[str, str]:
     """(phrase, severity) for one changed facet."""
     if kind == "weekday":
         gap = min((va - vb) % 7, (vb - va) % 7)  # type: ignore[operator]
-        return (f"the weekday changed from {WEEKDAYS[va]} to {WEEKDAYS[vb]}",  # type: ignore[index]
+        return (f"a different day of the week ({WEEKDAYS[vb]} instead of {WEEKDAYS[va]})",  # type: ignore[index]
                 "medium" if gap == 1 else "high")
     if kind == "day":
         (ma, da), (mb, db) = va, vb  # type: ignore[misc]
         sev = "medium" if ma == mb and abs(da - db) == 1 else "high"
-        return f"the date changed from {MONTH_NAMES[ma]} {da} to {MONTH_NAMES[mb]} {db}", sev
+        return f"a different date ({db} {MONTH_NAMES[mb]} instead of {da} {MONTH_NAMES[ma]})", sev
     if kind == "month":
-        return f"the month changed from {MONTH_NAMES[va]} to {MONTH_NAMES[vb]}", "high"  # type: ignore[index]
+        return f"a different month ({MONTH_NAMES[vb]} instead of {MONTH_NAMES[va]})", "high"  # type: ignore[index]
     if kind == "year":
-        return f"the year changed from {va} to {vb}", "high"
-    return f'the time reference changed from "{va}" to "{vb}"', "medium"
+        return f"a different year ({vb} instead of {va})", "high"
+    return "a different time reference", "medium"
 
 
 _ORDER = ["weekday", "day", "month", "year", "relative"]
 _RANK = {"high": 0, "medium": 1, "low": 2}
 
 
-def compare_dates(a: str, b: str) -> list[DateChange]:
-    """Dates of the same granularity that disagree between aligned sentences ``a`` and ``b``."""
+def compare_dates(
+    a: str, b: str, a_published: str | None = None, b_published: str | None = None
+) -> list[DateChange]:
+    """Dates of the same granularity that disagree between aligned sentences ``a`` and ``b``.
+
+    ``a_published``/``b_published``: the two articles' ``published_at``, against
+    which relative dates and weekdays are resolved (see the module docstring).
+    """
     da, db = extract_dates(a), extract_dates(b)
+    pa, pb = published_date(a_published), published_date(b_published)
+    if pa is not None or pb is not None:
+        # mentions that resolve to the same date are the same date, whatever their wording
+        used: set[int] = set()
+        keep_a = []
+        for x in da:
+            j = next((j for j, y in enumerate(db) if j not in used and same_date(x, pa, y, pb)), None)
+            if j is None:
+                keep_a.append(x)
+            else:
+                used.add(j)
+        da, db = keep_a, [y for j, y in enumerate(db) if j not in used]
     per_pair: dict[tuple[int, int], list[tuple[str, object, object]]] = {}
     for kind in _ORDER:
         fa = [(d_i, v) for d_i, d in enumerate(da) for k, v in _facets(d) if k == kind]
@@ -295,8 +467,11 @@ def compare_dates(a: str, b: str) -> list[DateChange]:
             diffs = [d for d in diffs if d[0] != "month"]
         described = [_describe(*d) for d in diffs]
         severity = min((s for _, s in described), key=_RANK.__getitem__)
-        text = "; ".join(p for p, _ in described)
-        changes.append(DateChange(da[i], db[j], severity, f'"{da[i].text}" became "{db[j].text}": {text}.'))
+        text = " and ".join(p for p, _ in described)
+        changes.append(DateChange(
+            da[i], db[j], severity,
+            f'The other version says "{da[i].text}"; this one says "{db[j].text}", {text}.',
+        ))
     return changes
 
 
@@ -314,8 +489,12 @@ def detect(view: StoryView) -> list[Change]:
             in_sentence(a, (dc.a.start, dc.a.end)),
             dc.explanation,
         )
-        for dc in compare_dates(a.text, b.text)
+        for dc in compare_dates(a.text, b.text, pair.src.article.published_at, pair.dst.article.published_at)
     ]
 
 
-__all__ = ["DateMention", "DateChange", "extract_dates", "compare_dates", "detect", "is_year_token", "MONTHS"]
+__all__ = [
+    "DateMention", "DateChange", "MONTHS", "comparable_dates", "compare_dates", "compatible_dates", "detect",
+    "extract_dates",
+    "is_year_token", "published_date", "resolve", "same_date",
+]

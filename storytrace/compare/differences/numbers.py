@@ -1,8 +1,9 @@
 """Numbers in two aligned sentences: find them, pair them, say what changed.
 
-Detector: `detect` reports each `compare_quantities` change between the two
-sentences of the `AlignedPair` in view as a ``number_changed`` `Change` (the
-figure's span in each sentence, or the whole sentence where a side has none).
+Detector: `detect` reports the `compare_quantities` changes between the two
+sentences of the `AlignedPair` in view as ``number_changed`` `Change`s (the
+figure's span in each sentence, or the whole sentence where a side has none),
+except an exact figure made vague, which is `detail`'s ``figure_vaguer``.
 
 Method
 ------
@@ -56,7 +57,13 @@ For each pair it reports:
 * ``vague``: a figure in a with no counterpart in b where b introduces a vague
   quantity phrase ("a significant portion", "many", "dozens", "much of") that a
   lacks -- low, or medium when the phrase cannot cover the figure ("dozens" for
-  4,200, "most of" for a sixth).
+  4,200, "most of" for a sixth: ``fits`` false). ``in_slot`` says whether the
+  phrase stands where the figure stood (`same_slot`).
+
+Detector: `detect` reports ``value`` and ``qualifier`` changes, and vague
+phrases that cannot cover their figure, as ``number_changed``; a vague phrase
+that can cover it is a vaguer figure, not a changed one, and is reported by
+`storytrace.compare.differences.detail` as ``figure_vaguer``.
 
 Limits: no syntax, so the unit is a guess from the next word, and a number's
 referent is not checked beyond the unit; "a year"/"a day" (article + unit) are
@@ -113,6 +120,11 @@ class QuantityChange:
     kind: QuantityKind
     severity: Literal["high", "medium", "low"]
     explanation: str
+    # ``vague`` only: whether the phrase can stand for the figure ("thousands" for
+    # 3,200: yes; "dozens" for 4,200: no), and whether it stands where the figure
+    # stood (`same_slot`)
+    fits: bool = True
+    in_slot: bool = False
 
 
 # ------------------------------------------------------------------- lexicons
@@ -764,8 +776,8 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
                 what = "so this version states it more loosely than the other"
             changes.append(QuantityChange(
                 x, y, "qualifier", severity,
-                f'"{x.text}" became "{y.text}": the figure\'s qualifier changed from '
-                f"{QUALIFIER_WORDS[x.qualifier]} to {QUALIFIER_WORDS[y.qualifier]}, {what}.",
+                f'The other version says "{x.text}"; this one says "{y.text}": the figure is the same but '
+                f"it is now {QUALIFIER_WORDS[y.qualifier]} instead of {QUALIFIER_WORDS[x.qualifier]}, {what}.",
             ))
             continue
         va, vb = _base(x)[0], _base(y)[0]
@@ -779,51 +791,109 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
             severity = "high"
         else:
             severity = "medium"
-        direction = "rose" if vb > va else "fell"
-        note = f"the figure {direction} by {rel:.0%}" if rel < 10 else f"the figure {direction} sharply"
+        more = "more" if vb > va else "less"
+        note = f"{rel:.0%} {more}" if rel < 10 else f"far {more}"
         if compatible:
-            note = "the two figures differ but their ranges still overlap"
+            note = "a different figure, though the two ranges still overlap"
         elif x.unit != y.unit and _dimension(x.unit) != "time":
-            note += f" (and the unit changed from {x.unit or 'none'} to {y.unit or 'none'})"
-        changes.append(QuantityChange(x, y, "value", severity, f'"{x.text}" became "{y.text}": {note}.'))
+            note += f", and counted in {y.unit or 'no unit'} instead of {x.unit or 'no unit'}"
+        changes.append(QuantityChange(
+            x, y, "value", severity, f'The other version gives "{x.text}"; this one gives "{y.text}", {note}.'))
     # a precise figure replaced by a vague phrase
     if left_a and not left_b:
         a_vague = {v.text.lower() for v in extract_vague_phrases(a)}
         b_vague = [v for v in extract_vague_phrases(b) if v.text.lower() not in a_vague]
         for x, v in zip(left_a, b_vague):
-            severity = "low"
-            why = "a precise figure was replaced by a vague phrase"
+            fits = True
             if v.low is not None and x.unit not in ("percent",) and not (x.unit is None and x.value < 1):
                 if not (v.low * 0.5 <= x.value <= v.high * 2 or x.qualifier in ("over", "at_least") and x.value <= v.high
                         or x.qualifier in ("under", "up_to", "nearly") and x.value >= v.low):
-                    severity = "medium"
-                    why = "a precise figure was replaced by a vague phrase that does not fit it"
+                    fits = False
             share = _base(x)[0] if (x.unit == "percent" or x.unit is None and x.value < 1) else None
             if v.share is not None and share is not None:
                 if v.share == "majority" and x.high * (0.01 if x.unit == "percent" else 1) <= 0.5 or \
                         v.share == "minority" and x.low * (0.01 if x.unit == "percent" else 1) >= 0.5:
-                    severity = "medium"
-                    why = "a precise figure was replaced by a vague phrase that does not fit it"
-            changes.append(QuantityChange(x, v, "vague", severity, f'"{x.text}" became "{v.text}": {why}.'))
+                    fits = False
+            if fits:
+                why = f'The other version gives a figure, "{x.text}"; this one only says "{v.text}".'
+            else:
+                why = (f'The other version gives "{x.text}"; this one says "{v.text}", '
+                       f"which cannot stand for that figure.")
+            changes.append(QuantityChange(x, v, "vague", "low" if fits else "medium", why,
+                                          fits=fits, in_slot=same_slot(a, x, b, v)))
     return changes
 
 
+def _words_around(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    before = re.findall(r"[\w'’-]+", text[max(0, start - 40):start].lower())[-2:]
+    after = re.findall(r"[\w'’-]+", text[end:end + 40].lower())[:2]
+    return before, after
+
+
+_VAGUE_NOUN_RE = re.compile(r"\s+(?:of\s+)?(?:(?:the|its|their|his|her|our)\s+)?(?:([A-Za-z]+)\s+)?([A-Za-z]+)")
+
+
+def same_slot(a: str, x: Quantity, b: str, v: VaguePhrase) -> bool:
+    """Whether vague phrase ``v`` of ``b`` stands where figure ``x`` of ``a`` stood.
+
+    It does when it counts the figure's noun ("3,200 jobs" / "thousands of
+    jobs", one modifier allowed: "thousands of new jobs"), or when the two words
+    before, or the two words after, are the same in both sentences.
+    """
+    m = _VAGUE_NOUN_RE.match(b, v.end)
+    if m and x.unit is not None and any(w and _singular(w) == x.unit for w in m.groups()):
+        return True
+    xb, xa = _words_around(a, x.start, x.end)
+    vb, va = _words_around(b, v.start, m.end() if m and x.unit is not None else v.end)
+    return (len(xb) == 2 and xb == vb) or (len(xa) == 2 and xa == va)
+
+
+def _same_context(a: str, qc: QuantityChange, b: str) -> bool:
+    """The two figures stand between the same words (two before, or two after, the same)."""
+    if qc.a is None or qc.b is None:
+        return False
+    if isinstance(qc.b, VaguePhrase):
+        return qc.in_slot
+    ab, aa = _words_around(a, qc.a.start, qc.a.end)
+    bb, ba = _words_around(b, qc.b.start, qc.b.end)
+    return (len(ab) == 2 and ab == bb) or (len(aa) == 2 and aa == ba)
+
+
 def detect(view: StoryView) -> list[Change]:
-    """Figures that differ between the two sentences in view (``number_changed``)."""
+    """Figures that differ between the two sentences in view (``number_changed``).
+
+    An exact figure replaced by a vague phrase that can stand for it ("3,200
+    jobs" / "thousands of jobs") is not a changed figure but a vaguer one:
+    `detail` reports it as ``figure_vaguer``. A vague phrase that cannot stand
+    for the figure ("dozens" for 4,200) is a changed figure: high when it
+    stands where the figure stood (`same_slot`), else medium (the pairing is a
+    guess). Between a ``related`` counterpart pair (a claim that changed too much
+    to align, paired by rank) a change is reported only when the two figures
+    stand between the same words: two figures of one unit in two different
+    claims ("lost 412 million euros" / "valued at about 60 million euros") are
+    not one figure changed.
+    """
     pair = view.pair
     if pair is None:
         return []
     a, b = pair.src_sentence, pair.dst_sentence
-    return [
-        pair.change(
+    out = []
+    for qc in compare_quantities(a.text, b.text):
+        if pair.kind == "related" and not _same_context(a.text, qc, b.text):
+            continue  # a counterpart paired by rank: two figures of one unit may count different things
+        severity = qc.severity
+        if qc.kind == "vague":
+            if qc.fits:
+                continue  # figure_vaguer, in detail
+            severity = "high" if qc.in_slot else "medium"
+        out.append(pair.change(
             "number_changed",
-            qc.severity,
+            severity,
             in_sentence(b, (qc.b.start, qc.b.end) if qc.b else None),
             in_sentence(a, (qc.a.start, qc.a.end) if qc.a else None),
             qc.explanation,
-        )
-        for qc in compare_quantities(a.text, b.text)
-    ]
+        ))
+    return out
 
 
 __all__ = [
@@ -834,4 +904,5 @@ __all__ = [
     "extract_vague_phrases",
     "compare_quantities",
     "detect",
+    "same_slot",
 ]

@@ -26,7 +26,11 @@ difference found (or ``None``):
    stemming: killed ~ kill, injuries ~ injury). A negation whose scope word is
    absent from the other sentence is ignored: it may belong to a clause the
    other version simply left out. "no longer", "not only", "not just",
-   "not least", "no doubt", "if not" and "whether or not" are not cues.
+   "not least", "no doubt", "if not" and "whether or not" are not cues. A
+   negated condition rewritten with "unless" is the same condition ("if the
+   rain did not ease" = "unless the rain eased", and the other way round):
+   when "if" opens the negation's clause in one sentence and "unless" opens
+   the un-negated word's clause in the other (within six words), no flip.
 2. **Antonyms** (contradiction, high): a module-level table ``ANTONYMS`` of ~40
    incompatible pairs written as word patterns (injured/killed, survived/died,
    accidental/deliberate, confirmed/denied, rose/fell, won/lost, guilty/innocent,
@@ -45,6 +49,9 @@ difference found (or ``None``):
    *not* shared by both sentences, score = boosters - hedges (``HEDGES``,
    ``BOOSTERS``, plus multi-word hedges like "is believed to"). A score
    difference >= 1 gives intensified (b stronger) or softened (b weaker).
+   Between two sentences that both report speech, a distancing speech verb
+   ("claimed", "suggested": `attribution.DISTANCING_VERBS`) is not counted as
+   a hedge: "claimed" against "said" is ``attribution_changed``.
 
 Pure synonym swaps ("said" -> "stated", "little" -> "small") touch no lexicon
 and give nothing.
@@ -62,7 +69,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from storytrace.compare.differences.attribution import DISTANCING_VERBS
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
+from storytrace.compare.quotes import SPEECH_VERB_RE
 
 PolarityKind = Literal["contradiction", "intensified", "softened"]
 
@@ -222,6 +231,21 @@ def _unnegated_hit(text: str, target: str, negs: list[Negation]) -> _W | None:
     return None
 
 
+_CONDITIONAL_RE = re.compile(r"\b(if|unless)\b((?:\s+[\w'’-]+){0,6}?)\s*$", re.I)
+
+
+def _condition_before(text: str, pos: int) -> str | None:
+    """"if" or "unless" when it opens the clause that reaches ``pos`` (at most six words before)."""
+    m = _CONDITIONAL_RE.search(text[max(0, pos - 80):pos])
+    return m.group(1).lower() if m else None
+
+
+def _same_condition(x: str, n: Negation, y: str, hit: _W) -> bool:
+    """"if it does not slow" / "unless it slows": a negated condition rewritten with "unless"."""
+    cx, cy = _condition_before(x, n.start), _condition_before(y, hit.start)
+    return cx is not None and cy is not None and {cx, cy} == {"if", "unless"}
+
+
 def _negation_flip(a: str, b: str) -> PolarityChange | None:
     na, nb = negations(a), negations(b)
     # a negation in one sentence whose negated word stands un-negated in the other;
@@ -232,19 +256,19 @@ def _negation_flip(a: str, b: str) -> PolarityChange | None:
             if not n.scope or n.scope in y_scopes:
                 continue
             hit = _unnegated_hit(y, n.scope, ny)
-            if hit is None:
+            if hit is None or _same_condition(x, n, y, hit):
                 continue
             neg_text = x[n.start:n.end]
             if dropped:
                 return PolarityChange(
                     "contradiction", (n.start, n.end), (hit.start, hit.end), "high",
-                    f'"{neg_text}" became "{hit.text}": the negation was dropped, so the two versions '
-                    f"say opposite things.",
+                    f'The other version says "{neg_text}" where this one says "{hit.text}": '
+                    f"the negation is gone, so the two versions say opposite things.",
                 )
             return PolarityChange(
                 "contradiction", (hit.start, hit.end), (n.start, n.end), "high",
-                f'"{hit.text}" became "{neg_text}": a negation was added, so the two versions '
-                f"say opposite things.",
+                f'The other version says "{hit.text}" where this one says "{neg_text}": '
+                f"a negation was added, so the two versions say opposite things.",
             )
     return None
 
@@ -326,7 +350,8 @@ def _antonym(a: str, b: str) -> PolarityChange | None:
                 continue
             return PolarityChange(
                 "contradiction", s1, s2, "high",
-                f'"{m1.group()}" became "{m2.group()}": the two versions state incompatible facts.',
+                f'The other version says "{m1.group()}" where this one says "{m2.group()}": '
+                f"the two versions state incompatible facts.",
             )
     ua, ub = _UNSETTLED_RE.search(a), _UNSETTLED_RE.search(b)
     if bool(ua) != bool(ub):
@@ -337,11 +362,11 @@ def _antonym(a: str, b: str) -> PolarityChange | None:
             if ua:
                 return PolarityChange(
                     "contradiction", ua.span(), None, "high",
-                    f'"{ua.group()}" was dropped: what the other version called an open question is stated here as settled.',
+                    f'The other version calls this an open question ("{ua.group()}"); this one states it as settled.',
                 )
             return PolarityChange(
                 "contradiction", None, ub.span(), "high",
-                f'Adds "{ub.group()}": what the other version stated as settled is called an open question here.',
+                f'The other version states this as settled; this one calls it an open question ("{ub.group()}").',
             )
     return None
 
@@ -445,13 +470,17 @@ def _modal_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str]) 
     if strength_b > strength_a:
         what = ("a possibility is now stated as certain" if strength_a < 2 and strength_b >= 3
                 else "the claim is now stated more strongly")
-        return PolarityChange("intensified", a_span, b_span, "medium", f'"{a_text}" became "{b_text}": {what}.')
+        return PolarityChange("intensified", a_span, b_span, "medium", f'The other version says "{a_text}" where this one says "{b_text}": {what}.')
     what = ("a certainty is now stated only as a possibility" if strength_b < 2 and strength_a >= 3
             else "the claim is now stated more weakly")
-    return PolarityChange("softened", a_span, b_span, "medium", f'"{a_text}" became "{b_text}": {what}.')
+    return PolarityChange("softened", a_span, b_span, "medium",
+                          f'The other version says "{a_text}" where this one says "{b_text}": {what}.')
 
 
 def _strength_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str]) -> PolarityChange | None:
+    if SPEECH_VERB_RE.search(a) and SPEECH_VERB_RE.search(b):
+        # "claimed" against "said" is how the statement is reported: `attribution`'s to tell
+        shared = shared | DISTANCING_VERBS
     sa, boost_a, hedge_a = _hedge_score(wa, shared, a)
     sb, boost_b, hedge_b = _hedge_score(wb, shared, b)
     pa = [m for m in _HEDGE_PHRASES.finditer(a) if not _HEDGE_PHRASES.search(b)]

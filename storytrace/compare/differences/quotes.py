@@ -1,4 +1,4 @@
-"""Quotes in two versions: altered words, a changed speaker, broken marks, reversed replies.
+"""Quotes in two versions: altered words, a changed speaker, quotation marks added or removed, broken marks, reversed replies.
 
 Detector: `detect`, on the quotes and attributions `segment` stored on each
 `Document` (found by `storytrace.compare.quotes`).
@@ -11,9 +11,24 @@ For the `AlignedPair` in view:
   are different quotes. Words that differ (`word_diff`) give ``quote_altered``
   (high); the same quote given to another speaker (`same_speaker` false, both
   named) gives ``speaker_changed`` (high);
-* a quote whose ``src`` sentence has no quote but carries its words
-  (similarity >= ``SAME_QUOTE`` against the whole sentence) is reported speech
-  turned into a direct quote: ``quote_altered`` (medium);
+* a quote (within its sentence) whose ``src`` sentence has no quote but
+  carries its words (similarity >= ``SAME_QUOTE`` against the whole sentence
+  and at least ``CARRIED`` of the quote's content words, the quote having
+  ``MIN_QUOTE_WORDS`` at least), and which the ``src`` version quotes nowhere
+  else, is reported speech presented as a direct quote: ``quotation_changed``
+  (high: words put in the speaker's mouth), not ``quote_altered``;
+* the other way round, a ``src`` quote that the ``dst`` sentence no longer
+  quotes but carries as reported speech (outside its quotation marks, by the
+  same measure), and that the ``dst`` version quotes nowhere else, is a quote
+  turned into paraphrase: ``quotation_changed`` (medium);
+* a statement (not a quote) given to an individual in one sentence and to an
+  institution in the other ("Economy Minister X said" / "the economy ministry
+  said"): one attribution in each sentence, one speaker a person (a PERSON
+  entity, a title before a name, a person's role noun, he/she) and the other a
+  body (its head noun in ``BODY_NOUNS``), the rest of the two sentences the
+  same statement (similarity >= ``SAME_STATEMENT``): ``speaker_changed``
+  (high). Two different people are left to the quote pairing above and to
+  `entities`;
 * broken quotes are left to the story-wide view, which reports them once per article;
 * reversed exchanges: a reply in the ``dst`` sentence (an attribution marked
   ``is_response``, with ``responds_to``) whose speaker and addressee are
@@ -28,17 +43,42 @@ For the story as a whole: quotation marks that do not pair up
 quote (or else the sentence) of the best-scoring alignment of their sentence
 into another version, naming the words that also differ from it.
 
-Parameters (set by hand): ``SAME_QUOTE`` = 0.5, ``REPLY_REACH`` = 2 sentences.
+Parameters (set by hand): ``SAME_QUOTE`` = 0.5, ``CARRIED`` = 0.7,
+``MIN_QUOTE_WORDS`` = 3, ``SAME_STATEMENT`` = 0.7, ``REPLY_REACH`` = 2 sentences.
 """
 
 from __future__ import annotations
 
-from storytrace.compare.differences.change import AlignedPair, Change, StoryView
+import re
+
+from storytrace.compare.differences.change import AlignedPair, Change, StoryView, in_sentence
 from storytrace.compare.quotes import quote_similarity, same_speaker, word_diff
+from storytrace.model import Attribution, Document
+from storytrace.text import content_words
 
 # Set by hand, not fitted.
 SAME_QUOTE = 0.5  # `quote_similarity` from which two quotes are one quote, reworded or not
 REPLY_REACH = 2  # sentences either side of an aligned one where a reply counts as nearby
+CARRIED = 0.7  # share of a quote's content words a sentence must carry to give it as reported speech
+MIN_QUOTE_WORDS = 3  # content words a quote needs before its paraphrase can be recognised
+SAME_STATEMENT = 0.7  # `quote_similarity` of two sentences without their speakers: the same statement
+
+# A speaker whose head noun is one of these is an institution, not a person.
+BODY_NOUNS = frozenset({
+    "ministry", "government", "department", "office", "agency", "council", "company", "firm",
+    "court", "police", "army", "military", "commission", "authority", "authorities", "administration",
+    "embassy", "service", "board", "committee", "cabinet", "presidency", "kremlin", "parliament",
+    "secretariat", "directorate", "bureau", "inspectorate", "regulator", "union", "group", "operator",
+    "corporation", "bank", "club", "party", "organisation", "organization", "association", "federation",
+})
+# ... and one of these (or such a title before a name) is a person.
+PERSON_ROLES = frozenset({
+    "minister", "president", "premier", "chancellor", "mayor", "governor", "senator", "secretary",
+    "spokesman", "spokeswoman", "spokesperson", "executive", "ceo", "chairman", "chairwoman", "chair",
+    "director", "chief", "head", "leader", "commander", "judge", "prosecutor", "ambassador", "envoy",
+    "official", "adviser", "advisor", "aide", "general", "inspector", "councillor", "superintendent",
+    "analyst", "manager", "founder", "king", "queen", "prince", "lawyer",
+})
 
 
 def detect(view: StoryView) -> list[Change]:
@@ -48,24 +88,75 @@ def detect(view: StoryView) -> list[Change]:
     return _quote_changes(view.pair) + _reversed_exchanges(view, view.pair)
 
 
+def _differ(only_a: list[str], only_b: list[str], other: str = "the other version") -> str:
+    """A plain sentence on how the words of a quote differ from ``other``'s."""
+    removed, added = " ".join(only_a), " ".join(only_b)
+    if removed and added:
+        return f'The quoted words differ: this version has "{added}" where {other} has "{removed}".'
+    if added:
+        return f'The quote adds "{added}", which {other} does not have.'
+    return f'The quote leaves out "{removed}", which {other} has.'
+
+
+def _quoted_anywhere(doc: Document, text: str) -> bool:
+    """Whether ``doc`` quotes these words somewhere (then a sentence that does not is no paraphrase of it)."""
+    return any(not q.broken and quote_similarity(q.text, text) >= SAME_QUOTE for q in doc.quotes)
+
+
+def _outside_quotes(doc: Document, si: int) -> str:
+    """Sentence ``si`` of ``doc`` with its quoted words blanked out."""
+    s = doc.sentences[si]
+    chars = list(s.text)
+    for q in doc.quotes_in(si):
+        for k in range(max(0, q.start - 1 - s.start), min(len(chars), q.end + 1 - s.start)):
+            chars[k] = " "
+    return "".join(chars)
+
+
+def _carries(text: str, quote: str) -> bool:
+    """``text`` carries the quote's words as reported speech: similar overall, most content words kept."""
+    words = content_words(quote)
+    if len(words) < MIN_QUOTE_WORDS or quote_similarity(quote, text) < SAME_QUOTE:
+        return False
+    return len(words & content_words(text)) / len(words) >= CARRIED
+
+
+def _words_span(text: str, quote: str) -> tuple[int, int] | None:
+    """From the first to the last of the quote's words found in ``text``, in order."""
+    pos, first, last = 0, None, None
+    for w in re.findall(r"[\w'’-]+", quote):
+        if not content_words(w):
+            continue
+        m = re.compile(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", re.I).search(text, pos)
+        if m is None:
+            continue
+        first = m.start() if first is None else first
+        last, pos = m.end(), m.end()
+    return (first, last) if first is not None and last is not None else None
+
+
 def _quote_changes(pair: AlignedPair) -> list[Change]:
     out: list[Change] = []
     src, si, dst, di = pair.src, pair.src_index, pair.dst, pair.dst_index
-    a = pair.src_sentence
+    a, b = pair.src_sentence, pair.dst_sentence
     a_quotes = [q for q in src.quotes_in(si) if not q.broken]
-    for qb in dst.quotes_in(di):
+    b_quotes = dst.quotes_in(di)
+    for qb in b_quotes:
         if qb.broken:
             continue  # reported once per article by _broken_quotes
         if not a_quotes:
-            if any(q.broken for q in src.quotes_in(si)):
+            if any(q.broken for q in src.quotes_in(si)) or _quoted_anywhere(src, qb.text):
                 continue
-            if quote_similarity(qb.text, a.text) >= SAME_QUOTE:
+            if qb.end > b.end:
+                continue  # a quote running on past its sentence: its marks are not to be trusted
+            if _carries(a.text, qb.text):
                 out.append(pair.change(
-                    "quote_altered",
-                    "medium",
+                    "quotation_changed",
+                    "high",
                     (qb.start, qb.end),
                     (a.start, a.end),
-                    "Words given here as a direct quote appear in the other version only as reported speech.",
+                    "This version presents as a direct quote words that the other version gives only "
+                    "as reported speech, so it puts words in the speaker's mouth.",
                 ))
             continue
         qa = max(a_quotes, key=lambda q: quote_similarity(q.text, qb.text))
@@ -73,15 +164,8 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
             continue
         only_a, only_b = word_diff(qa.text, qb.text)
         if only_a or only_b:
-            removed = " ".join(only_a) or "nothing"
-            added = " ".join(only_b) or "nothing"
-            out.append(pair.change(
-                "quote_altered",
-                "high",
-                (qb.start, qb.end),
-                (qa.start, qa.end),
-                f"The quote's words differ: \"{removed}\" became \"{added}\".",
-            ))
+            out.append(pair.change("quote_altered", "high", (qb.start, qb.end), (qa.start, qa.end),
+                                   _differ(only_a, only_b)))
         if qa.speaker and qb.speaker and not same_speaker(qa.speaker, qb.speaker):
             out.append(pair.change(
                 "speaker_changed",
@@ -90,7 +174,83 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
                 qa.speaker_span or (qa.start, qa.end),
                 f"The same quote is attributed to {qb.speaker} here but to {qa.speaker} in the other version.",
             ))
-    return out
+    # a quote turned into reported speech: its words are in dst, outside any quotation marks
+    if not any(q.broken for q in b_quotes):
+        plain = _outside_quotes(dst, di)
+        for qa in a_quotes:
+            if any(quote_similarity(qa.text, q.text) >= SAME_QUOTE for q in b_quotes):
+                continue  # still quoted (perhaps altered: above)
+            if _quoted_anywhere(dst, qa.text) or not _carries(plain, qa.text):
+                continue
+            span = _words_span(plain, qa.text)
+            out.append(pair.change(
+                "quotation_changed",
+                "medium",
+                in_sentence(b, span),
+                (qa.start, qa.end),
+                "The other version gives these words as a direct quote; this one turns them into "
+                "reported speech.",
+            ))
+    return out + _statement_speakers(pair)
+
+
+def _speaker_kind(doc: Document, at: Attribution) -> str | None:
+    """"person" (a named or titled individual, he/she), "body" (a ministry, a company...), or None."""
+    text = doc.article.text
+    s, e = at.speaker_span
+    phrase = text[s:e].strip()
+    words = phrase.lower().split()
+    if not words:
+        return None
+    if words[-1] in BODY_NOUNS:
+        return "body"
+    if words[-1] in PERSON_ROLES or words[0] in ("he", "she"):
+        return "person"
+    if any(x.label == "PERSON" and x.start < e and s < x.end for x in doc.entities):
+        return "person"
+    before = re.findall(r"[A-Za-z]+", text[max(0, s - 40):s].lower())[-3:]
+    capitalised = all(w[:1].isupper() for w in phrase.split())
+    if capitalised and any(w in PERSON_ROLES for w in before):
+        return "person"  # "Economy Minister Lidia Varga"
+    return None
+
+
+def _statement_speakers(pair: AlignedPair) -> list[Change]:
+    """An official's statement given to an institution, or the other way round ("Minister X said" / "the ministry said")."""
+    src, si, dst, di = pair.src, pair.src_index, pair.dst, pair.dst_index
+    xs = [x for x in src.attributions if x.sentence_index == si and not x.is_response]
+    ys = [y for y in dst.attributions if y.sentence_index == di and not y.is_response]
+    if len(xs) != 1 or len(ys) != 1:
+        return []
+    x, y = xs[0], ys[0]
+    if same_speaker(x.speaker, y.speaker):
+        return []
+    kx, ky = _speaker_kind(src, x), _speaker_kind(dst, y)
+    if {kx, ky} != {"person", "body"}:
+        return []
+    if quote_similarity(_statement(src, si, x), _statement(dst, di, y)) < SAME_STATEMENT:
+        return []  # not the same statement
+    xt, yt = _as_written(src, x), _as_written(dst, y)
+    if kx == "person":
+        why = f"The other version gives this statement to {xt}; this one to {yt} as an institution."
+    else:
+        why = f"The other version gives this statement to {xt}; this one to {yt} in person."
+    return [pair.change("speaker_changed", "high", y.speaker_span, x.speaker_span, why)]
+
+
+def _as_written(doc: Document, at: Attribution) -> str:
+    phrase = doc.article.text[at.speaker_span[0]:at.speaker_span[1]].strip()
+    return re.sub(r"^(?:The|A|An)\s", lambda m: m.group(0).lower(), phrase)
+
+
+def _statement(doc: Document, si: int, at: Attribution) -> str:
+    """Sentence ``si`` without its speaker and speech verb: what is said."""
+    sent = doc.sentences[si]
+    s, e = at.speaker_span
+    m = re.compile(rf"\b{re.escape(at.verb)}\b").search(doc.article.text, e, sent.end) if at.verb else None
+    if m is not None and m.start() - e <= 40:
+        e = m.end()
+    return doc.article.text[sent.start:s] + " " + doc.article.text[e:sent.end]
 
 
 def _reversed_exchanges(view: StoryView, pair: AlignedPair) -> list[Change]:
@@ -142,8 +302,7 @@ def _broken_quotes(view: StoryView) -> list[Change]:
                     counter_span = (oq.start, oq.end)
                     only_a, only_b = word_diff(oq.text, q.text)
                     if only_a or only_b:
-                        explanation += (f" The words also differ from {other.id}'s quote: "
-                                        f"\"{' '.join(only_a) or 'nothing'}\" became \"{' '.join(only_b) or 'nothing'}\".")
+                        explanation += " " + _differ(only_a, only_b, f"{other.id}'s quote")
                 else:
                     s = other.sentences[best.b_index]
                     counter_span = (s.start, s.end)

@@ -168,8 +168,8 @@ def test_qualifier_change_moves_interval():
     assert len(changes) == 1
     c = changes[0]
     assert (c.kind, c.severity) == ("qualifier", "medium")
-    assert c.explanation.startswith('"over 17 months" became "nearly 17 months": the figure\'s qualifier changed '
-                                    "from more than to less than")
+    assert c.explanation.startswith('The other version says "over 17 months"; this one says "nearly 17 months": '
+                                    "the figure is the same but it is now less than instead of more than")
 
 
 def test_qualifier_tightened_is_low():

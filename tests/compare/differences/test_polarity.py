@@ -107,7 +107,8 @@ def test_modal_intensified():
     assert c is not None and c.kind == "intensified" and c.severity == "medium"
     assert a[c.a_span[0]:c.a_span[1]] == "may delay"
     assert b[c.b_span[0]:c.b_span[1]] == "will delay"
-    assert c.explanation == '"may delay" became "will delay": a possibility is now stated as certain.'
+    assert c.explanation == ('The other version says "may delay" where this one says "will delay": '
+                             "a possibility is now stated as certain.")
 
 
 def test_modal_softened():
@@ -173,3 +174,46 @@ def test_multiword_hedge():
 def test_attribution_is_not_a_hedge():
     assert compare_polarity("Both patients were in a stable condition.",
                             "Both patients were said to be in a stable condition.") is None
+
+
+# ------------------------------------------------------------------ negated conditions and hedges
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Traffic will keep growing if the toll does not rise.", "Traffic will keep growing unless the toll rises."),
+    ("The lake would flood the road if the rain did not ease by Sunday.",
+     "The lake would flood the road unless the rain eased by Sunday."),
+    ("The strike goes ahead unless the offer is not improved.", "The strike goes ahead if the offer is improved."),
+])
+def test_a_negated_condition_rewritten_with_unless_is_the_same(a, b):
+    assert compare_polarity(a, b) is None
+    assert compare_polarity(b, a) is None
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Traffic will keep growing if the toll does not rise.", "Traffic will keep growing if the toll rises."),
+    ("Traffic will keep growing unless the toll does not rise.", "Traffic will keep growing unless the toll rises."),
+    ("The bridge did not close, and traffic grew unless it rained.", "The bridge closed, and traffic grew unless it rained."),
+])
+def test_a_condition_turned_round_is_still_a_contradiction(a, b):
+    contradiction(a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The leak may affect drinking water in two villages.", "The leak will affect drinking water in two villages."),
+    ("The board might have to sell the ferry.", "The board will have to sell the ferry."),
+    ("Snow could close the pass by Friday.", "Snow would close the pass by Friday."),
+])
+def test_a_hedge_turned_certainty_is_intensified_not_a_negation(a, b):
+    c = compare_polarity(a, b)
+    assert c is not None and (c.kind, c.severity) == ("intensified", "medium"), c
+    assert "negation" not in c.explanation
+
+
+def test_a_distancing_speech_verb_is_left_to_attribution():
+    # "claimed" against "said" is how the statement is reported (attribution_changed), not a hedge
+    assert compare_polarity("The harbour master claimed the audit was flawed.",
+                            "The harbour master said the audit was flawed.") is None
+    # a hedge that is no speech verb still counts
+    c = compare_polarity("The audit was reportedly flawed.", "The audit was flawed.")
+    assert c is not None and (c.kind, c.severity) == ("intensified", "low")
