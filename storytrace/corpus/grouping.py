@@ -76,7 +76,7 @@ import numpy as np
 from storytrace.corpus.store import GroupArticleRow, Store
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
-from storytrace.readers.records import published_timestamp
+from storytrace.published import published_timestamp
 
 DIM = 256
 BATCH = 512

@@ -74,7 +74,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storytrace.model import Article
-from storytrace.readers.records import published_key
+from storytrace.published import published_key
 
 __all__ = [
     "MIGRATIONS",

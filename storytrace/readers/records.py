@@ -31,7 +31,6 @@ import codecs
 import csv
 import dataclasses
 import datetime as _dt
-import email.utils
 import io
 import json
 import os
@@ -40,6 +39,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from storytrace.model import Article
+from storytrace.published import parse_published_at, published_key, published_timestamp  # noqa: F401  (re-exported)
 from storytrace.readers.files import (
     DEFAULT_MAX_BYTES,
     FIELDS,
@@ -282,57 +282,6 @@ def make_record(
 
 
 # --------------------------------------------------------------------------- published_at
-
-
-def parse_published_at(value: str | None) -> _dt.datetime | None:
-    """``published_at`` as an aware UTC datetime, or None: the one parser every face uses.
-
-    Reads ISO 8601 (naive = UTC), RFC 2822 mail dates and Unix times in
-    seconds or milliseconds written as digits.
-    """
-    if not value:
-        return None
-    s = value.strip()
-    dt: _dt.datetime | None = None
-    if s.isdigit() and 9 <= len(s) <= 13:
-        secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
-        try:
-            dt = _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            dt = None
-    else:
-        try:
-            dt = _dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
-        except ValueError:
-            try:
-                dt = email.utils.parsedate_to_datetime(s)
-            except (TypeError, ValueError, IndexError):
-                dt = None
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_dt.timezone.utc)
-    try:
-        return dt.astimezone(_dt.timezone.utc)
-    except (OverflowError, ValueError):
-        return None
-
-
-def published_key(value: str | None) -> str | None:
-    """``published_at`` as sortable ISO 8601 UTC (``YYYY-MM-DDTHH:MM:SSZ``), or None."""
-    dt = parse_published_at(value)
-    if dt is None:
-        return None
-    try:
-        return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):
-        return None
-
-
-def published_timestamp(value: str | None) -> float | None:
-    """Seconds since the epoch of ``published_at``, or None."""
-    dt = parse_published_at(value)
-    return None if dt is None else dt.timestamp()
 
 
 def with_iso_published_at(a: Article) -> Article:

@@ -66,12 +66,12 @@ sentences are paired by order and can be misreported.
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
+from storytrace.published import parse_published_at
 
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -259,24 +259,11 @@ def extract_dates(text: str) -> list[DateMention]:
 def published_date(value: str | None) -> _dt.date | None:
     """The calendar day of a ``published_at`` value, in the offset it is written in, or None.
 
-    Reads what `storytrace.readers.parse_published_at` reads (ISO 8601, RFC 2822
-    mail dates, Unix seconds or milliseconds written as digits); this layer may
-    not import the readers. The day is taken as written, not converted to UTC:
-    a story stamped 00:30+02:00 was published on that day where it was written.
+    The day is taken as written, not converted to UTC: a story stamped
+    00:30+02:00 was published on that day where it was written.
     """
-    if not value:
-        return None
-    s = value.strip()
-    try:
-        if s.isdigit() and 9 <= len(s) <= 13:
-            secs = int(s) / 1000.0 if len(s) >= 12 else float(s)
-            return _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc).date()
-        try:
-            return _dt.datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith(("Z", "z")) else s).date()
-        except ValueError:
-            return email.utils.parsedate_to_datetime(s).date()
-    except (TypeError, ValueError, IndexError, OverflowError, OSError):
-        return None
+    dt = parse_published_at(value, to_utc=False)
+    return None if dt is None else dt.date()
 
 
 Facets = dict[str, object]  # weekday: int, day: (month, day), month: int, year: int, relative: str
