@@ -13,7 +13,10 @@ nothing, so a single aligned pair has nothing to show):
   it says was dropped downstream, not added by it, so its lone sentences are
   no finding.
   Needs two versions at least.
-* **Omissions**, only along a derivation edge (not a shared source): a
+* **Omissions**, only along a ``wholly`` derivation edge to a version that is
+  not a summary or excerpt of its source (`grouping.is_excerpt_pair`): those
+  and blends (``partially`` derived) leave out by design, and a shared source
+  is unseen. A
   sentence of the source that the derived version drops although another
   version carries it. Medium when specific, else low. Reported on the derived
   version, at the end of the last sentence it kept before the dropped one.
@@ -31,6 +34,7 @@ from __future__ import annotations
 from storytrace.compare.differences.change import Change, StoryView
 from storytrace.compare.differences.entities import names_in
 from storytrace.compare.differences.numbers import extract_quantities
+from storytrace.compare.grouping import is_excerpt_pair
 from storytrace.fitted import threshold
 from storytrace.model import COMMON_SOURCE, Document, Sentence, Severity
 from storytrace.text import content_words
@@ -104,9 +108,11 @@ def omissions(story: StoryView) -> list[Change]:
     docs, links = story.docs, story.links
     out: list[Change] = []
     for e in story.derivation:
-        if e.source == COMMON_SOURCE or e.level == "shared_source":
-            continue
+        if e.source == COMMON_SOURCE or e.level != "wholly":
+            continue  # a version that takes only part of its source (a summary, a blend) leaves out by design
         src, dst = docs[e.source], docs[e.derived]
+        if is_excerpt_pair(src, dst):
+            continue  # a summary or excerpt (a third of its source or less) leaves out by design
         kept = {l.a_index: l.b_index for l in links[(src.id, dst.id)]}
         for s in src.sentences:
             if s.is_heading or s.index in kept:

@@ -80,3 +80,34 @@ def test_alignment_reversed_is_the_same_alignment_from_the_other_side(kind):
     r = l.reversed()
     assert (r.a, r.b, r.a_index, r.b_index, r.a_span, r.b_span) == ("b", "a", 0, 1, l.b_span, l.a_span)
     assert (r.kind, r.score) == (kind, 0.7) and r.reversed() == l
+
+
+def test_no_omissions_in_a_summary_or_a_partly_derived_version() -> None:
+    from storytrace.compare.differences import find_differences
+    from storytrace.model import DerivationEdge
+    from tests.helpers import both_ways, doc, link
+
+    wire_sentences = [
+        "A fire destroyed the Harlow grain depot on Tuesday night.",
+        "About 4,200 tonnes of wheat were lost.",
+        "Sixty firefighters fought the blaze for nine hours.",
+        "Residents were told to keep their windows closed.",
+        "Chief Ana Rusk said an inquiry would begin on Friday.",
+        "Insurers put the damage at several million pounds.",
+        "Corran Mills will pay its staff in full.",
+        "The main road stays shut until Thursday.",
+        "Bakeries across the region expect bread shortages.",
+    ]
+    wire, copy, other = doc("wire", wire_sentences), doc("copy", wire_sentences[:8]), doc("other", wire_sentences)
+    pairs = {("wire", "copy"): [link(wire, k, copy, k, "verbatim") for k in range(8)],
+             ("wire", "other"): [link(wire, k, other, k, "verbatim") for k in range(9)],
+             ("copy", "other"): [link(copy, k, other, k, "verbatim") for k in range(8)]}
+    links = both_ways(pairs)
+    docs = {"wire": wire, "copy": copy, "other": other}
+
+    def omissions(level: str) -> list:
+        edges = [DerivationEdge("wire", "copy", level, 0.9, "t"), DerivationEdge("wire", "other", "wholly", 0.9, "t")]
+        return [f for f in find_differences(docs, links, edges) if f.kind == "omission" and f.article == "copy"]
+
+    assert len(omissions("wholly")) == 1  # the copy drops the last sentence the other version keeps
+    assert omissions("partially") == []  # a blend or a summary leaves out by design
