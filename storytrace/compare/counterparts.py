@@ -16,7 +16,8 @@ contains most of the derived sentence's content words (at ``merge_containment``,
 fitted on synthetic merges of MRPC train pairs: one part of a sentence split in
 several). A sentence whose best match is already accounted for by another
 sentence, and that does not repeat it, says something new: it stays an
-addition. The pair is added as a ``related`` link, so the
+addition. When the claim verifier is installed, it vetoes a candidate it judges
+``unrelated`` (argmax of its five labels). The pair is added as a ``related`` link, so the
 detectors judge what changed (a number, a speaker, a verb...) instead of
 declaring the claim new. Competitive ranking inside a bitext follows Melamed
 (2000), "Models of translational equivalence among words", Computational
@@ -25,12 +26,17 @@ Linguistics 26(2). No parameters of its own.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from storytrace.fitted import load, threshold
 from storytrace.text import content_words
 from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document
 from storytrace.compare.worddiff import word_changes
+
+
+UNRELATED = 4  # column of "unrelated" in compare/verifier.py's LABELS
 
 
 def related_threshold() -> float:
@@ -42,9 +48,14 @@ def counterpart_links(
     links: dict[tuple[str, str], list[Alignment]],
     derivation: list[DerivationEdge],
     probability: dict[tuple[str, str], np.ndarray],
+    judge: Callable[[list[tuple[str, str]]], np.ndarray] | None = None,
 ) -> dict[tuple[str, str], list[Alignment]]:
-    """``links`` plus, in both directions, a counterpart for each derived sentence left unaligned."""
+    """``links`` plus, in both directions, a counterpart for each derived sentence left unaligned.
+
+    ``judge`` (the claim verifier's ``predict``) vetoes a candidate it finds ``unrelated``: ranking
+    always finds a best match, the verifier says whether it is about the same claim."""
     out = {k: list(v) for k, v in links.items()}
+    candidates: list[Alignment] = []
     floor = related_threshold()
     for e in derivation:
         if e.source == COMMON_SOURCE or (e.derived, e.source) not in probability:
@@ -69,10 +80,15 @@ def counterpart_links(
             contained = bool(words) and len(words & content_words(t.text)) / len(words) >= merge_c
             if j in src_taken and not contained:
                 continue
-            link = Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
-                             round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start))
-            out[(dst.id, src.id)].append(link)
-            out[(src.id, dst.id)].append(link.reversed())
+            candidates.append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
+                                        round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start)))
+    if judge is not None and candidates:
+        verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)
+                          for l in candidates])
+        candidates = [l for l, p in zip(candidates, verdicts) if int(np.argmax(p)) != UNRELATED]
+    for link in candidates:
+        out[(link.a, link.b)].append(link)
+        out[(link.b, link.a)].append(link.reversed())
     for ls in out.values():
         ls.sort(key=lambda l: (l.a_index, l.b_index))
     return out

@@ -89,6 +89,13 @@ def compare_articles(
     return Comparison(list(articles), docs, stories, analyses)
 
 
+def claim_judge() -> Callable[[list[tuple[str, str]]], np.ndarray] | None:
+    """The claim verifier's ``predict`` (compare/verifier.py), or None where its model is not installed."""
+    from storytrace.compare import verifier
+
+    return verifier.ClaimVerifier.load().predict if verifier.available() else None
+
+
 def analyse_story(
     story: Story,
     docs: dict[str, Document],
@@ -103,8 +110,9 @@ def analyse_story(
     story_links = {p: links[p] for p in pairs}
     story_reuse = {p: reuse[p] for p in pairs}
     derivation = infer_derivation(members, story_links, story_reuse)
+    judge = claim_judge()
     if probability is not None:
-        story_links = counterpart_links(members, story_links, derivation, probability)
+        story_links = counterpart_links(members, story_links, derivation, probability, judge)
     findings = find_differences(members, story_links, derivation)
     brief = fuse_brief(members, story_links, findings, derivation)
     alignments = [l for x, y in combinations(members, 2) for l in story_links[(x, y)]]

@@ -69,3 +69,18 @@ def test_a_short_summary_is_derived_from_its_long_source() -> None:
     [edge] = infer_derivation(docs, links, reuse)
     assert (edge.source, edge.derived, edge.level) == ("wire", "summary", "partially")
     assert "summary or excerpt" in edge.evidence
+
+
+def test_the_verifier_vetoes_a_counterpart_it_finds_unrelated() -> None:
+    hi = related_threshold() + 0.1
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, hi, 0.0], [0.0, 0.0, hi]])
+    docs, links, edges, probability = _setup(prob)
+    seen = []
+
+    def judge(pairs):  # (source, derived) texts; "unrelated" is the last of the five labels
+        seen.extend(pairs)
+        return np.array([[0.9, 0, 0, 0, 0.1] if "15 million" in d else [0, 0, 0, 0.1, 0.9] for _, d in pairs])
+
+    out = counterpart_links(docs, links, edges, probability, judge)
+    assert {l.a_index for l in out[("dst", "src")] if l.kind == "related"} == {1}
+    assert (SRC[1], DST[1]) in seen and all(len(p) == 2 for p in seen)
