@@ -31,3 +31,17 @@ def both_ways(pairs: dict[tuple[str, str], list[Alignment]]) -> dict[tuple[str, 
     for (a, b), ls in pairs.items():
         out[(b, a)] = [l.reversed() for l in ls]
     return out
+
+
+# A short made-up wire report (for grouping and derivation tests of short versions).
+FIRE_WIRE = [
+    "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said.",
+    "About 4,200 tonnes of wheat were lost and 60 firefighters fought the blaze for nine hours.",
+    "Fire chief Ana Rusk said the cause was not yet known and an inquiry would begin on Friday.",
+    "The depot, owned by Corran Mills, employs 85 people and supplies bakeries across the region.",
+    "Residents of nearby streets were told to keep their windows closed because of the smoke.",
+    "Corran Mills said it would pay its staff in full while the site was closed.",
+    "The council said the main road past the depot would stay shut until Thursday.",
+    "Insurers estimated the damage at several million pounds, a local newspaper reported.",
+    "It was the second fire at the site in three years.",
+]

@@ -7,7 +7,7 @@ import numpy as np
 from storytrace.compare.counterparts import counterpart_links, related_threshold
 from storytrace.compare.derivation import infer_derivation
 from storytrace.model import DerivationEdge, PairReuse
-from tests.helpers import doc, link
+from tests.helpers import FIRE_WIRE, doc, link
 
 SRC = ["The council approved the bridge on 4 March.",
        "Mayor Ines Holt said the work would cost 12 million euros.",
@@ -53,14 +53,7 @@ def test_a_sentence_whose_best_match_is_taken_stays_new_unless_it_repeats_it() -
 
 
 def test_a_short_summary_is_derived_from_its_long_source() -> None:
-    long_ = doc("wire", [
-        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said.",
-        "About 4,200 tonnes of wheat were lost and 60 firefighters fought the blaze for nine hours.",
-        "Fire chief Ana Rusk said the cause was not yet known and an inquiry would begin on Friday.",
-        "The depot, owned by Corran Mills, employs 85 people and supplies bakeries across the region.",
-        "Residents of nearby streets were told to keep their windows closed because of the smoke.",
-        "Corran Mills said it would pay its staff in full while the site was closed.",
-    ])
+    long_ = doc("wire", FIRE_WIRE[:6])
     short = doc("summary", ["Fire destroyed Corran Mills' Harlow grain depot, with 4,200 tonnes of wheat lost."])
     docs = {"wire": long_, "summary": short}
     links = {("wire", "summary"): [], ("summary", "wire"): []}

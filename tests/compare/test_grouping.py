@@ -10,6 +10,7 @@ from storytrace.compare.grouping import (
     is_excerpt_pair,
 )
 from storytrace.fitted import table
+from tests.helpers import FIRE_WIRE as WIRE
 from tests.helpers import doc
 
 CUT = float(table()["version_model"]["cut"])
@@ -39,17 +40,6 @@ def test_one_close_pair_does_not_pull_a_whole_group() -> None:
     assert {"other"} in [set(s.article_ids) for s in stories]
 
 
-WIRE = [
-    "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said.",
-    "About 4,200 tonnes of wheat were lost and 60 firefighters fought the blaze for nine hours.",
-    "Fire chief Ana Rusk said the cause was not yet known and an inquiry would begin on Friday.",
-    "The depot, owned by Corran Mills, employs 85 people and supplies bakeries across the region.",
-    "Residents of nearby streets were told to keep their windows closed because of the smoke.",
-    "Corran Mills said it would pay its staff in full while the site was closed.",
-    "The council said the main road past the depot would stay shut until Thursday.",
-    "Insurers estimated the damage at several million pounds, a local newspaper reported.",
-    "It was the second fire at the site in three years.",
-]
 
 
 def test_a_summary_is_an_excerpt_pair_and_contained() -> None:
