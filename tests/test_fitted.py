@@ -49,7 +49,21 @@ def test_value_entries_are_shares_in_range(name):
 def test_every_entry_the_script_writes_is_in_the_table():
     written = {n for entries, _ in fit.FITS.values() for n in entries}
     assert written <= set(TABLE)
-    assert set(VALUE_ENTRIES) | {"story_model", "version_model"} == written
+    assert set(VALUE_ENTRIES) | {"story_model", "version_model", "excerpt_model"} == written
+
+
+def test_excerpt_model_is_a_usable_logistic_model():
+    from dataclasses import fields
+
+    from storytrace.compare.grouping import ExcerptFeatures, logistic
+
+    m = TABLE["excerpt_model"]
+    assert set(m["features"]) <= {f.name for f in fields(ExcerptFeatures)}
+    assert len(m["weights"]) == len(m["features"]) and all(w >= 0 for w in m["weights"])
+    assert 0 < m["cut"] < 1 and m["data"] and m["objective"] and m["fit"]
+    contained = ExcerptFeatures(1.0, 1.0, 1.0, 1.0)
+    unrelated = ExcerptFeatures(0.05, 0.0, 0.0, 1.0)
+    assert logistic(contained, "excerpt_model") > m["cut"] > logistic(unrelated, "excerpt_model")
 
 
 @pytest.mark.parametrize("name", ["story_model", "version_model"])
