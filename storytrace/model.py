@@ -64,6 +64,17 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A clause of sentence ``sentence_index`` (compare/claims.py); ``text == article.text[start:end]``."""
+
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Quote:
     """Words inside quotation marks, with who is said to have said them.
 
@@ -116,6 +127,7 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # the clauses of the non-heading sentences, in order
 
     @property
     def id(self) -> str:

@@ -16,8 +16,9 @@ contains most of the derived sentence's content words (at ``merge_containment``,
 fitted on synthetic merges of MRPC train pairs: one part of a sentence split in
 several). A sentence whose best match is already accounted for by another
 sentence, and that does not repeat it, says something new: it stays an
-addition. When the claim verifier is installed, it vetoes a candidate it judges
-``unrelated`` (argmax of its five labels). The pair is added as a ``related`` link, so the
+addition. When the claim verifier is installed, it vetoes a candidate below the pair
+scorer's ``decision_threshold`` that it judges ``unrelated`` (argmax of its five
+labels); at the threshold the scorer already says "same content". The pair is added as a ``related`` link, so the
 detectors judge what changed (a number, a speaker, a verb...) instead of
 declaring the claim new. Competitive ranking inside a bitext follows Melamed
 (2000), "Models of translational equivalence among words", Computational
@@ -43,6 +44,10 @@ def related_threshold() -> float:
     return float(load("pair_scorer")["related_threshold"])
 
 
+def decision_threshold() -> float:
+    return float(load("pair_scorer")["decision_threshold"])
+
+
 def counterpart_links(
     docs: dict[str, Document],
     links: dict[tuple[str, str], list[Alignment]],
@@ -56,7 +61,9 @@ def counterpart_links(
     always finds a best match, the verifier says whether it is about the same claim."""
     out = {k: list(v) for k, v in links.items()}
     candidates: list[Alignment] = []
+    structural: list[Alignment] = []  # same content by the scorer, or placed by their neighbours: no veto
     floor = related_threshold()
+    tau = decision_threshold()
     for e in derivation:
         if e.source == COMMON_SOURCE or (e.derived, e.source) not in probability:
             continue
@@ -65,6 +72,9 @@ def counterpart_links(
         linked = {l.a_index for l in out[(dst.id, src.id)]}
         src_taken = {l.b_index for l in out[(dst.id, src.id)]}
         merge_c = threshold("merge_containment")
+        sources_of: dict[int, set[int]] = {}
+        for l in out[(dst.id, src.id)]:
+            sources_of.setdefault(l.a_index, set()).add(l.b_index)
         for s in dst.sentences:
             if s.is_heading or s.index in linked or prob.shape[1] == 0:
                 continue
@@ -72,21 +82,31 @@ def counterpart_links(
             for t in src.sentences:
                 if t.is_heading:
                     row[t.index] = -1.0
-            j = int(np.argmax(row))
+            before, after = sources_of.get(s.index - 1, set()), sources_of.get(s.index + 1, set())
+            middle = before & after
+            if middle:  # between two parts of one split source sentence: its middle part
+                j = max(middle, key=lambda k: row[k])
+                t = src.sentences[j]
+                structural.append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
+                                            round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start)))
+                continue
+            beside = [k for k in before | after if row[k] >= floor]
+            # the neighbours' counterpart, when related at all, before the best match elsewhere
+            j = max(beside, key=lambda k: row[k]) if beside else int(np.argmax(row))
             if row[j] < floor:
                 continue
             t = src.sentences[j]
             words = content_words(s.text)
             contained = bool(words) and len(words & content_words(t.text)) / len(words) >= merge_c
-            if j in src_taken and not contained:
+            if j in src_taken and not (contained or j in before | after):
                 continue
-            candidates.append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
+            (candidates if row[j] < tau else structural).append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
                                         round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start)))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)
                           for l in candidates])
         candidates = [l for l, p in zip(candidates, verdicts) if int(np.argmax(p)) != UNRELATED]
-    for link in candidates:
+    for link in candidates + structural:
         out[(link.a, link.b)].append(link)
         out[(link.b, link.a)].append(link.reversed())
     for ls in out.values():

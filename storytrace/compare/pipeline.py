@@ -1,6 +1,6 @@
 """The compare pipeline: articles in, stories with their full analysis out.
 
-segment -> embed -> align every pair -> group into stories -> per story:
+segment -> embed -> align every pair (sentences, then the claims left over) -> group into stories -> per story:
 reuse shares, derivation, differences (findings), fusion (brief).
 Each stage is a module of pure functions; this one only wires them.
 """
@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from storytrace.compare.align import PairAlignment, align_sentences, reuse_shares
+from storytrace.compare.claimalign import claim_links
 from storytrace.compare.counterparts import counterpart_links
 from storytrace.compare.derivation import infer_derivation
 from storytrace.compare.differences import find_differences
@@ -51,13 +52,7 @@ def compare_articles(
     progress("segmenting")
     docs = {a.id: segment(a) for a in articles}
     progress("embedding sentences")
-    texts = [s.text for d in docs.values() for s in d.sentences]
-    vectors = encoder.encode(texts)
-    emb: dict[str, np.ndarray] = {}
-    offset = 0
-    for d in docs.values():
-        emb[d.id] = vectors[offset : offset + len(d.sentences)]
-        offset += len(d.sentences)
+    emb, claim_emb = _embed(docs, encoder)
 
     progress("aligning sentences")
     links: dict[tuple[str, str], list[Alignment]] = {}
@@ -66,12 +61,15 @@ def compare_articles(
     probability: dict[tuple[str, str], np.ndarray] = {}
     for x, y in combinations(docs, 2):
         pa: PairAlignment = align_sentences(docs[x], docs[y], emb[x], emb[y], scorer)
-        links[(x, y)] = pa.links
-        links[(y, x)] = pa.reversed_links()
         probability[(x, y)] = pa.matrix.probability
         probability[(y, x)] = pa.matrix.probability.T
-        reuse[(x, y)] = reuse_shares(docs[x], y, links[(x, y)])
-        reuse[(y, x)] = reuse_shares(docs[y], x, links[(y, x)])
+        reuse[(x, y)] = reuse_shares(docs[x], y, pa.links)
+        reuse[(y, x)] = reuse_shares(docs[y], x, pa.reversed_links())
+        # claim links carry split and merged content; they do not count as reuse (derivation, grouping)
+        extra = claim_links(docs[x], docs[y], docs[x].claims, docs[y].claims, claim_emb[x], claim_emb[y],
+                            pa.links, scorer)
+        links[(x, y)] = sorted(pa.links + extra, key=lambda l: (l.a_index, l.b_index))
+        links[(y, x)] = sorted(pa.reversed_links() + [l.reversed() for l in extra], key=lambda l: (l.a_index, l.b_index))
         features = story_pair_features(
             docs[x], docs[y], emb[x], emb[y], reuse[(x, y)].total, reuse[(y, x)].total,
             pa.matrix.probability,
@@ -87,6 +85,29 @@ def compare_articles(
         progress(f"analysing {story.id}")
         analyses.append(analyse_story(story, docs, links, reuse, probability))
     return Comparison(list(articles), docs, stories, analyses)
+
+
+def _embed(docs: dict[str, Document], encoder) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Embeddings of every sentence and of every claim (one batch); a one-claim sentence's claim reuses its vector."""
+    texts = [s.text for d in docs.values() for s in d.sentences]
+    own: list[tuple[str, int]] = []  # (doc id, claim row) of the claims that are a part of their sentence
+    for d in docs.values():
+        for k, c in enumerate(d.claims):
+            s = d.sentences[c.sentence_index]
+            if (c.start, c.end) != (s.start, s.end):
+                own.append((d.id, k))
+                texts.append(c.text)
+    vectors = encoder.encode(texts)
+    emb: dict[str, np.ndarray] = {}
+    offset = 0
+    for d in docs.values():
+        emb[d.id] = vectors[offset : offset + len(d.sentences)]
+        offset += len(d.sentences)
+    claim_emb = {d.id: emb[d.id][[c.sentence_index for c in d.claims]] if d.claims else emb[d.id][:0]
+                 for d in docs.values()}
+    for n, (doc_id, k) in enumerate(own):
+        claim_emb[doc_id][k] = vectors[offset + n]
+    return emb, claim_emb
 
 
 def claim_judge() -> Callable[[list[tuple[str, str]]], np.ndarray] | None:

@@ -8,7 +8,8 @@ which keeps abbreviations such as "St. Petersburg" and "U.S. General" whole
 and returns character spans. A line is a heading when it is short and does not
 end in sentence punctuation. Entities come from spaCy's small English NER
 (``en_core_web_sm``), run once over the whole text. Quotes and attributions
-(speech events: who is said to state what) come from `quotes`, once per article.
+(speech events: who is said to state what) come from `quotes`, once per article;
+claims (the clauses of each sentence) from `claims`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from storytrace.compare.claims import split_claims
 from storytrace.model import Article, Document, Entity, Sentence
 
 # A heading is a line of at most this many words without closing punctuation.
@@ -106,4 +108,5 @@ def segment(article: Article) -> Document:
     entities = find_entities(article.id, article.text)
     doc = Document(article=article, sentences=sentences, entities=entities)
     doc.quotes, doc.attributions = find_quotes_and_attributions(doc)
+    doc.claims = [c for s in sentences if not s.is_heading for c in split_claims(s)]
     return doc

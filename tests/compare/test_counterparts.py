@@ -77,3 +77,41 @@ def test_the_verifier_vetoes_a_counterpart_it_finds_unrelated() -> None:
     out = counterpart_links(docs, links, edges, probability, judge)
     assert {l.a_index for l in out[("dst", "src")] if l.kind == "related"} == {1}
     assert (SRC[1], DST[1]) in seen and all(len(p) == 2 for p in seen)
+
+
+def _with_links(prob: np.ndarray, pairs: list[tuple[int, int]]):
+    src, dst = doc("src", SRC), doc("dst", DST)
+    links = {("dst", "src"): [link(dst, i, src, j) for i, j in pairs],
+             ("src", "dst"): [link(src, j, dst, i) for i, j in pairs]}
+    edge = DerivationEdge("src", "dst", "wholly", 0.9, "test")
+    return {"src": src, "dst": dst}, links, [edge], {("dst", "src"): prob, ("src", "dst"): prob.T}
+
+
+def _unrelated(pairs):
+    return np.array([[0, 0, 0, 0, 1.0] for _ in pairs])
+
+
+def test_the_second_half_of_a_split_sentence_joins_the_sentence_its_neighbour_took() -> None:
+    hi = related_threshold() + 0.1
+    # dst 1 is closer to src 2 by score, but dst 0 (just before it) carries src 0, which dst 1 relates to
+    prob = np.array([[0.9, 0.0, 0.0], [hi, 0.0, hi + 0.1], [0.0, 0.0, 0.0]])
+    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    out = counterpart_links(docs, links, edges, probability)
+    assert (1, 0, "related") in {(l.a_index, l.b_index, l.kind) for l in out[("dst", "src")]}
+
+
+def test_a_sentence_between_two_parts_of_one_source_sentence_is_its_middle_whatever_its_score() -> None:
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, 0.0, 0.0], [0.6, 0.0, 0.0]])
+    docs, links, edges, probability = _with_links(prob, [(0, 0), (2, 0)])
+    out = counterpart_links(docs, links, edges, probability, _unrelated)  # the verifier has no say
+    assert (1, 0) in {(l.a_index, l.b_index) for l in out[("dst", "src")]}
+    # without the second neighbour the middle has nothing to go by and stays new
+    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    assert not any(l.a_index == 1 for l in counterpart_links(docs, links, edges, probability)[("dst", "src")])
+
+
+def test_the_verifier_cannot_veto_a_pair_the_scorer_calls_the_same_content() -> None:
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, related_threshold() + 0.1]])
+    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    out = counterpart_links(docs, links, edges, probability, _unrelated)
+    assert {l.a_index for l in out[("dst", "src")] if l.kind == "related"} == {1}

@@ -83,12 +83,13 @@ def _default_orientation(
 
 
 def _best_links(links: list[Alignment]) -> list[Alignment]:
-    """Each sentence of the reported side compared with its best counterpart only."""
-    best: dict[int, Alignment] = {}
+    """Each sentence (or claim) of the reported side compared with its best counterpart only."""
+    best: dict[tuple[int, tuple[int, int]], Alignment] = {}
     for l in links:
-        if l.b_index not in best or l.score > best[l.b_index].score:
-            best[l.b_index] = l
-    return sorted(best.values(), key=lambda l: l.b_index)
+        key = (l.b_index, l.b_span)
+        if key not in best or l.score > best[key].score:
+            best[key] = l
+    return sorted(best.values(), key=lambda l: (l.b_index, l.b_span))
 
 
 def _third_party_says_deviant(change: Change, view: StoryView, pair: AlignedPair, others: list[Document]) -> bool | None:
@@ -153,7 +154,7 @@ def find_differences(
         for l in _best_links(links[(src.id, dst.id)]):
             # a copy (verbatim, edited) is close wording; a paraphrase or a related counterpart is not
             pair = AlignedPair(src, l.a_index, dst, l.b_index, close_wording=l.kind in ("verbatim", "edited"),
-                               kind=l.kind)
+                               kind=l.kind, src_span=l.a_span, dst_span=l.b_span)
             for ch in _changes(story.looking_at(pair)):
                 if ch.nearby:
                     nearby.append(ch)  # reported after the pair's own changes, unchecked

@@ -41,14 +41,17 @@ class AlignedPair:
     # the alignment's kind; "related": a counterpart paired by rank for a claim that changed too
     # much to align (compare/counterparts.py), the loosest pairing there is
     kind: str = "edited"
+    # the aligned claims' spans when the alignment pairs parts of the sentences (compare/claimalign.py)
+    src_span: tuple[int, int] | None = None
+    dst_span: tuple[int, int] | None = None
 
     @property
     def src_sentence(self) -> Sentence:
-        return self.src.sentences[self.src_index]
+        return _narrowed(self.src, self.src.sentences[self.src_index], self.src_span)
 
     @property
     def dst_sentence(self) -> Sentence:
-        return self.dst.sentences[self.dst_index]
+        return _narrowed(self.dst, self.dst.sentences[self.dst_index], self.dst_span)
 
     def change(
         self,
@@ -61,6 +64,14 @@ class AlignedPair:
     ) -> Change:
         """A change reported on ``dst`` at ``span``, against ``src`` at ``counter_span``."""
         return Change(kind, severity, self.dst.id, span, explanation, self.src.id, counter_span, nearby=nearby)
+
+
+def _narrowed(doc: Document, sentence: Sentence, span: tuple[int, int] | None) -> Sentence:
+    """The part of ``sentence`` at ``span`` (a claim), as a sentence of its own; the sentence for None."""
+    if span is None or span == (sentence.start, sentence.end):
+        return sentence
+    start, end = max(span[0], sentence.start), min(span[1], sentence.end)
+    return Sentence(sentence.article_id, sentence.index, start, end, doc.article.text[start:end], sentence.is_heading)
 
 
 @dataclass(frozen=True)
