@@ -326,24 +326,31 @@ def _print_ingest_summary(out: Console, report, db: str, totals: dict) -> None:
 @click.option("--sort", "order_by", type=click.Choice(["size", "recent"]), default="size", show_default=True,
               help="Biggest stories first, or most recently seen first.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="Stories shown (0: all).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def stories(db: str, order_by: str, limit: int, as_json: bool) -> None:
+@click.option("--members", "show_members", is_flag=True,
+              help="List each story's articles (id, time, source, title) under it.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (each story with its members).")
+def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: bool) -> None:
     """List the stories in the store: id, size, first and last seen, title.
 
     First/last seen are the earliest and latest publication times of the
     story's articles (ingest time for an article without one), in UTC.
+    `--json` lists every story's members (ids, titles, sources, urls, times)
+    without analysing anything; `--members` shows them in the terminal.
     Exit code 2 when the store is missing or unusable.
     """
     store = _open_store(db, create=False)
     rows = store.stories(order_by=order_by, limit=limit or None)
     totals = store.counts()
+    members = store.story_member_infos([r.id for r in rows]) if (as_json or show_members) else {}
     store.close()
     if as_json:
+        listed = [{**r.to_dict(), "members": [m.to_dict() for m in members.get(r.id, [])]} for r in rows]
         click.echo(json.dumps({"db": db, "total_stories": totals["stories"], "total_articles": totals["articles"],
-                               "sort": order_by, "stories": [r.to_dict() for r in rows]},
+                               "sort": order_by, "stories": listed},
                               ensure_ascii=False, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
     out = Console()
     table = Table(title=f"{totals['stories']:,} stories, {totals['articles']:,} articles in {db}",
@@ -361,7 +368,12 @@ def stories(db: str, order_by: str, limit: int, as_json: bool) -> None:
     table.add_column("title", width=title_w, no_wrap=title_w >= 30, overflow="ellipsis")  # narrow: wrap
     for r in rows:
         table.add_row(r.id, f"{r.size:,}", _short_time(r.first_seen, wide), _short_time(r.last_seen, wide),
-                      " ".join((r.title or "").split()))
+                      " ".join((r.title or "").split()), end_section=show_members and not members.get(r.id))
+        listed = members.get(r.id, [])
+        for k, m in enumerate(listed):
+            label = " · ".join(x for x in (m.source, " ".join((m.title or "").split())) if x)
+            table.add_row(Text(f"  {m.id}", style="dim"), "", _short_time(m.published_at, wide), "",
+                          Text(label or "-", style="dim"), end_section=k == len(listed) - 1)
     out.print(table)
     if len(rows) < totals["stories"]:
         out.print(f"[dim]showing {len(rows):,} of {totals['stories']:,} (--limit 0 for all)[/]", highlight=False)

@@ -86,9 +86,16 @@ def test_stories_json_and_table(db):
     doc = json.loads(result.output)
     assert doc["total_articles"] == 8 and doc["total_stories"] == len(doc["stories"])
     for s in doc["stories"]:
-        assert set(s) == {"id", "title", "size", "first_seen", "last_seen"}
+        assert set(s) == {"id", "title", "size", "first_seen", "last_seen", "members"}
         assert s["first_seen"] <= s["last_seen"]
+        assert len(s["members"]) == s["size"]
+        for m in s["members"]:
+            assert set(m) == {"id", "title", "source", "url", "published_at"}
     assert sum(s["size"] for s in doc["stories"]) == 8
+    members = {m["id"] for s in doc["stories"] for m in s["members"]}
+    assert len(members) == 8 and "orlen-derailment-wire" in members
+    times = [[m["published_at"] for m in s["members"]] for s in doc["stories"]]
+    assert all(t == sorted(t) for t in times if None not in t)  # earliest first
     sizes = [s["size"] for s in doc["stories"]]
     assert sizes == sorted(sizes, reverse=True)
     recent = json.loads(run("stories", "--db", db, "--json", "--sort", "recent", "--limit", "2").output)
@@ -96,6 +103,11 @@ def test_stories_json_and_table(db):
     assert recent["stories"][0]["last_seen"] >= recent["stories"][1]["last_seen"]
     table = run("stories", "--db", db)
     assert table.exit_code == 0 and doc["stories"][0]["id"] in table.output
+    story_ids = {s["id"] for s in doc["stories"]}
+    member = sorted(members - story_ids)[0]
+    assert member not in table.output  # members only when asked for
+    listed = run("stories", "--db", db, "--members")
+    assert listed.exit_code == 0 and member in listed.output
 
 
 def test_missing_db_and_unknown_story_are_exit_2(tmp_path, db):

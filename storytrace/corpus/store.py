@@ -251,6 +251,21 @@ class StoryInfo:
 
 
 @dataclass(frozen=True)
+class StoryMember:
+    """One article of a stored story, without its text."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published_at: str | None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "source": self.source, "url": self.url,
+                "published_at": self.published_at}
+
+
+@dataclass(frozen=True)
 class IngestRun:
     id: int
     started_at: str
@@ -674,6 +689,17 @@ class Store:
                  f"WHERE m.story_id IN ({{ids}}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
         for sid, aid, chash in _select_in(self.conn, query, list(story_ids)):
                 out.setdefault(sid, []).append((aid, chash))
+        return out
+
+    def story_member_infos(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
+        """Per story: its articles' ids, titles, sources, urls and times, earliest seen first, without
+        their texts (reading them runs no analysis). Stories without members are left out."""
+        out: dict[str, list[StoryMember]] = {}
+        query = (f"SELECT m.story_id, a.id, a.title, a.source, a.url, a.published_at FROM memberships m "
+                 f"JOIN articles a ON a.id = m.article_id WHERE m.story_id IN ({{ids}}) "
+                 f"ORDER BY m.story_id, {_EARLIEST_FIRST}")
+        for sid, *row in _select_in(self.conn, query, list(story_ids)):
+            out.setdefault(sid, []).append(StoryMember(*row))
         return out
 
     # ----------------------------------------------------------------- ingest runs
