@@ -55,6 +55,7 @@ def compare_articles(
     emb, claim_emb = _embed(docs, encoder)
 
     progress("aligning sentences")
+    judge = claim_judge()
     links: dict[tuple[str, str], list[Alignment]] = {}
     reuse: dict[tuple[str, str], PairReuse] = {}
     same: dict[tuple[str, str], float] = {}
@@ -66,8 +67,9 @@ def compare_articles(
         reuse[(x, y)] = reuse_shares(docs[x], y, pa.links)
         reuse[(y, x)] = reuse_shares(docs[y], x, pa.reversed_links())
         # claim links carry split and merged content; they do not count as reuse (derivation, grouping)
+        excerpt = is_excerpt_pair(docs[x], docs[y])
         extra = claim_links(docs[x], docs[y], docs[x].claims, docs[y].claims, claim_emb[x], claim_emb[y],
-                            pa.links, scorer)
+                            pa.links, scorer, excerpt=excerpt, judge=judge)
         links[(x, y)] = sorted(pa.links + extra, key=lambda l: (l.a_index, l.b_index))
         links[(y, x)] = sorted(pa.reversed_links() + [l.reversed() for l in extra], key=lambda l: (l.a_index, l.b_index))
         features = story_pair_features(
@@ -75,7 +77,7 @@ def compare_articles(
             pa.matrix.probability,
         )
         same[(x, y)] = same_story_probability(features)
-        if is_excerpt_pair(docs[x], docs[y]):  # a summary or excerpt shares too little text to look like a version
+        if excerpt:  # a summary or excerpt shares too little text to look like a version
             same[(x, y)] = max(same[(x, y)], excerpt_probability(docs[x], docs[y]))
 
     progress("grouping stories")

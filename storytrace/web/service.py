@@ -255,9 +255,11 @@ def list_stories(store: Store, analyses: Analyses, *, q: str = "", sort: str = "
         infos = infos[offset: offset + limit] if limit else infos[offset:]
         doc["query"] = q
     counts = analyses.counts_for(store, infos)
+    members = store.story_member_infos([i.id for i in infos])
     rows = []
     for info in infos:
         d = info.to_dict()
+        d["members"] = [m.to_dict() for m in members.get(info.id, [])]  # as `storytrace stories --json`
         d["findings"] = counts.get(info.id)
         if q:
             d["matches"] = matches.get(info.id, [])

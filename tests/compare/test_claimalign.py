@@ -28,13 +28,14 @@ class FixedScorer:
         return PairMatrix(self.prob, np.full(self.prob.shape, "related", dtype=object), np.zeros(self.prob.shape))
 
 
-def _run(prob: np.ndarray):
+def _run(prob: np.ndarray, excerpt: bool = False):
     a, b = doc("a", MERGED), doc("b", APART)
     a.claims = [c for s in a.sentences for c in split_claims(s)]
     b.claims = [c for s in b.sentences for c in split_claims(s)]
     assert len(a.claims) == 2 and len(b.claims) == 2
     emb = np.zeros((2, 4))
-    return a, b, claim_links(a, b, a.claims, b.claims, emb, emb, [link(a, 0, b, 0)], FixedScorer(prob))
+    return a, b, claim_links(a, b, a.claims, b.claims, emb, emb, [link(a, 0, b, 0)], FixedScorer(prob),
+                                 excerpt=excerpt)
 
 
 def test_the_merged_half_of_a_sentence_is_aligned_to_the_sentence_it_came_from() -> None:
@@ -55,3 +56,9 @@ def test_leftovers_pair_only_as_mutual_best_matches_above_the_related_floor() ->
     assert below == []
     _, _, not_mutual = _run(np.array([[0.9, 0.35], [0.1, 0.3]]))  # b's loss sentence is closer to a's first claim
     assert not_mutual == []
+
+
+def test_between_a_summary_and_its_source_the_floor_is_half_the_decision_threshold() -> None:
+    prob = np.array([[0.9, 0.05], [0.1, 0.2]])
+    assert len(_run(prob)[2]) == 1
+    assert _run(prob, excerpt=True)[2] == []
