@@ -28,14 +28,14 @@ class FixedScorer:
         return PairMatrix(self.prob, np.full(self.prob.shape, "related", dtype=object), np.zeros(self.prob.shape))
 
 
-def _run(prob: np.ndarray, excerpt: bool = False):
+def _run(prob: np.ndarray, excerpt: bool = False, judge=None):
     a, b = doc("a", MERGED), doc("b", APART)
     a.claims = [c for s in a.sentences for c in split_claims(s)]
     b.claims = [c for s in b.sentences for c in split_claims(s)]
     assert len(a.claims) == 2 and len(b.claims) == 2
     emb = np.zeros((2, 4))
     return a, b, claim_links(a, b, a.claims, b.claims, emb, emb, [link(a, 0, b, 0)], FixedScorer(prob),
-                                 excerpt=excerpt)
+                                 excerpt=excerpt, judge=judge)
 
 
 def test_the_merged_half_of_a_sentence_is_aligned_to_the_sentence_it_came_from() -> None:
@@ -62,3 +62,16 @@ def test_between_a_summary_and_its_source_the_floor_is_half_the_decision_thresho
     prob = np.array([[0.9, 0.05], [0.1, 0.2]])
     assert len(_run(prob)[2]) == 1
     assert _run(prob, excerpt=True)[2] == []
+
+
+def test_the_verifier_vetoes_a_weak_claim_link_it_finds_unrelated() -> None:
+    seen = []
+
+    def unrelated(pairs):
+        seen.extend(pairs)
+        return np.array([[0, 0, 0, 0, 1.0] for _ in pairs])
+
+    assert _run(np.array([[0.9, 0.05], [0.1, 0.3]]), judge=unrelated)[2] == []
+    assert seen == [("after losing 421 million euros in 2025", APART[1])]
+    # at the decision threshold the scorer already says "same content": no veto
+    assert len(_run(np.array([[0.9, 0.05], [0.1, 0.5]]), judge=unrelated)[2]) == 1
