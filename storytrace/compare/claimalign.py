@@ -38,8 +38,8 @@ from typing import Callable
 
 import numpy as np
 
-from storytrace.compare.counterparts import UNRELATED
 from storytrace.compare.pairscore import PairScorer
+from storytrace.compare.verifier import judged_unrelated
 from storytrace.compare.worddiff import word_changes
 from storytrace.model import Alignment, Claim, Document
 
@@ -116,7 +116,7 @@ def claim_links(
     if judge is not None and weak:
         text_a, text_b = a.article.text, b.article.text
         verdicts = judge([(text_a[l.a_span[0]:l.a_span[1]], text_b[l.b_span[0]:l.b_span[1]]) for l in weak])
-        vetoed = {id(l) for l, p in zip(weak, verdicts) if int(np.argmax(p)) == UNRELATED}
+        vetoed = {id(l) for l, bad in zip(weak, judged_unrelated(verdicts)) if bad}
         out = [l for l in out if id(l) not in vetoed]
     return out
 

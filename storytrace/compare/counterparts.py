@@ -33,11 +33,10 @@ import numpy as np
 
 from storytrace.fitted import load, threshold
 from storytrace.text import content_words
-from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document
+from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document, Sentence
+from storytrace.compare.verifier import judged_unrelated
 from storytrace.compare.worddiff import word_changes
 
-
-UNRELATED = 4  # column of "unrelated" in compare/verifier.py's LABELS
 
 
 def related_threshold() -> float:
@@ -61,22 +60,27 @@ def counterpart_links(
     always finds a best match, the verifier says whether it is about the same claim."""
     out = {k: list(v) for k, v in links.items()}
     candidates: list[Alignment] = []
-    structural: list[Alignment] = []  # same content by the scorer, or placed by their neighbours: no veto
+    unvetoed: list[Alignment] = []  # same content by the scorer, or placed by their neighbours
     floor = related_threshold()
     tau = decision_threshold()
+    merge_c = threshold("merge_containment")
     for e in derivation:
         if e.source == COMMON_SOURCE or (e.derived, e.source) not in probability:
             continue
         src, dst = docs[e.source], docs[e.derived]
         prob = probability[(dst.id, src.id)]  # dst sentences x src sentences
-        linked = {l.a_index for l in out[(dst.id, src.id)]}
-        src_taken = {l.b_index for l in out[(dst.id, src.id)]}
-        merge_c = threshold("merge_containment")
-        sources_of: dict[int, set[int]] = {}
+        sources_of: dict[int, set[int]] = {}  # dst sentence -> the src sentences it is aligned to
         for l in out[(dst.id, src.id)]:
             sources_of.setdefault(l.a_index, set()).add(l.b_index)
+        src_taken = set().union(*sources_of.values())
+
+        def related(s: Sentence, j: int, score: float) -> Alignment:
+            t = src.sentences[j]
+            return Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
+                             round(float(score), 4), word_changes(s.text, s.start, t.text, t.start))
+
         for s in dst.sentences:
-            if s.is_heading or s.index in linked or prob.shape[1] == 0:
+            if s.is_heading or s.index in sources_of or prob.shape[1] == 0:
                 continue
             row = prob[s.index].copy()
             for t in src.sentences:
@@ -86,27 +90,23 @@ def counterpart_links(
             middle = before & after
             if middle:  # between two parts of one split source sentence: its middle part
                 j = max(middle, key=lambda k: row[k])
-                t = src.sentences[j]
-                structural.append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
-                                            round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start)))
+                unvetoed.append(related(s, j, row[j]))
                 continue
             beside = [k for k in before | after if row[k] >= floor]
             # the neighbours' counterpart, when related at all, before the best match elsewhere
             j = max(beside, key=lambda k: row[k]) if beside else int(np.argmax(row))
             if row[j] < floor:
                 continue
-            t = src.sentences[j]
             words = content_words(s.text)
-            contained = bool(words) and len(words & content_words(t.text)) / len(words) >= merge_c
+            contained = bool(words) and len(words & content_words(src.sentences[j].text)) / len(words) >= merge_c
             if j in src_taken and not (contained or j in before | after):
                 continue
-            (candidates if row[j] < tau else structural).append(Alignment(dst.id, src.id, s.index, j, (s.start, s.end), (t.start, t.end), "related",
-                                        round(float(row[j]), 4), word_changes(s.text, s.start, t.text, t.start)))
+            (candidates if row[j] < tau else unvetoed).append(related(s, j, row[j]))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)
                           for l in candidates])
-        candidates = [l for l, p in zip(candidates, verdicts) if int(np.argmax(p)) != UNRELATED]
-    for link in candidates + structural:
+        candidates = [l for l, bad in zip(candidates, judged_unrelated(verdicts)) if not bad]
+    for link in candidates + unvetoed:
         out[(link.a, link.b)].append(link)
         out[(link.b, link.a)].append(link.reversed())
     for ls in out.values():

@@ -61,6 +61,11 @@ def available() -> bool:
     return model_path().is_file()
 
 
+def judged_unrelated(probabilities: np.ndarray) -> np.ndarray:
+    """Per row of `ClaimVerifier.predict`'s output: is ``unrelated`` its most probable label?"""
+    return np.asarray(probabilities).argmax(axis=1) == LABELS.index("unrelated")
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
