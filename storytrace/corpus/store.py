@@ -684,22 +684,22 @@ class Store:
     def story_members(self, story_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         """Per story: ``(article id, content hash)`` of its articles, earliest seen first (as
         `story` orders them), without reading their texts. Stories without members are left out."""
-        out: dict[str, list[tuple[str, str]]] = {}
-        query = (f"SELECT m.story_id, a.id, a.content_hash FROM memberships m JOIN articles a ON a.id = m.article_id "
-                 f"WHERE m.story_id IN ({{ids}}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
-        for sid, aid, chash in _select_in(self.conn, query, list(story_ids)):
-                out.setdefault(sid, []).append((aid, chash))
-        return out
+        return {sid: [(aid, chash) for aid, chash in rows]
+                for sid, rows in self._member_rows(story_ids, "a.id, a.content_hash").items()}
 
     def story_member_infos(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
         """Per story: its articles' ids, titles, sources, urls and times, earliest seen first, without
         their texts (reading them runs no analysis). Stories without members are left out."""
-        out: dict[str, list[StoryMember]] = {}
-        query = (f"SELECT m.story_id, a.id, a.title, a.source, a.url, a.published_at FROM memberships m "
-                 f"JOIN articles a ON a.id = m.article_id WHERE m.story_id IN ({{ids}}) "
-                 f"ORDER BY m.story_id, {_EARLIEST_FIRST}")
+        return {sid: [StoryMember(*r) for r in rows] for sid, rows in
+                self._member_rows(story_ids, "a.id, a.title, a.source, a.url, a.published_at").items()}
+
+    def _member_rows(self, story_ids: Sequence[str], columns: str) -> dict[str, list[tuple]]:
+        """Per story, ``columns`` of its articles (``a``), earliest seen first."""
+        out: dict[str, list[tuple]] = {}
+        query = (f"SELECT m.story_id, {columns} FROM memberships m JOIN articles a ON a.id = m.article_id "
+                 f"WHERE m.story_id IN ({{ids}}) ORDER BY m.story_id, {_EARLIEST_FIRST}")
         for sid, *row in _select_in(self.conn, query, list(story_ids)):
-            out.setdefault(sid, []).append(StoryMember(*row))
+            out.setdefault(sid, []).append(tuple(row))
         return out
 
     # ----------------------------------------------------------------- ingest runs
