@@ -98,9 +98,8 @@ def split_claims(sentence: Sentence) -> list[Claim]:
             merged.append((s, e))
     if len(merged) == 1:
         return whole
-    pieces = merged
     out = []
-    for s, e in pieces:
+    for s, e in merged:
         while e > s and text[e - 1] in " ,;.":
             e -= 1
         out.append(Claim(sentence.article_id, sentence.index, sentence.start + s, sentence.start + e, text[s:e]))

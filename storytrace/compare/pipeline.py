@@ -105,8 +105,7 @@ def _embed(docs: dict[str, Document], encoder) -> tuple[dict[str, np.ndarray], d
     for d in docs.values():
         emb[d.id] = vectors[offset : offset + len(d.sentences)]
         offset += len(d.sentences)
-    claim_emb = {d.id: emb[d.id][[c.sentence_index for c in d.claims]] if d.claims else emb[d.id][:0]
-                 for d in docs.values()}
+    claim_emb = {d.id: emb[d.id][[c.sentence_index for c in d.claims]] for d in docs.values()}  # copies
     for n, (doc_id, k) in enumerate(own):
         claim_emb[doc_id][k] = vectors[offset + n]
     return emb, claim_emb
