@@ -383,6 +383,17 @@ def fit_logistic(
     return model, C, losses
 
 
+def logistic_card(model, features: Sequence[str], cut: float) -> dict:
+    """The fitted model as storytrace/compare/grouping.py's ``logistic`` reads it (data, objective and
+    fit are added by the caller)."""
+    return {
+        "intercept": round(float(model.intercept_[0]), 4),
+        "weights": [round(float(w), 4) for w in model.coef_[0]],
+        "features": list(features),
+        "cut": round(float(cut), 4),
+    }
+
+
 def oof_probability(X: np.ndarray, y: np.ndarray, groups: Sequence, C: float, n_splits: int = 5) -> np.ndarray:
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
@@ -635,10 +646,7 @@ def fit_version_model(data: Path, pipe: Pipeline, log: Log) -> dict:
         f"accuracy at P>=0.5 {acc_half:.3f}; cut {cut:.4f} (balanced accuracy {bacc:.3f} out-of-task)")
     return {
         "version_model": {
-            "intercept": round(float(model.intercept_[0]), 4),
-            "weights": weights,
-            "features": list(VERSION_FEATURES),
-            "cut": round(float(cut), 4),
+            **logistic_card(model, VERSION_FEATURES, cut),
             "data": f"Clough-Stevenson 2011, {len(answers)} answers vs their orig passage "
                     f"({int(y.sum())} cut/light/heavy = versions, {int((1 - y).sum())} non = same topic, "
                     "written independently); lines unwrapped",
@@ -710,10 +718,7 @@ def fit_excerpt_model(data: Path, pipe: Pipeline, log: Log) -> dict:
         f"{bacc:.3f} out of fold); odd clusters (held out, {len(yo)} pairs): balanced accuracy {held:.3f}")
     return {
         "excerpt_model": {
-            "intercept": round(float(model.intercept_[0]), 4),
-            "weights": weights,
-            "features": list(EXCERPT_FEATURES),
-            "cut": round(float(cut), 4),
+            **logistic_card(model, EXCERPT_FEATURES, cut),
             "data": f"Multi-News test, even cluster_id: {len(y)} pairs of a human summary against each article "
                     f"Multi-News+ kept for it ({int(y.sum())}) and against the articles of the nearest other "
                     f"cluster by TF-IDF cosine of the summaries and of the cluster sharing most names with the "
