@@ -26,6 +26,37 @@ def link(a: Document, i: int, b: Document, j: int, kind: str = "edited", score: 
     return Alignment(a.id, b.id, i, j, (sa.start, sa.end), (sb.start, sb.end), kind, score)
 
 
+def split_front_matter(path: Path) -> tuple[dict[str, str], str]:
+    """(front matter, body) of a .txt story; the front matter is optional."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise AssertionError(f"{path}: unterminated front matter") from None
+    meta = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        assert sep, f"{path}: front matter line without a colon: {line!r}"
+        meta[key.strip()] = value.strip()
+    return meta, "\n".join(lines[end + 1 :])
+
+
+def gold_article_ids(gold: dict) -> list[str]:
+    """Every article id a gold.json names (examples/ and bench/stories/ share its shape)."""
+    ids = [a for s in gold["stories"] for a in s["articles"]] + list(gold["distractors"])
+    ids += list(gold.get("faithful", []))
+    for e in gold["derivation"]:
+        ids += [e["source"], e["derived"]]
+    for p in gold["planted"] + gold["not_findings"]:
+        ids.append(p["article"])
+        if p.get("counterpart_article"):
+            ids.append(p["counterpart_article"])
+    return ids
+
+
 def both_ways(pairs: dict[tuple[str, str], list[Alignment]]) -> dict[tuple[str, str], list[Alignment]]:
     out = dict(pairs)
     for (a, b), ls in pairs.items():

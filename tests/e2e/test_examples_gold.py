@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storytrace.model import FINDING_KINDS
-from tests.helpers import EXAMPLES, REPO
+from tests.helpers import EXAMPLES, REPO, gold_article_ids, split_front_matter
 
 GOLD = json.loads((EXAMPLES / "gold.json").read_text(encoding="utf-8"))
 
@@ -22,28 +22,12 @@ def _files() -> dict[str, Path]:
 def _body(article_id: str) -> str:
     """The article text to search: .txt without its front matter, .html as raw markup."""
     path = _files()[article_id]
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".txt" and text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        assert end != -1, f"{path.name}: unterminated front matter"
-        text = text[end + len("\n---\n") :]
-    return text
-
-
-def _all_ids() -> list[str]:
-    ids = [a for s in GOLD["stories"] for a in s["articles"]] + list(GOLD["distractors"])
-    for e in GOLD["derivation"]:
-        ids += [e["source"], e["derived"]]
-    for p in GOLD["planted"] + GOLD["not_findings"]:
-        ids.append(p["article"])
-        if p.get("counterpart_article"):
-            ids.append(p["counterpart_article"])
-    return ids
+    return split_front_matter(path)[1] if path.suffix == ".txt" else path.read_text(encoding="utf-8")
 
 
 def test_every_id_is_a_file():
     files = _files()
-    missing = sorted({i for i in _all_ids() if i not in files})
+    missing = sorted({i for i in gold_article_ids(GOLD) if i not in files})
     assert not missing, f"ids without a file in examples/: {missing}"
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import gold_article_ids, split_front_matter
+
 STORIES = Path(__file__).resolve().parents[2] / "bench" / "stories"
 SETS = ("dev", "sealed")
 
@@ -44,47 +46,18 @@ def _gold(name: str) -> dict:
     return json.loads((STORIES / name / "gold.json").read_text(encoding="utf-8"))
 
 
-def _split(path: Path) -> tuple[dict[str, str], str]:
-    """(front matter, body) of a .txt story; the front matter is optional."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return {}, text
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        raise AssertionError(f"{path}: unterminated front matter") from None
-    meta = {}
-    for line in lines[1:end]:
-        key, sep, value = line.partition(":")
-        assert sep, f"{path}: front matter line without a colon: {line!r}"
-        meta[key.strip()] = value.strip()
-    return meta, "\n".join(lines[end + 1 :])
-
-
 def _files(name: str) -> dict[str, Path]:
     return {p.stem: p for p in (STORIES / name).iterdir() if p.suffix == ".txt"}
 
 
 def _body(name: str, article: str) -> str:
-    return _split(_files(name)[article])[1]
-
-
-def _ids(gold: dict) -> list[str]:
-    ids = [a for s in gold["stories"] for a in s["articles"]] + list(gold["distractors"]) + list(gold["faithful"])
-    for e in gold["derivation"]:
-        ids += [e["source"], e["derived"]]
-    for p in gold["planted"] + gold["not_findings"]:
-        ids.append(p["article"])
-        if p.get("counterpart_article"):
-            ids.append(p["counterpart_article"])
-    return ids
+    return split_front_matter(_files(name)[article])[1]
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_every_id_is_a_file(name):
     files = _files(name)
-    missing = sorted({i for i in _ids(_gold(name)) if i not in files})
+    missing = sorted({i for i in gold_article_ids(_gold(name)) if i not in files})
     assert not missing, f"ids without a .txt file in bench/stories/{name}/: {missing}"
 
 
@@ -105,7 +78,7 @@ def test_stems_are_unique_across_sets(name):
 @pytest.mark.parametrize("name", SETS)
 def test_front_matter(name):
     for stem, path in _files(name).items():
-        meta, body = _split(path)
+        meta, body = split_front_matter(path)
         assert set(meta) <= FRONT_MATTER_KEYS, f"{stem}: unknown keys {set(meta) - FRONT_MATTER_KEYS}"
         if "published_at" in meta:
             datetime.fromisoformat(meta["published_at"].replace("Z", "+00:00"))
