@@ -1,6 +1,6 @@
 """Corpus-scale story grouping measured on data nobody here wrote.
 
-``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers} [--limit N] [--json] [--data DIR]``
+``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers,nearest-mates} [--limit N] [--json] [--data DIR]``
 
 Methods, each run in its own subprocess (so each reports its own wall time and
 peak RSS, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes reading
@@ -35,6 +35,9 @@ Data sets (read in place from ../shared/data, loaded by `training.corpussets`): 
 News Aggregator (Gasparetti 2016; STORY is the gold story), Multi-News test (Fabbri
 et al. 2019; each cluster_id is a story; no timestamps), WikiRef220 (Gialampoukidis
 et al. 2016; topics, coarser than stories; no timestamps).
+
+``nearest-mates``: on Multi-News, how often an article's nearest other article is of its own
+cluster, by TF-IDF and by storytrace's title + lead embedding (a bound on any grouping by them).
 
 ``incremental``: the UCI set minus 1,000 random headlines is grouped and committed
 to a SQLite store; a new `CorpusGrouper` on that store then assigns the 1,000 (time
@@ -387,9 +390,42 @@ def fit_peers(data: Path, limit: int | None) -> dict:
     return out
 
 
+def nearest_mates(data: Path, limit: int | None) -> dict:
+    """How often an article's nearest other article (by cosine) is one of its own cluster, on
+    Multi-News: an upper bound on what any grouping by that similarity can join correctly."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from storytrace.corpus.grouping import DEFAULT_PARAMS, embed, embed_text
+
+    arts, gold, _ = load("multinews", data, limit)
+    labels = np.array([gold[a.id] for a in arts])
+    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", max_df=0.5, ngram_range=(1, 2),
+                            min_df=2).fit_transform([a.text for a in arts])
+    lead = embed([embed_text(a, DEFAULT_PARAMS.lead_chars) for a in arts])
+    lead = lead / np.maximum(np.linalg.norm(lead, axis=1, keepdims=True), 1e-12)
+    out = {"n": len(arts)}
+    for name, sim in (("tfidf (uni+bigram, full text)", lambda rows: (tfidf[rows] @ tfidf.T).toarray()),
+                      ("wordllama (title + lead, storytrace's)", lambda rows: lead[rows] @ lead.T)):
+        hits = low = 0
+        for lo in range(0, len(arts), 2000):  # blocks of rows keep memory flat
+            rows = np.arange(lo, min(lo + 2000, len(arts)))
+            S = sim(rows)
+            S[np.arange(len(rows)), rows] = -np.inf
+            mate = labels[None, :] == labels[rows, None]
+            mate[np.arange(len(rows)), rows] = False
+            best_mate = np.where(mate, S, -np.inf).max(axis=1)
+            hits += int((best_mate > np.where(mate, -np.inf, S).max(axis=1)).sum())
+            low += int((best_mate < 0.1).sum())
+        out[name] = {"nearest_is_mate": hits / len(arts), "best_mate_below_0.1": low / len(arts)}
+        print(f"{name:<40} nearest other article is of its own cluster: {hits / len(arts):.3f}; "
+              f"closest cluster mate below cosine 0.1: {low / len(arts):.3f}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.group_corpus", description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "_child", "_incremental"])
+    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "nearest-mates",
+                                           "_child", "_incremental"])
     ap.add_argument("method", nargs="?")
     ap.add_argument("dataset", nargs="?")
     ap.add_argument("--limit", type=int, default=None)
@@ -404,6 +440,9 @@ def main(argv: list[str] | None = None) -> None:
         return _incremental_child(args)
     if args.what == "fit-peers":
         fit_peers(data, args.limit)
+        return
+    if args.what == "nearest-mates":
+        nearest_mates(data, args.limit)
         return
     if args.what == "incremental":
         res = bench_incremental(data, args.limit, args.json)
