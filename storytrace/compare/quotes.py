@@ -74,6 +74,7 @@ __all__ = [
     "find_quotes",
     "find_attributions",
     "find_quotes_and_attributions",
+    "quote_within",
     "same_speaker",
     "quote_similarity",
     "word_diff",
@@ -973,6 +974,14 @@ def quote_similarity(a: str, b: str) -> float:
     if not na or not nb:
         return 0.0
     return fuzz.ratio(na, nb) / 100.0
+
+
+def quote_within(quote: str, text: str) -> float:
+    """How closely some stretch of ``text`` matches ``quote``, in [0, 1] (case, punctuation and spacing ignored)."""
+    nq, nt = _norm(quote), _norm(text)
+    if not nq or not nt:
+        return 0.0
+    return fuzz.partial_ratio(nq, nt) / 100.0
 
 
 def word_diff(a: str, b: str) -> tuple[list[str], list[str]]:

@@ -12,9 +12,10 @@ For the `AlignedPair` in view:
   (high); the same quote given to another speaker (`same_speaker` false, both
   named) gives ``speaker_changed`` (high);
 * a quote (within its sentence) whose ``src`` sentence has no quote but
-  carries its words (similarity >= ``SAME_QUOTE`` against the whole sentence
-  and at least ``CARRIED`` of the quote's content words, the quote having
-  ``MIN_QUOTE_WORDS`` at least), and which the ``src`` version quotes nowhere
+  carries its words (some stretch of the sentence at least ``CARRIED`` similar
+  to the quote, `quote_within`, and at least ``CARRIED`` of the quote's content
+  words, the quote having ``MIN_QUOTE_WORDS`` content words, or
+  ``MIN_ATTRIBUTED_QUOTE_WORDS`` when given to a named speaker), and which the ``src`` version quotes nowhere
   else, is reported speech presented as a direct quote: ``quotation_changed``
   (high: words put in the speaker's mouth), not ``quote_altered``;
 * the other way round, a ``src`` quote that the ``dst`` sentence no longer
@@ -36,7 +37,9 @@ For the `AlignedPair` in view:
   sentence aligned with it -- who answered whom is turned round
   (``speaker_changed``, high). Such a change lies around the aligned
   sentences, not in them, so it is marked ``nearby`` and the majority reading
-  does not re-check it.
+  does not re-check it. An exchange of three turns in the ``src`` passage (A,
+  then B, then A replying) holds both orders, so a ``dst`` saying B replied to
+  A reverses nothing.
 
 For the story as a whole: quotation marks that do not pair up
 (``Quote.broken``) are ``quote_altered`` (medium) on their article, against the
@@ -44,7 +47,7 @@ quote (or else the sentence) of the best-scoring alignment of their sentence
 into another version, naming the words that also differ from it.
 
 Parameters (set by hand): ``SAME_QUOTE`` = 0.5, ``CARRIED`` = 0.7,
-``MIN_QUOTE_WORDS`` = 3, ``SAME_STATEMENT`` = 0.7, ``REPLY_REACH`` = 2 sentences.
+``MIN_QUOTE_WORDS`` = 3, ``MIN_ATTRIBUTED_QUOTE_WORDS`` = 2, ``SAME_STATEMENT`` = 0.7, ``REPLY_REACH`` = 2 sentences.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from __future__ import annotations
 import re
 
 from storytrace.compare.differences.change import AlignedPair, Change, StoryView, in_sentence
-from storytrace.compare.quotes import quote_similarity, same_speaker, word_diff
+from storytrace.compare.quotes import quote_similarity, quote_within, same_speaker, word_diff
 from storytrace.model import Attribution, Document
 from storytrace.text import content_words
 
@@ -61,6 +64,7 @@ SAME_QUOTE = 0.5  # `quote_similarity` from which two quotes are one quote, rewo
 REPLY_REACH = 2  # sentences either side of an aligned one where a reply counts as nearby
 CARRIED = 0.7  # share of a quote's content words a sentence must carry to give it as reported speech
 MIN_QUOTE_WORDS = 3  # content words a quote needs before its paraphrase can be recognised
+MIN_ATTRIBUTED_QUOTE_WORDS = 2  # ... when the quote is given to a named speaker
 SAME_STATEMENT = 0.7  # `quote_similarity` of two sentences without their speakers: the same statement
 
 # A speaker whose head noun is one of these is an institution, not a person.
@@ -99,8 +103,19 @@ def _differ(only_a: list[str], only_b: list[str], other: str = "the other versio
 
 
 def _quoted_anywhere(doc: Document, text: str) -> bool:
-    """Whether ``doc`` quotes these words somewhere (then a sentence that does not is no paraphrase of it)."""
-    return any(not q.broken and quote_similarity(q.text, text) >= SAME_QUOTE for q in doc.quotes)
+    """Whether ``doc`` quotes these words somewhere (then a sentence that does not is no paraphrase of it).
+
+    Similar characters are not enough between short quotes ("has failed" and "far from a failure"
+    are 0.5 alike): the quote must also share half the content words of the shorter one."""
+    words = content_words(text)
+
+    def shares_words(other: str) -> bool:
+        theirs = content_words(other)
+        fewer = min(len(words), len(theirs))
+        return fewer == 0 or len(words & theirs) * 2 >= fewer
+
+    return any(not q.broken and quote_similarity(q.text, text) >= SAME_QUOTE and shares_words(q.text)
+               for q in doc.quotes)
 
 
 def _outside_quotes(doc: Document, si: int) -> str:
@@ -113,10 +128,13 @@ def _outside_quotes(doc: Document, si: int) -> str:
     return "".join(chars)
 
 
-def _carries(text: str, quote: str) -> bool:
-    """``text`` carries the quote's words as reported speech: similar overall, most content words kept."""
+def _carries(text: str, quote: str, *, attributed: bool = False) -> bool:
+    """``text`` carries the quote's words as reported speech: a stretch of it close to the quote, most
+    content words kept. A quote given to a named speaker needs ``MIN_ATTRIBUTED_QUOTE_WORDS``, others
+    ``MIN_QUOTE_WORDS`` (two unattributed words in marks are often scare quotes, not someone's words)."""
     words = content_words(quote)
-    if len(words) < MIN_QUOTE_WORDS or quote_similarity(quote, text) < SAME_QUOTE:
+    least = MIN_ATTRIBUTED_QUOTE_WORDS if attributed else MIN_QUOTE_WORDS
+    if len(words) < least or quote_within(quote, text) < CARRIED:
         return False
     return len(words & content_words(text)) / len(words) >= CARRIED
 
@@ -149,7 +167,7 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
                 continue
             if qb.end > b.end:
                 continue  # a quote running on past its sentence: its marks are not to be trusted
-            if _carries(a.text, qb.text):
+            if _carries(a.text, qb.text, attributed=bool(qb.speaker)):
                 out.append(pair.change(
                     "quotation_changed",
                     "high",
@@ -180,7 +198,7 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
         for qa in a_quotes:
             if any(quote_similarity(qa.text, q.text) >= SAME_QUOTE for q in b_quotes):
                 continue  # still quoted (perhaps altered: above)
-            if _quoted_anywhere(dst, qa.text) or not _carries(plain, qa.text):
+            if _quoted_anywhere(dst, qa.text) or not _carries(plain, qa.text, attributed=bool(qa.speaker)):
                 continue
             span = _words_span(plain, qa.text)
             out.append(pair.change(
@@ -253,6 +271,18 @@ def _statement(doc: Document, si: int, at: Attribution) -> str:
     return doc.article.text[sent.start:s] + " " + doc.article.text[e:sent.end]
 
 
+def _speaks_after(doc: Document, near: set[int], speaker: str, first: str) -> bool:
+    """Whether, in sentences ``near`` of ``doc``, ``speaker`` speaks after ``first`` has spoken."""
+    turns = sorted((x.sentence_index, x.speaker_span[0], x.speaker) for x in doc.attributions
+                   if x.sentence_index in near)
+    seen_first = False
+    for _, _, who in turns:
+        if seen_first and same_speaker(who, speaker):
+            return True
+        seen_first = seen_first or same_speaker(who, first)
+    return False
+
+
 def _reversed_exchanges(view: StoryView, pair: AlignedPair) -> list[Change]:
     """Who replied to whom is reversed between the ``dst`` sentence and the ``src`` passage aligned with it."""
     src, dst, di = pair.src, pair.dst, pair.dst_index
@@ -265,6 +295,8 @@ def _reversed_exchanges(view: StoryView, pair: AlignedPair) -> list[Change]:
     for y in dst.attributions:
         if y.sentence_index != di or not (y.is_response and y.responds_to):
             continue
+        if _speaks_after(src, near, y.speaker, y.responds_to):
+            continue  # an exchange of three turns (A, B, A) holds both orders: nothing is reversed
         for x in src_replies:
             if same_speaker(x.speaker, y.responds_to) and same_speaker(x.responds_to, y.speaker):
                 out.append(pair.change(

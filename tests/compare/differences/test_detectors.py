@@ -72,6 +72,28 @@ def test_reversed_exchange_is_read_from_the_stored_attributions():
     assert "replies to" in f.explanation
 
 
+def _said(d, i, speaker):
+    s = d.sentences[i]
+    start = s.start + s.text.index(speaker)
+    return Attribution(d.id, i, speaker, (start, start + len(speaker)), "said", False, None)
+
+
+def test_a_two_turn_summary_of_a_three_turn_exchange_reverses_nothing():
+    # wire: Putin, then Lukashenko, then Putin replying; the copy keeps the first two turns
+    wire = doc("wire", ["Putin said the offensive had failed.", "Lukashenko said there was no offensive.",
+                        "Putin replied that it existed but had failed."])
+    copy = doc("copy", ["Putin said the offensive had failed, to which Lukashenko replied that there was none."])
+    wire.attributions = [_said(wire, 0, "Putin"), _said(wire, 1, "Lukashenko"), _reply(wire, 2, "Putin", "Lukashenko")]
+    copy.attributions = [_said(copy, 0, "Putin"), _reply(copy, 0, "Lukashenko", "Putin")]
+    links = both_ways({("wire", "copy"): [link(wire, 2, copy, 0)]})
+    findings = find_differences({"wire": wire, "copy": copy}, links, [DerivationEdge("wire", "copy", "wholly", 0.9, "t")])
+    assert [f for f in findings if f.kind == "speaker_changed"] == []
+    # without the middle turn the copy's order is the wire's reversed
+    wire.attributions = [_reply(wire, 2, "Putin", "Lukashenko")]
+    findings = find_differences({"wire": wire, "copy": copy}, links, [DerivationEdge("wire", "copy", "wholly", 0.9, "t")])
+    assert [f.kind for f in findings if f.kind == "speaker_changed"] == ["speaker_changed"]
+
+
 @pytest.mark.parametrize("kind", ["verbatim", "paraphrase"])
 def test_alignment_reversed_is_the_same_alignment_from_the_other_side(kind):
     a = doc("a", ["One.", "Two."])

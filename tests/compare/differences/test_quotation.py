@@ -120,3 +120,24 @@ def test_an_institutions_statement_given_to_an_official():
 def test_not_a_statement_speaker_change(a, b):
     _, _, found = _detect(a, b)
     assert not [c for c in found if c.kind == "speaker_changed"]
+
+
+def test_a_short_attributed_quote_turned_into_reported_speech():
+    src, dst, found = _detect('General Ana Ruiz said the operation was "far from a failure" but would be slow.',
+                              "General Ana Ruiz believes the operation is far from a failure but warns it will be slow.")
+    [ch] = [c for c in found if c.kind == "quotation_changed"]
+    assert ch.severity == "medium" and _text(dst, ch.span) == "far from a failure"
+
+
+def test_a_quote_with_similar_letters_but_other_words_elsewhere_is_not_the_same_quote():
+    # "has failed" is half alike "far from a failure" letter by letter, but shares none of its words
+    src, dst, found = _detect('General Ana Ruiz said the operation was "far from a failure" but would be slow.',
+                              'The minister said it "has failed". General Ana Ruiz believes the operation is far '
+                              "from a failure but warns it will be slow.", j=1)
+    assert [c.kind for c in found if c.kind == "quotation_changed"] == ["quotation_changed"]
+
+
+def test_two_unattributed_words_in_marks_dropped_are_nothing():
+    src, dst, found = _detect('The two form a "union state" with Moscow in charge.',
+                              "The two form a union state with Moscow in charge.")
+    assert [c for c in found if c.kind == "quotation_changed"] == []
