@@ -49,7 +49,9 @@ their offsets:
 4. one sentence reports the statement with a distancing verb and the other
    with a plain one (between copies only; both must carry a speech verb).
 
-Two sentences whose speakers are both known and differ are not compared
+Two sentences whose speakers are both known and differ (none of one
+sentence's speakers is one of the other's: a sentence merging two statements
+is compared through the speaker it shares) are not compared
 (that is ``speaker_changed``, or another claim), nor are two that share less
 than ``SAME_CLAIM`` (0.5, set by hand) of the shorter one's content words, and
 at least ``MIN_SHARED`` (3) of them, once the sourcing frames, names and
@@ -402,9 +404,10 @@ def _quote_spans(doc: Document, si: int) -> list[tuple[int, int]]:
     return [(q.start - s.start, q.end - s.start) for q in doc.quotes_in(si)]
 
 
-def _speaker(doc: Document, si: int) -> tuple[str | None, tuple[int, int] | None]:
-    """The first named speaker of sentence ``si`` and the span from the name to its verb."""
+def _speakers(doc: Document, si: int) -> list[tuple[str, tuple[int, int]]]:
+    """The named speakers of sentence ``si``, in order, each with the span from the name to its verb."""
     s = doc.sentences[si]
+    out: list[tuple[str, tuple[int, int]]] = []
     for at in doc.attributions:
         if at.sentence_index != si or not at.speaker:
             continue
@@ -412,8 +415,24 @@ def _speaker(doc: Document, si: int) -> tuple[str | None, tuple[int, int] | None
         m = re.compile(rf"\b{re.escape(at.verb)}\b").search(doc.article.text, end, s.end) if at.verb else None
         if m is not None and m.start() - end <= 40:
             end = m.end()
-        return at.speaker, (start, end)
-    return None, None
+        out.append((at.speaker, (start, end)))
+    return out
+
+
+def _matching_speakers(
+    a: list[tuple[str, tuple[int, int]]], b: list[tuple[str, tuple[int, int]]],
+) -> tuple[tuple[str, tuple[int, int]] | None, tuple[str, tuple[int, int]] | None, bool]:
+    """The speaker of each sentence whose statement is compared, and whether they are another's.
+
+    A sentence that merges two statements ("X said ..., to which Y replied ...")
+    is compared through the speaker the other sentence shares, not its first.
+    """
+    for sa in a:
+        for sb in b:
+            if same_speaker(sa[0], sb[0]):
+                return sa, sb, False
+    first_a, first_b = (a[0] if a else None), (b[0] if b else None)
+    return first_a, first_b, bool(first_a and first_b)
 
 
 def _claimant(doc: Document, si: int) -> str | None:
@@ -438,10 +457,12 @@ def detect(view: StoryView) -> list[Change]:
     a, b = pair.src_sentence, pair.dst_sentence
     if a.is_heading or b.is_heading:
         return []
-    b_speaker, b_frame = _speaker(pair.dst, pair.dst_index)
-    a_speaker, _ = _speaker(pair.src, pair.src_index)
-    if a_speaker and b_speaker and not same_speaker(a_speaker, b_speaker):
+    a_who, b_who, other_speaker = _matching_speakers(_speakers(pair.src, pair.src_index),
+                                                     _speakers(pair.dst, pair.dst_index))
+    if other_speaker:
         return []  # another speaker's statement: that is speaker_changed, or another claim
+    a_speaker = a_who[0] if a_who else None
+    b_speaker, b_frame = b_who if b_who else (None, None)
     ch = compare_conduits(
         a.text, b.text,
         a_quotes=_quote_spans(pair.src, pair.src_index),

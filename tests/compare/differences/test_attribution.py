@@ -231,3 +231,19 @@ def test_an_outlet_of_another_statement_in_the_sentence_is_not_dropped():
     b = '"The ferry timetable is a disgrace to this town," Whitcombe said.'
     quote_a = (a.index('"and') + 1, a.index(',"'))
     assert compare_conduits(a, b, a_quotes=[quote_a], b_quotes=[(1, b.index(',"'))]) is None
+
+
+def test_a_merged_sentence_is_compared_through_the_speaker_it_shares():
+    # the copy merges two statements; the second is the wire's second-hand report, now his own words
+    src, dst, found = _detect(
+        '"There is no such offensive," regional news agencies quoted Mayor Ilse Brandt as saying.',
+        "Governor Piet Roos said the offensive had stalled, to which Mayor Ilse Brandt replied that "
+        "there was no such offensive at all.", close=False)
+    [ch] = found
+    assert ch.kind == "attribution_changed" and "own statement" in ch.explanation
+    assert _text(dst, ch.span) == "Ilse Brandt replied"
+    # with no speaker in common the two are other statements
+    src, dst, found = _detect(
+        '"There is no such offensive," regional news agencies quoted Mayor Ilse Brandt as saying.',
+        "Governor Piet Roos said there was no such offensive at all.", close=False)
+    assert found == []
