@@ -830,6 +830,9 @@ def _words_around(text: str, start: int, end: int) -> tuple[list[str], list[str]
     return before, after
 
 
+_PROPORTION_RE = re.compile(r"\b(?:portion|part|parts|proportion|share|fraction|percentage|majority|minority|"
+                            r"most|much|bulk|swathe|swath|chunk)\b", re.I)
+_OF_NEXT = re.compile(r"\s+of\b", re.I)
 _VAGUE_NOUN_RE = re.compile(r"\s+(?:of\s+)?(?:(?:the|its|their|his|her|our)\s+)?(?:([A-Za-z]+)\s+)?([A-Za-z]+)")
 
 
@@ -837,11 +840,18 @@ def same_slot(a: str, x: Quantity, b: str, v: VaguePhrase) -> bool:
     """Whether vague phrase ``v`` of ``b`` stands where figure ``x`` of ``a`` stood.
 
     It does when it counts the figure's noun ("3,200 jobs" / "thousands of
-    jobs", one modifier allowed: "thousands of new jobs"), or when the two words
-    before, or the two words after, are the same in both sentences.
+    jobs", one modifier allowed: "thousands of new jobs"), when both are a share
+    of something ("more than a sixth of its land" / "a significant portion of
+    their territory": a fraction or percentage and a phrase of proportion, each
+    followed by "of"), or when the two words before, or the two words after,
+    are the same in both sentences.
     """
     m = _VAGUE_NOUN_RE.match(b, v.end)
     if m and x.unit is not None and any(w and _singular(w) == x.unit for w in m.groups()):
+        return True
+    is_share = x.unit == "percent" or (x.unit is None and 0 < x.value < 1)
+    if is_share and _PROPORTION_RE.search(v.text) and _OF_NEXT.match(a, x.end) and (
+            v.text.lower().endswith(" of") or _OF_NEXT.match(b, v.end)):
         return True
     xb, xa = _words_around(a, x.start, x.end)
     vb, va = _words_around(b, v.start, m.end() if m and x.unit is not None else v.end)

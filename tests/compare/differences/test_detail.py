@@ -173,3 +173,15 @@ def test_figures_of_a_related_counterpart_must_stand_in_the_same_place():
     [ch] = numbers.detect(StoryView({src.id: src, dst.id: dst}, {}, []).looking_at(
         AlignedPair(src, 0, dst, 0, close_wording=False, kind="related")))
     assert (ch.kind, ch.severity) == ("number_changed", "high")
+
+
+def test_a_share_made_vague_stands_in_the_same_slot_in_other_words():
+    src, dst = _pair("The rebels hold more than a third of the province after two years of fighting.",
+                     "The rebels now control a large part of the region.")
+    [ch] = _changes(src, dst, close=False)  # a loose paraphrase: the share of something is the evidence
+    assert (ch.kind, ch.severity) == ("figure_vaguer", "medium")
+    assert _text(dst, ch.span) == "a large part" and _text(src, ch.counter_span) == "more than a third"
+    # a count is no share: "a large part" cannot stand where "300 fighters" stood
+    src, dst = _pair("The rebels sent more than 300 fighters to the province.",
+                     "The rebels now control a large part of the region.")
+    assert [c.severity for c in _changes(src, dst)] in ([], ["low"]) and _changes(src, dst, close=False) == []
