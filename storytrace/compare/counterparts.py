@@ -18,7 +18,10 @@ several). A sentence whose best match is already accounted for by another
 sentence, and that does not repeat it, says something new: it stays an
 addition. When the claim verifier is installed, it vetoes a candidate below the pair
 scorer's ``decision_threshold`` that it judges ``unrelated`` (argmax of its five
-labels); at the threshold the scorer already says "same content". The pair is added as a ``related`` link, so the
+labels), except the part of a split sentence placed beside the part its
+neighbour took: the neighbours are the evidence, and the verifier, trained on
+generated pairs, calls such halves unrelated. At the threshold the scorer
+already says "same content". The pair is added as a ``related`` link, so the
 detectors judge what changed (a number, a speaker, a verb...) instead of
 declaring the claim new. Competitive ranking inside a bitext follows Melamed
 (2000), "Models of translational equivalence among words", Computational
@@ -101,7 +104,8 @@ def counterpart_links(
             contained = bool(words) and len(words & content_words(src.sentences[j].text)) / len(words) >= merge_c
             if j in src_taken and not (contained or j in before | after):
                 continue
-            (candidates if row[j] < tau else unvetoed).append(related(s, j, row[j]))
+            placed = j in before | after  # beside the part of a split sentence its neighbour took
+            (candidates if row[j] < tau and not placed else unvetoed).append(related(s, j, row[j]))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)
                           for l in candidates])

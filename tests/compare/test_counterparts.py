@@ -115,3 +115,12 @@ def test_the_verifier_cannot_veto_a_pair_the_scorer_calls_the_same_content() -> 
     docs, links, edges, probability = _with_links(prob, [(0, 0)])
     out = counterpart_links(docs, links, edges, probability, _unrelated)
     assert {l.a_index for l in out[("dst", "src")] if l.kind == "related"} == {1}
+
+
+def test_the_verifier_cannot_veto_the_second_half_of_a_split_sentence() -> None:
+    hi = related_threshold() + 0.1
+    prob = np.array([[0.9, 0.0, 0.0], [hi, 0.0, 0.0], [0.0, 0.0, hi]])
+    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    out = counterpart_links(docs, links, edges, probability, _unrelated)
+    related = {(l.a_index, l.b_index) for l in out[("dst", "src")] if l.kind == "related"}
+    assert related == {(1, 0)}  # placed by its neighbour; dst 2's free best match is vetoed
