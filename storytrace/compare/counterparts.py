@@ -15,12 +15,18 @@ details", see compare/pairscore.py) and the source sentence is either free
 contains most of the derived sentence's content words (at ``merge_containment``,
 fitted on synthetic merges of MRPC train pairs: one part of a sentence split in
 several). A sentence whose best match is already accounted for by another
-sentence, and that does not repeat it, says something new: it stays an
-addition. When the claim verifier is installed, it vetoes a candidate below the pair
+sentence, and that does not repeat it, is given its best *free* source
+sentence instead when the two choose each other among what alignment left
+alone on both sides (mutual best), at the same floor, and share at least
+``MIN_SHARED_WORDS`` (2, set by hand) content words; else it says
+something new and stays an addition. Not between a summary or excerpt and its
+source (compare/grouping.py's ``is_excerpt_pair``), which leaves most of its
+source free: there a mutual best among the leftovers is chance. When the claim verifier is installed, it vetoes a candidate below the pair
 scorer's ``decision_threshold`` that it judges ``unrelated`` (argmax of its five
 labels), except the part of a split sentence placed beside the part its
-neighbour took: the neighbours are the evidence, and the verifier, trained on
-generated pairs, calls such halves unrelated. At the threshold the scorer
+neighbour took that shares ``MIN_SHARED_WORDS`` content words with it: the
+neighbours are the evidence, and the verifier, trained on generated pairs,
+calls such halves unrelated. At the threshold the scorer
 already says "same content". The pair is added as a ``related`` link, so the
 detectors judge what changed (a number, a speaker, a verb...) instead of
 declaring the claim new. Competitive ranking inside a bitext follows Melamed
@@ -37,9 +43,14 @@ import numpy as np
 from storytrace.fitted import load, threshold
 from storytrace.text import content_words
 from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document, Sentence
+from storytrace.compare.grouping import is_excerpt_pair
 from storytrace.compare.verifier import judged_unrelated
 from storytrace.compare.worddiff import word_changes
 
+
+# Set by hand, not fitted: content words a pairing the verifier may not veto, or a second choice,
+# must share with the derived sentence (a participant and a predicate, say).
+MIN_SHARED_WORDS = 2
 
 
 def related_threshold() -> float:
@@ -48,6 +59,17 @@ def related_threshold() -> float:
 
 def decision_threshold() -> float:
     return float(load("pair_scorer")["decision_threshold"])
+
+
+def _free_mutual_best(prob: np.ndarray, row: np.ndarray, i: int, src_taken: set[int],
+                      sources_of: dict[int, set[int]]) -> int | None:
+    """The best source sentence still free, when derived sentence ``i`` is its best among the unaligned ones."""
+    free = [k for k in range(len(row)) if k not in src_taken and row[k] >= 0]
+    if not free:
+        return None
+    j = max(free, key=lambda k: row[k])
+    loose = [d for d in range(prob.shape[0]) if d not in sources_of]
+    return j if max(loose, key=lambda d: prob[d, j]) == i else None
 
 
 def counterpart_links(
@@ -76,6 +98,7 @@ def counterpart_links(
         for l in out[(dst.id, src.id)]:
             sources_of.setdefault(l.a_index, set()).add(l.b_index)
         src_taken = set().union(*sources_of.values())
+        excerpt = is_excerpt_pair(src, dst)
 
         def related(s: Sentence, j: int, score: float) -> Alignment:
             t = src.sentences[j]
@@ -103,8 +126,14 @@ def counterpart_links(
             words = content_words(s.text)
             contained = bool(words) and len(words & content_words(src.sentences[j].text)) / len(words) >= merge_c
             if j in src_taken and not (contained or j in before | after):
-                continue
-            placed = j in before | after  # beside the part of a split sentence its neighbour took
+                if excerpt:
+                    continue  # a summary leaves most of its source free: a mutual best among them is chance
+                j = _free_mutual_best(prob, row, s.index, src_taken, sources_of)
+                if j is None or row[j] < floor or \
+                        len(content_words(s.text) & content_words(src.sentences[j].text)) < MIN_SHARED_WORDS:
+                    continue
+            # beside the part of a split sentence its neighbour took, and about the same things
+            placed = j in before | after and len(words & content_words(src.sentences[j].text)) >= MIN_SHARED_WORDS
             (candidates if row[j] < tau and not placed else unvetoed).append(related(s, j, row[j]))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)

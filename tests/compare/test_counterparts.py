@@ -119,8 +119,39 @@ def test_the_verifier_cannot_veto_a_pair_the_scorer_calls_the_same_content() -> 
 
 def test_the_verifier_cannot_veto_the_second_half_of_a_split_sentence() -> None:
     hi = related_threshold() + 0.1
-    prob = np.array([[0.9, 0.0, 0.0], [hi, 0.0, 0.0], [0.0, 0.0, hi]])
-    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    # dst 0 carries src 1; dst 1 (beside it) relates to src 1 and shares its words; dst 2's free match is vetoed
+    prob = np.array([[0.0, 0.9, 0.0], [0.0, hi, 0.0], [0.0, 0.0, hi]])
+    docs, links, edges, probability = _with_links(prob, [(0, 1)])
     out = counterpart_links(docs, links, edges, probability, _unrelated)
     related = {(l.a_index, l.b_index) for l in out[("dst", "src")] if l.kind == "related"}
-    assert related == {(1, 0)}  # placed by its neighbour; dst 2's free best match is vetoed
+    assert related == {(1, 1)}
+    # placed beside, but about other things (no word in common): the verifier's veto applies
+    prob = np.array([[0.9, 0.0, 0.0], [hi, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    docs, links, edges, probability = _with_links(prob, [(0, 0)])
+    assert not any(l.kind == "related" for l in counterpart_links(docs, links, edges, probability, _unrelated)[("dst", "src")])
+
+
+SECOND_SRC = ["The council approved the bridge on 4 March.",
+              "Mayor Ines Holt said the work would cost 12 million euros.",
+              "Traffic will be diverted for two years."]
+SECOND_DST = ["The council approved the bridge.",
+              "Traffic will be diverted.",
+              "Holt was forced to admit the bill had reached 15 million euros."]
+
+
+def test_a_sentence_whose_best_match_is_taken_gets_the_free_one_they_both_choose() -> None:
+    hi = related_threshold() + 0.1
+    src, dst = doc("src", SECOND_SRC), doc("dst", SECOND_DST)
+    links = {("dst", "src"): [link(dst, 0, src, 0), link(dst, 1, src, 2)],
+             ("src", "dst"): [link(src, 0, dst, 0), link(src, 2, dst, 1)]}
+    edges = [DerivationEdge("src", "dst", "wholly", 0.9, "test")]
+    # dst 2's best is src 0, which dst 0 carries; src 1 is free and its best loose sentence is dst 2
+    prob = np.array([[0.9, 0.0, 0.0], [0.0, 0.0, 0.9], [hi + 0.2, hi, 0.0]])
+    docs = {"src": src, "dst": dst}
+    out = counterpart_links(docs, links, edges, {("dst", "src"): prob, ("src", "dst"): prob.T})
+    assert (2, 1) in {(l.a_index, l.b_index) for l in out[("dst", "src")] if l.kind == "related"}
+    # with the words of the free sentence changed to others, it is no counterpart: dst 2 stays new
+    src = doc("src", SECOND_SRC[:1] + ["Ferry services will start in the autumn."] + SECOND_SRC[2:])
+    docs = {"src": src, "dst": dst}
+    out = counterpart_links(docs, links, edges, {("dst", "src"): prob, ("src", "dst"): prob.T})
+    assert not any(l.a_index == 2 and l.kind == "related" for l in out[("dst", "src")])
