@@ -302,7 +302,7 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 def _is_digit(t: _Tok | None) -> bool:
-    return t is not None and t.text[0].isdigit()
+    return t is not None and t.text[0].isdecimal()  # not isdigit(): "²" is a digit but no number
 
 
 def _num(t: _Tok) -> float:
@@ -545,6 +545,9 @@ class _Scanner:
                 continue
             if w.low in _NOT_UNITS or w.text[0].isupper():
                 return None, end
+            power = self.tok(j + 1)
+            if power is not None and power.text in ("²", "³") and _adjacent(w, power):
+                return _singular(w.low) + power.text, j + 2  # "12 km²": square kilometres, not km
             return _singular(w.low), j + 1
         return None, end
 
