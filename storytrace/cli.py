@@ -1,11 +1,24 @@
 """The `storytrace` command line: a thin shell over the Python API.
 
-Exit codes: 0 success; 1 the analysis ran but something failed on our side;
-2 a usage or input error (bad file, bad option), reported without a traceback.
+Exit codes (every command):
+
+* 0 success;
+* 1 internal error: something failed on our side (``STORYTRACE_DEBUG=1`` shows the traceback);
+* 2 a usage or input error (bad file, bad record, bad option, a file given as ``--db`` that
+  is not a storytrace store, a limit exceeded), reported in one line without a traceback;
+  for ``ingest``: some records were skipped and reported, the good ones are stored;
+* 3 the environment failed us: the disk is full, the store is read-only or stayed locked
+  by another process for more than 30 s, a file cannot be written.
+
+Every user string printed (ids, titles, sources, file names, messages) is escaped for
+rich markup and has terminal control characters replaced (`report.terminal.printable`).
+Read commands (``stories``, ``story``, ``serve`` without ``--create``) open the store
+read-only and never create or change a file they were only asked to read.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -15,16 +28,27 @@ from typing import TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
+
+from storytrace.readers.limits import MAX_COMPARE_ARTICLES
+from storytrace.report.terminal import printable
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_ENV = 3
 
 T = TypeVar("T")
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(EXIT_INPUT)
+def _safe(text: object) -> str:
+    """A user string for a rich markup string: controls replaced, markup escaped."""
+    return escape(printable(str(text)))
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    # soft_wrap: one line however long (the terminal wraps it), so it can be grepped
+    Console(stderr=True).print(f"[bold red]error:[/] {_safe(message)}", highlight=False, soft_wrap=True)
+    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +72,7 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
     from storytrace.readers.records import IngestError, looks_english, read_articles
 
     err = Console(stderr=True)
+    _check_output(html_path)  # before the (slow) analysis, not after it
     try:
         articles = read_articles(list(paths))
     except IngestError as exc:
@@ -55,9 +80,12 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
         return
     if not articles:
         _fail("no articles found in " + ", ".join(paths))
+    if len(articles) > MAX_COMPARE_ARTICLES:
+        _fail(f"{len(articles):,} articles given, more than the {MAX_COMPARE_ARTICLES:,}-article limit per compare "
+              "(every pair is compared); ingest them (`storytrace ingest`) and compare one story at a time")
     for a in articles:
         if not looks_english(a.text):
-            err.print(f"[yellow]warning:[/] {a.origin or a.id} does not look like English; "
+            err.print(f"[yellow]warning:[/] {_safe(a.origin or a.id)} does not look like English; "
                       "alignment and findings are tuned for English news", highlight=False)
 
     from storytrace.compare import compare_articles
@@ -72,7 +100,7 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
 
     render_terminal(report, Console(), max_findings=max_findings)
     if html_path:
-        err.print(f"wrote {html_path}")
+        err.print(f"wrote {_safe(html_path)}", highlight=False)
 
 
 def _write_html_and_json(
@@ -84,13 +112,29 @@ def _write_html_and_json(
     if html_path:
         from storytrace.report.html import render_html
 
-        Path(html_path).write_text(render_html(report), encoding="utf-8")
+        try:
+            Path(html_path).write_text(render_html(report), encoding="utf-8")
+        except OSError as exc:  # disk full, folder removed meanwhile, no permission
+            _fail(f"cannot write {html_path}: {exc.strerror or exc}", EXIT_ENV)
     if no_text:
         for a in report["articles"]:
             a.pop("text", None)
     if as_json:
         click.echo(json.dumps({**report, **(json_extra or {})}, ensure_ascii=False, indent=2))
     return as_json
+
+
+def _check_output(path: str | None) -> None:
+    """Fail now (exit 2) when the ``--html`` file could not be written later."""
+    if not path:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        _fail(f"--html {path}: folder {folder} does not exist")
+    if os.path.isdir(path):
+        _fail(f"--html {path}: is a folder; give a file name")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        _fail(f"--html {path}: not writable")
 
 
 class _Null:
@@ -104,19 +148,36 @@ class _Null:
 # --------------------------------------------------------------------------- corpus store
 
 
-def _open_store(db: str, create: bool):
-    from storytrace.corpus.store import Store, StoreError
+def _open_store(db: str, create: bool, read_only: bool = False):
+    """The store, or exit: 2 when ``db`` is no usable store, 3 when the environment fails (locked, read-only)."""
+    from storytrace.corpus.store import Store, StoreError, StoreUnavailable
 
     try:
-        return Store.open(db, create=create)
+        return Store.open(db, create=create, read_only=read_only)
+    except StoreUnavailable as exc:
+        _fail(str(exc), EXIT_ENV)
     except StoreError as exc:
         _fail(str(exc))
+    except (UnicodeError, ValueError) as exc:  # a --db name that is not UTF-8, a NUL byte in it
+        _fail(f"--db {db}: cannot use this file name ({exc})")
+
+
+def _environment_failure(exc: BaseException) -> str | None:
+    """What went wrong around us (disk full, store locked or read-only), or None for anything else."""
+    from storytrace.corpus.store import environment_problem
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT, errno.EIO):
+            return exc.strerror or str(exc)
+    return environment_problem(exc)
 
 
 def _internal(err: Console, exc: BaseException) -> None:
     if os.environ.get("STORYTRACE_DEBUG"):
         raise exc
-    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {_safe(exc)} "
               "(set STORYTRACE_DEBUG=1 for the traceback)", highlight=False)
     sys.exit(EXIT_INTERNAL)
 
@@ -176,6 +237,8 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
       0  every record was stored or already there
       2  some records were bad or conflicted (all good ones are stored),
          or the input or store cannot be used
+      3  the store cannot be written: read-only, disk full, or locked by
+         another process past 30 s (batches committed before it are kept)
       1  an internal error (batches committed before it are kept)
     """
     if from_parquet is not None:
@@ -210,8 +273,11 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
         err.print("[yellow]interrupted:[/] the batches committed so far are kept; "
                   "run the same command again to complete the ingest", highlight=False)
         sys.exit(130)
-    except Exception as exc:  # a bug on our side (or in the grouper)
+    except Exception as exc:  # the environment (disk full, locked, read-only), or a bug on our side
         store.close()
+        problem = _environment_failure(exc)
+        if problem is not None:
+            _fail(f"{db}: {problem}; the batches committed before it are kept", EXIT_ENV)
         _internal(err, exc)
         return
     totals = store.counts()
@@ -254,8 +320,8 @@ def _ingest_parquet(folder: str, db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(res, indent=2))
     else:
-        Console().print(f"[bold]storytrace ingest[/] {folder} → {db}: {res['records']:,} records, added "
-                        f"{res['added']:,}, unchanged {res['unchanged']:,}, conflicts {res['conflicts']:,}; store now "
+        Console().print(f"[bold]storytrace ingest[/] {_safe(folder)} → {_safe(db)}: {res['records']:,} records, "
+                        f"added {res['added']:,}, unchanged {res['unchanged']:,}, conflicts {res['conflicts']:,}; store now "
                         f"holds {totals['articles']:,} articles in {totals['stories']:,} stories", highlight=False)
     sys.exit(0 if res["conflicts"] == 0 else EXIT_INPUT)
 
@@ -295,7 +361,7 @@ def _ingest_with_bar(store, paths, column_map, batch_size, limit, err: Console):
 
 def _print_ingest_summary(out: Console, report, db: str, totals: dict) -> None:
     new_stories = report.stories_after - report.stories_before
-    out.print(f"[bold]storytrace ingest[/] → {db}: {report.records:,} records in {report.elapsed:.1f} s "
+    out.print(f"[bold]storytrace ingest[/] → {_safe(db)}: {report.records:,} records in {report.elapsed:.1f} s "
               f"({report.rate:,.0f}/s)" + ("  [dim](stopped at --limit)[/]" if report.limited else ""),
               highlight=False)
     out.print(f"  added [green]{report.added:,}[/] · unchanged {report.unchanged:,} · "
@@ -308,14 +374,15 @@ def _print_ingest_summary(out: Console, report, db: str, totals: dict) -> None:
     if report.n_errors:
         out.print("[red]bad records[/] (skipped; everything else is stored):", highlight=False)
         for e in report.errors[:_SHOW_ERRORS]:
-            out.print(f"  {e}", highlight=False, markup=False)
+            out.print(f"  {printable(str(e))}", highlight=False, markup=False, soft_wrap=True)  # one line each
         if report.n_errors > _SHOW_ERRORS:
             out.print(f"  … and {report.n_errors - _SHOW_ERRORS:,} more (use --json for the first "
                       f"{len(report.errors):,})", highlight=False)
     if report.n_conflicts:
         out.print("[yellow]conflicts[/] (the stored version was kept):", highlight=False)
         for c in report.conflicts[:_SHOW_ERRORS]:
-            out.print(f"  {c.origin or '?'}: {c.message()}", highlight=False, markup=False)
+            out.print(printable(f"  {c.origin or '?'}: {c.message()}"), highlight=False, markup=False,
+                      soft_wrap=True)
         if report.n_conflicts > _SHOW_ERRORS:
             out.print(f"  … and {report.n_conflicts - _SHOW_ERRORS:,} more", highlight=False)
 
@@ -336,9 +403,9 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     story's articles (ingest time for an article without one), in UTC.
     `--json` lists every story's members (ids, titles, sources, urls, times)
     without analysing anything; `--members` shows them in the terminal.
-    Exit code 2 when the store is missing or unusable.
+    Exit code 2 when the store is missing or unusable. The store is only read.
     """
-    store = _open_store(db, create=False)
+    store = _open_store(db, create=False, read_only=True)
     rows = store.stories(order_by=order_by, limit=limit or None)
     totals = store.counts()
     members = store.story_member_infos([r.id for r in rows]) if (as_json or show_members) else {}
@@ -353,11 +420,11 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     from rich.text import Text
 
     out = Console()
-    table = Table(title=f"{totals['stories']:,} stories, {totals['articles']:,} articles in {db}",
+    table = Table(title=f"{totals['stories']:,} stories, {totals['articles']:,} articles in {_safe(db)}",
                   title_justify="left")
     wide = out.width >= 110  # dates with the time of day when there is room
     date_w = 16 if wide else 10
-    id_w = min(max((len(r.id) for r in rows), default=2), 32)
+    id_w = min(max((len(printable(r.id)) for r in rows), default=2), 32)
     size_w = max(max((len(f"{r.size:,}") for r in rows), default=4), 4)
     # one line per story: fixed widths, the title gets what is left (borders + padding: 16)
     title_w = max(out.width - id_w - size_w - 2 * date_w - 16, 12)
@@ -367,13 +434,15 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     table.add_column("last seen", width=date_w)
     table.add_column("title", width=title_w, no_wrap=title_w >= 30, overflow="ellipsis")  # narrow: wrap
     for r in rows:
-        table.add_row(r.id, f"{r.size:,}", _short_time(r.first_seen, wide), _short_time(r.last_seen, wide),
-                      " ".join((r.title or "").split()), end_section=show_members and not members.get(r.id))
+        # ids and titles as Text (a str cell is read as markup), controls replaced
+        table.add_row(Text(printable(r.id)), f"{r.size:,}", _short_time(r.first_seen, wide),
+                      _short_time(r.last_seen, wide), Text(printable(" ".join((r.title or "").split()))),
+                      end_section=show_members and not members.get(r.id))
         listed = members.get(r.id, [])
         for k, m in enumerate(listed):
             label = " · ".join(x for x in (m.source, " ".join((m.title or "").split())) if x)
-            table.add_row(Text(f"  {m.id}", style="dim"), "", _short_time(m.published_at, wide), "",
-                          Text(label or "-", style="dim"), end_section=k == len(listed) - 1)
+            table.add_row(Text(printable(f"  {m.id}"), style="dim"), "", _short_time(m.published_at, wide), "",
+                          Text(printable(label) or "-", style="dim"), end_section=k == len(listed) - 1)
     out.print(table)
     if len(rows) < totals["stories"]:
         out.print(f"[dim]showing {len(rows):,} of {totals['stories']:,} (--limit 0 for all)[/]", highlight=False)
@@ -382,7 +451,7 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
 def _short_time(stamp: str | None, with_time: bool = True) -> str:
     if not stamp:
         return ""
-    return stamp[:16].replace("T", " ") if with_time else stamp[:10]
+    return escape(printable(stamp[:16].replace("T", " ") if with_time else stamp[:10]))
 
 
 @main.command()
@@ -394,7 +463,7 @@ def _short_time(stamp: str | None, with_time: bool = True) -> str:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a self-contained HTML report to this file.")
 @click.option("--no-text", is_flag=True, help="Leave article texts out of the JSON document.")
-@click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1),
+@click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1, MAX_COMPARE_ARTICLES),
               help="Compare at most this many of the story's articles (the earliest seen).")
 @click.option("--max-findings", default=40, show_default=True, help="Findings listed per story in the terminal view.")
 def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text: bool, max_articles: int,
@@ -403,11 +472,12 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
 
     Runs the same analysis as `storytrace compare` on the story's articles:
     reuse, derivation, findings and the fused brief. Exit code 2 when the
-    store is missing or there is no such story.
+    store is missing or there is no such story. The store is only read.
     """
     from storytrace.corpus.stories import StoryNotFound, load_story
 
-    store = _open_store(db, create=False)
+    _check_output(html_path)
+    store = _open_store(db, create=False, read_only=True)
     try:
         story = load_story(store, story_id, max_articles=max_articles)
     except StoryNotFound:
@@ -416,8 +486,9 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     finally:
         store.close()
     err = Console(stderr=True)
+    _check_stored(story.compared)
     if len(story.articles) > len(story.compared):  # said before the (slow) analysis starts
-        err.print(f"[yellow]note:[/] story {story_id} has {len(story.articles):,} articles; comparing the "
+        err.print(f"[yellow]note:[/] story {_safe(story_id)} has {len(story.articles):,} articles; comparing the "
                   f"{len(story.compared)} earliest (--max-articles)", highlight=False)
     doc = _run_pipeline(lambda progress: story.analyse(include_text=not no_text or bool(html_path),
                                                        progress=progress), err, show_progress=not as_json)
@@ -429,11 +500,34 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     out = Console()
     info = story.info
     seen = " – ".join(x for x in (_short_time(info["first_seen"]), _short_time(info["last_seen"])) if x)
-    out.print(f"[bold]story {info['id']}[/] · {info['size']:,} article{'s' * (info['size'] != 1)}"
-              + (f" · {seen}" if seen else "") + (f"\n{info['title']}" if info["title"] else ""), highlight=False)
+    out.print(f"[bold]story {_safe(info['id'])}[/] · {info['size']:,} article{'s' * (info['size'] != 1)}"
+              + (f" · {seen}" if seen else "") + (f"\n{_safe(info['title'])}" if info["title"] else ""),
+              highlight=False)
     render_terminal(doc, out, max_findings=max_findings)
     if html_path:
-        err.print(f"wrote {html_path}")
+        err.print(f"wrote {_safe(html_path)}", highlight=False)
+
+
+def _check_stored(articles) -> None:
+    """Stored articles the analysis cannot take (stored before the record check existed): exit 2 now."""
+    from storytrace.readers.checks import article_problem
+
+    for a in articles:
+        problem = article_problem(a)
+        if problem:
+            _fail(f"stored article {a.id!r} ({a.origin or 'origin unknown'}): {problem}")
+
+
+def _limits_help() -> str:
+    from storytrace.readers.limits import describe_limits
+
+    rows = "\n".join(f"  {what}: {limit}" for what, limit in describe_limits())
+    return f"\n\n\b\nLimits (an input over one is reported with its file and the limit):\n{rows}"
+
+
+# cleaned first: click dedents the help text as a whole, and the appended lines start unindented
+ingest.help = inspect.cleandoc(ingest.help or "") + _limits_help()
+compare.help = inspect.cleandoc(compare.help or "") + _limits_help()
 
 
 # --------------------------------------------------------------------------- web
@@ -488,7 +582,9 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
         _fail(f"the web server needs fastapi, uvicorn and python-multipart ({exc}); "
               "pip install fastapi uvicorn python-multipart (storytrace's own dependencies: reinstall storytrace)")
         return
-    store = _open_store(db, create=create)
+    # without --create the file must already be a storytrace store: checked read-only, so an
+    # unrelated SQLite file or an empty file is refused, not turned into a store
+    store = _open_store(db, create=True) if create else _open_store(db, create=False, read_only=True)
     store.close()
     import socket
 
@@ -502,7 +598,7 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
     err = Console(stderr=True)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
-    err.print(f"[bold]storytrace serve[/] {url}  db: {db} · writes: "
+    err.print(f"[bold]storytrace serve[/] {url}  db: {_safe(db)} · writes: "
               + ("[green]enabled[/] (bearer token from STORYTRACE_TOKEN)" if token
                  else "disabled (set STORYTRACE_TOKEN to allow POST /api/articles)")
               + f" · API docs: {url}docs", highlight=False)

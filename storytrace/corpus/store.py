@@ -35,6 +35,14 @@ with the same columns). A store that cannot be written (a read-only file)
 opens for reading as long as the ``"store"`` set is current; the other sets'
 steps then wait (`Store.pending_owners`) and `Store.check` says so.
 
+``Store.open(path, read_only=True)`` (the read commands) opens the file with
+SQLite's ``mode=ro`` and migrates nothing: a file that is not a current
+storytrace store (an unrelated SQLite file, an empty file) is refused with
+`StoreError` and left exactly as it was. A writable open refuses a SQLite file
+that holds other tables but none of a storytrace store. Failures of the
+environment (read-only file, disk full, locked past the timeout) are
+`StoreUnavailable`; `environment_problem` names them for errors raised later.
+
 Tables:
 
 * ``articles`` -- ``id`` (unique key), ``content_hash`` (SHA-256 of the text),
@@ -69,6 +77,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,9 +97,11 @@ __all__ = [
     "MigrationSet",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoryInfo",
     "StoryStats",
     "content_hash",
+    "environment_problem",
     "seen_key",
 ]
 
@@ -99,6 +110,37 @@ _CHUNK = 500  # ids per IN (...) query
 
 class StoreError(Exception):
     """A store that cannot be used: missing, not a database, too new, inconsistent use."""
+
+
+class StoreUnavailable(StoreError):
+    """The store is fine but the environment is not: read-only file or folder, disk full, locked, I/O error."""
+
+
+# SQLite's primary result codes for failures of the environment rather than of the file's content
+_ENVIRONMENT_CODES = {
+    getattr(sqlite3, "SQLITE_READONLY", 8): "the store is read-only (check the file's and its folder's permissions)",
+    getattr(sqlite3, "SQLITE_FULL", 13): "the disk is full",
+    getattr(sqlite3, "SQLITE_BUSY", 5): "the store is locked by another process (it stayed locked past the timeout)",
+    getattr(sqlite3, "SQLITE_LOCKED", 6): "the store is locked by another connection",
+    getattr(sqlite3, "SQLITE_IOERR", 10): "disk I/O error",
+    getattr(sqlite3, "SQLITE_CANTOPEN", 14): "cannot open the file (missing folder or no permission)",
+    getattr(sqlite3, "SQLITE_PERM", 3): "permission denied",
+}
+_ENVIRONMENT_WORDS = (("readonly", 8), ("read-only", 8), ("disk is full", 13), ("database is locked", 5),
+                      ("table is locked", 6), ("disk i/o error", 10), ("unable to open", 14))
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """What failed around the store (read-only, disk full, locked...), or None when ``exc`` is no such failure."""
+    if isinstance(exc, StoreUnavailable):
+        return str(exc)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None and code & 0xFF in _ENVIRONMENT_CODES:
+        return _ENVIRONMENT_CODES[code & 0xFF]
+    low = str(exc).lower()
+    return next((_ENVIRONMENT_CODES[c] for word, c in _ENVIRONMENT_WORDS if word in low), None)
 
 
 # --------------------------------------------------------------------------- schema
@@ -352,15 +394,26 @@ class Store:
     # ----------------------------------------------------------------- open / close
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0) -> Store:
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 30.0,
+             read_only: bool = False) -> Store:
         """Open (``create=True``: or create) the store at ``path`` and bring its schema up to date.
 
+        ``read_only=True``: open it for reading only (SQLite ``mode=ro``), migrate nothing,
+        and refuse a file that is not a current storytrace store; ``create`` is then ignored.
         Raises `StoreError` when the file is missing (and ``create`` is false), is
-        not a SQLite database, or was written by a newer storytrace.
+        not a SQLite database (or a SQLite database of something else), or was written
+        by a newer storytrace; `StoreUnavailable` when it is locked, read-only or the disk is full.
         """
         path = os.fspath(path)
+        if read_only:
+            return cls._open_read_only(path, timeout)
         if path != ":memory:" and not create and not os.path.exists(path):
             raise StoreError(f"{path}: no such store (run `storytrace ingest PATH --db {path}` first)")
+        if path != ":memory:" and os.path.isdir(path):
+            raise StoreError(f"{path}: is a folder, not a store file")
+        folder = os.path.dirname(os.path.abspath(path))
+        if path != ":memory:" and not os.path.isdir(folder):
+            raise StoreError(f"{path}: folder {folder} does not exist")
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
@@ -369,6 +422,7 @@ class Store:
         store = cls(conn, path)
         try:
             with _store_errors(path):
+                store._refuse_foreign()
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")
@@ -377,6 +431,64 @@ class Store:
             conn.close()
             raise
         return store
+
+    @classmethod
+    def _open_read_only(cls, path: str, timeout: float) -> Store:
+        if path == ":memory:" or not os.path.exists(path):
+            raise StoreError(f"{path}: no such store (run `storytrace ingest PATH --db {path}` first)")
+        if os.path.isdir(path):
+            raise StoreError(f"{path}: is a folder, not a store file")
+        if os.path.getsize(path) == 0:
+            raise StoreError(f"{path}: empty file, not a storytrace store (give the file `storytrace ingest` made)")
+        uri = "file:" + urllib.parse.quote(os.fsencode(os.path.abspath(path))) + "?mode=ro"  # any bytes in the name
+        # on a read-only mount SQLite cannot make the WAL index (-shm): nobody can write there, so
+        # the file is immutable and may be read as such
+        fallback = not (os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK))
+        for attempt in (uri, uri + "&immutable=1") if fallback else (uri,):
+            try:
+                conn = sqlite3.connect(attempt, uri=True, timeout=timeout, isolation_level=None)
+            except sqlite3.Error as e:
+                raise StoreError(f"{path}: cannot open ({e})") from None
+            store = cls(conn, path)
+            try:
+                with _store_errors(path):
+                    store._check_current()
+                return store
+            except StoreUnavailable:
+                conn.close()
+                if attempt != uri or not fallback:
+                    raise
+            except BaseException:
+                conn.close()
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def _refuse_foreign(self) -> None:
+        """A SQLite file of something else (tables, none of them ours) is never turned into a store."""
+        tables = self._tables()
+        if tables and not tables & {"meta", "articles"}:
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(f"{self.path}: a SQLite database of something else (tables: {shown}), not a "
+                             "storytrace store; give another file name")
+
+    def _check_current(self) -> None:
+        """For a read-only open: the file must hold a current storytrace store (nothing is migrated)."""
+        tables = self._tables()
+        if not {"meta", "articles", "stories", "memberships"} <= tables:
+            what = f"tables: {', '.join(sorted(tables)[:5])}" if tables else "no tables"
+            raise StoreError(f"{self.path}: not a storytrace store ({what}); give the file `storytrace ingest` made")
+        versions = self.schema_versions()
+        for m in MIGRATION_SETS:
+            if versions[m.owner] > m.version:
+                raise StoreError(f"{self.path}: {m.owner} schema version {versions[m.owner]} is newer than this "
+                                 f"storytrace understands ({m.version}); upgrade storytrace")
+        if versions["store"] < SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema version {versions['store']} is older than this "
+                             f"storytrace's ({SCHEMA_VERSION}); run `storytrace ingest` on it once to upgrade it")
+        self.pending_owners = tuple(m.owner for m in MIGRATION_SETS if versions[m.owner] < m.version)
 
     @classmethod
     def attach(cls, conn: sqlite3.Connection, path: str = "<connection>") -> Store:
@@ -953,7 +1065,10 @@ def _store_errors(path: str) -> Iterator[None]:
     """SQLite errors while opening a store, as `StoreError` saying what is wrong with the file."""
     try:
         yield
-    except sqlite3.OperationalError as e:  # unreadable, no such folder, locked
+    except sqlite3.OperationalError as e:  # unreadable, no such folder, locked, read-only
+        problem = environment_problem(e)
+        if problem is not None:
+            raise StoreUnavailable(f"{path}: cannot open: {problem} ({e})") from None
         raise StoreError(f"{path}: cannot open ({e})") from None
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{path}: not a storytrace store ({e})") from None

@@ -7,7 +7,11 @@
 * `records` -- ``.jsonl`` / ``.ndjson``, ``.csv``, ``-`` (JSONL on stdin), the
   entry points `read_articles` / `iter_records` that dispatch on file kind,
   the record adapter and the ``published_at`` parser;
-* `language` -- `looks_english`.
+* `language` -- `looks_english`;
+* `checks` -- the one record check every article passes (`article_problem`:
+  valid Unicode, visible text, the length limit);
+* `limits` -- the input limits (file sizes, decompressed size, characters per
+  article, articles per compare, files per folder), each with why it was set.
 """
 
 from storytrace.readers.files import IngestError, expand_paths

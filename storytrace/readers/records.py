@@ -11,8 +11,14 @@ Two entry points:
 Both dispatch on the file kind (`files.file_kind`): ``.txt``/``.md`` go to
 `text`, ``.html``/``.htm`` to `html`, and the record formats are read here:
 ``.jsonl``/``.ndjson`` line by line (one JSON object per line, streamed, the
-size limit counted as it goes), ``.csv`` whole (header row, one article per
-row, quoted fields may span lines) and ``-`` (JSONL on stdin).
+size limit counted as it goes, each line capped), ``.csv`` whole (header row,
+one article per row, quoted fields may span lines; a row that is not UTF-8 is
+reported alone) and ``-`` (JSONL on stdin).
+
+Every record is checked on its own (`storytrace.readers.checks.article_problem`:
+valid Unicode, visible text, the length limit), so a bad record is reported with
+its file and line and the others are read; the limits are in
+`storytrace.readers.limits`.
 
 Also here, because every face (files, the web app, Spark, the corpus) must
 agree on them: the one record adapter (`check_column_map`, `make_record`,
@@ -40,6 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from storytrace.model import Article
 from storytrace.published import parse_published_at, published_key, published_timestamp  # noqa: F401  (re-exported)
+from storytrace.readers.checks import article_problem, lone_surrogate_at, shown
 from storytrace.readers.files import (
     DEFAULT_MAX_BYTES,
     FIELDS,
@@ -52,16 +59,21 @@ from storytrace.readers.files import (
     decode,
     expand_paths,
     file_kind,
+    format_size,
+    gzip_bomb,
+    gzip_limit,
     list_folder,
     newlines,
     no_supported_message,
     open_binary,
     read_bytes,
+    size_limit,
     too_big,
     utf8_error,
 )
 from storytrace.readers.html import parse_html
 from storytrace.readers.language import looks_english
+from storytrace.readers.limits import MAX_RECORD_BYTES
 from storytrace.readers.text import parse_text
 
 __all__ = [
@@ -127,7 +139,8 @@ def iter_records(
     ``strict=False`` it is yielded in place of the bad record and reading goes
     on with the next record (a problem with the file as a whole ends that file).
     ``column_map`` maps our field names to the input's, e.g. ``{"title": "TITLE"}``
-    (CSV columns or JSONL keys).  ``max_bytes=None`` lifts the size limit.
+    (CSV columns or JSONL keys).  ``max_bytes`` is an extra cap on a file's size
+    (None: only the limits of `storytrace.readers.limits`).
     A directory yields the records of its supported files, sorted by name.
     """
     cmap = check_column_map(column_map)
@@ -144,8 +157,15 @@ def _iter_any(
     if name == STDIN:
         yield from _iter_stdin(cmap, max_bytes)
         return
+    if lone_surrogate_at(name) is not None:  # bytes that are not UTF-8 in the name (or its folder's)
+        yield IngestError(name, "file name is not valid UTF-8; rename it (e.g. convmv -f latin1 -t utf-8)")
+        return
     if os.path.isdir(name):
-        files = list_folder(name)
+        try:
+            files = list_folder(name)
+        except IngestError as e:
+            yield e
+            return
         if not files:
             yield IngestError(name, no_supported_message())
             return
@@ -154,18 +174,18 @@ def _iter_any(
         return
     try:
         kind, gz = file_kind(name)
-        check_file(name, gz, max_bytes)
+        limit = size_limit(kind, max_bytes)
+        check_file(name, gz, limit)
         if kind in ("text", "html"):
-            data = read_bytes(name, gz, max_bytes)
-            if kind == "text":
-                yield parse_text(name, data)
-            else:
-                yield parse_html(name, data)
+            data = read_bytes(name, gz, limit)
+            art = parse_text(name, data) if kind == "text" else parse_html(name, data)
+            problem = article_problem(art)
+            yield IngestError(name, problem) if problem else art
         elif kind == "jsonl":
             with open_binary(name, gz) as fh:
-                yield from _iter_jsonl(name, fh, cmap, max_bytes)
+                yield from _iter_jsonl(name, fh, cmap, max_bytes, gzip_limit(name, max_bytes) if gz else None)
         else:
-            data = read_bytes(name, gz, max_bytes)
+            data = read_bytes(name, gz, limit, records=True)
             yield from _iter_csv(name, data, cmap)
     except IngestError as e:
         yield e
@@ -218,8 +238,12 @@ def _coerce_scalar(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
+        if abs(value) >= 10**_MAX_DIGITS:  # no id or title is a number this long (str() may even refuse it)
+            raise ValueError(_number_shown(value))
         return str(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(repr(value))
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, list) and all(not isinstance(v, (list, dict)) for v in value):
         parts = [p for p in (_coerce_scalar(v) for v in value) if p]
@@ -227,11 +251,21 @@ def _coerce_scalar(value: object) -> str | None:
     raise TypeError(type(value).__name__)
 
 
+_MAX_DIGITS = 100
+
+
+def _number_shown(value: int | float) -> str:
+    """A number for a message: as written when short, else its size (str() of a huge int may even fail)."""
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    return repr(value)
+
+
 def coerce_published_at(value: object) -> str | None:
     """published_at: strings as given; a number is read as a Unix time (s or ms)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        secs = float(value) / 1000.0 if abs(value) >= 1e11 else float(value)
-        try:
+        try:  # float() overflows for a huge integer; NaN and infinity are no time either
+            secs = float(value) / 1000.0 if abs(value) >= 1e11 else float(value)
             return _dt.datetime.fromtimestamp(secs, tz=_dt.timezone.utc).isoformat().replace("+00:00", "Z")
         except (OverflowError, OSError, ValueError):
             return str(value)
@@ -264,6 +298,8 @@ def make_record(
         art_id = _coerce_scalar(get("id"))
     except TypeError as e:
         return IngestError(name, f"{what} {cmap['id']!r} must be a string or number, not {e}", line)
+    except ValueError as e:  # NaN, infinity, a number of hundreds of digits
+        return IngestError(name, f"{what} {cmap['id']!r} is {e}, not an id", line)
     if not art_id:
         return IngestError(name, f"missing {what} {cmap['id']!r} (every record needs an id)", line)
     try:
@@ -271,14 +307,24 @@ def make_record(
     except TypeError as e:
         return IngestError(name, f"{what} {cmap['text']!r} must be a string, not {e}", line)
     if not text:
-        return IngestError(name, f"record {art_id!r}: empty or missing {what} {cmap['text']!r}", line)
+        return IngestError(name, f"record {shown(art_id)}: empty or missing {what} {cmap['text']!r}", line)
+    published = get("published_at")
+    if isinstance(published, (int, float)) and not isinstance(published, bool) and \
+            not (published == published and abs(published) < 1e16):  # NaN, infinite or past year 300,000
+        return IngestError(name, f"record {shown(art_id)}: {what} {cmap['published_at']!r} is "
+                                 f"{_number_shown(published)}, not a Unix time in seconds or milliseconds", line)
     opt: dict[str, str | None] = {}
     for field in OPTIONAL_FIELDS:
         try:
             opt[field] = coerce_published_at(get(field)) if field == "published_at" else _coerce_scalar(get(field))
         except TypeError as e:
-            return IngestError(name, f"record {art_id!r}: {what} {cmap[field]!r} must be a string, not {e}", line)
-    return Article(id=art_id, text=text, origin=f"{name}:{line}", **opt)  # type: ignore[arg-type]
+            return IngestError(name, f"record {shown(art_id)}: {what} {cmap[field]!r} must be a string, not {e}",
+                               line)
+        except ValueError as e:
+            return IngestError(name, f"record {shown(art_id)}: {what} {cmap[field]!r} is {e}", line)
+    art = Article(id=art_id, text=text, origin=f"{name}:{line}", **opt)  # type: ignore[arg-type]
+    problem = article_problem(art, {f: f"{what} {cmap[f]!r}" for f in FIELDS})
+    return IngestError(name, problem, line) if problem else art
 
 
 # --------------------------------------------------------------------------- published_at
@@ -305,37 +351,65 @@ def _iter_stdin(cmap: dict[str, str], max_bytes: int | None) -> Iterator[Article
 
 
 def _iter_jsonl(
-    name: str, fh, cmap: dict[str, str], max_bytes: int | None
+    name: str, fh, cmap: dict[str, str], max_bytes: int | None, inflate_limit: int | None = None
 ) -> Iterator[Article | IngestError]:
+    """The records of a JSONL stream; ``inflate_limit``: the most bytes a gzip stream may give (`gzip_limit`)."""
     total = 0
     records = 0
     lineno = 0
     first = True
-    utf16 = False
+    wide = False  # decoded from UTF-16/32 up front: the size was checked then
+    caps = [c for c in (max_bytes, inflate_limit) if c is not None]
+    cap = min(caps) if caps else None
+
+    def over() -> IngestError | None:
+        if inflate_limit is not None and total > inflate_limit and inflate_limit == cap:
+            return gzip_bomb(name, inflate_limit)
+        if cap is not None and total > cap:
+            return too_big(name, cap, "input")
+        return None
+
     try:
-        raw_lines: Iterable[bytes] = fh
+        src = fh
         head = fh.peek(SNIFF)[:SNIFF] if hasattr(fh, "peek") else b""
         if head:
-            check_binary(name, head)
-            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                # rare: decode the whole thing, then feed it on as UTF-8 lines
-                data = fh.read(-1 if max_bytes is None else max_bytes + 1)
-                if max_bytes is not None and len(data) > max_bytes:
-                    raise too_big(name, max_bytes)
-                raw_lines = io.BytesIO(decode(name, data).encode("utf-8"))
-                utf16 = True
-        for raw in raw_lines:
+            check_binary(name, head, records=True)
+            if head.startswith(_WIDE_BOMS):
+                # rare: decode the whole thing (bounded like a CSV), then feed it on as UTF-8 lines
+                whole = min(c for c in (cap, size_limit("csv")) if c is not None)
+                data = fh.read(whole + 1)
+                if len(data) > whole:
+                    raise gzip_bomb(name, whole) if whole == inflate_limit else too_big(name, whole)
+                src = io.BytesIO(decode(name, data).encode("utf-8"))
+                wide = True
+        while True:
+            # bounded: a line without end (a gzip bomb of one line) costs the limit, not its size
+            raw = src.readline(MAX_RECORD_BYTES + 1)
+            if not raw:
+                break
             lineno += 1
             total += len(raw)
-            if max_bytes is not None and total > max_bytes and not utf16:
-                yield too_big(name, max_bytes, "input")
+            too_long = len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n")
+            while too_long and not wide and over() is None:  # skip the rest of the line, holding none of it
+                chunk = src.readline(1 << 20)
+                total += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            problem = None if wide else over()
+            if problem is not None:
+                yield problem
                 return
+            if too_long:
+                yield IngestError(name, f"line is longer than the {format_size(MAX_RECORD_BYTES)} limit "
+                                        "for one JSONL record; skipped", lineno)
+                records += 1
+                continue
             if first:
                 first = False
                 if raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
                 if not head:  # no peek on this stream: sniff the first line
-                    check_binary(name, raw[:SNIFF])
+                    check_binary(name, raw[:SNIFF], records=True)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -353,6 +427,10 @@ def _iter_jsonl(
             except RecursionError:
                 yield IngestError(name, "invalid JSON (nested too deeply)", lineno)
                 continue
+            except ValueError:  # Python refuses integers of more than 4,300 digits
+                yield IngestError(name, "a number in this line is too long to read (more than 4,300 digits); "
+                                        "quote it as a string if it is an id", lineno)
+                continue
             if not isinstance(obj, dict):
                 yield IngestError(name, f"expected a JSON object per line, got {_json_type(obj)}", lineno)
                 continue
@@ -369,6 +447,21 @@ def _iter_jsonl(
         yield IngestError(name, "no records (only blank lines)")
 
 
+def _undecodable(row: Sequence[str], header: Sequence[str]) -> str | None:
+    """The message for a CSV row holding bytes that are not UTF-8 (decoded as surrogates), or None."""
+    for k, cell in enumerate(row):
+        at = lone_surrogate_at(cell)
+        if at is not None:
+            byte = ord(cell[at]) - 0xDC00
+            col = header[k] if k < len(header) else f"#{k + 1}"
+            return (f"not valid UTF-8: byte 0x{byte:02X} in column {shown(col)}; re-encode the file as UTF-8 "
+                    "(e.g. iconv -f windows-1252 -t utf-8)")
+    return None
+
+
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def _json_type(obj: object) -> str:
     return {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false"}.get(
         type(obj), "null" if obj is None else type(obj).__name__
@@ -379,7 +472,16 @@ def _json_type(obj: object) -> str:
 
 
 def _iter_csv(name: str, data: bytes, cmap: dict[str, str]) -> Iterator[Article | IngestError]:
-    text = decode(name, data)
+    try:
+        text = decode(name, data)
+        mixed = False
+    except IngestError:
+        if data.startswith(_WIDE_BOMS):
+            raise
+        # some rows are not UTF-8 (a latin-1 row pasted in): keep their bytes as surrogates
+        # and report those rows alone, so the others are read
+        text = data.decode("utf-8-sig", "surrogateescape")
+        mixed = True
     if not text.strip():
         raise IngestError(name, "empty file")
     # article texts are long: lift csv's 128 KB field limit (process-wide setting)
@@ -420,6 +522,11 @@ def _iter_csv(name: str, data: bytes, cmap: dict[str, str]) -> Iterator[Article 
         if not row or all(not c.strip() for c in row):
             continue
         records += 1
+        if mixed:
+            bad = _undecodable(row, header)
+            if bad:
+                yield IngestError(name, bad, start)
+                continue
         rec = {cmap[f]: (row[i] if i < len(row) else None) for f, i in index.items()}
         yield make_record(name, start, rec, cmap, "column")
     if records == 0:

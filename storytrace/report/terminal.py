@@ -1,10 +1,18 @@
-"""The compare report for a terminal (rich), readable at 80 columns."""
+"""The compare report for a terminal (rich), readable at 80 columns.
+
+Every string of the report reaches the terminal through `printable` (control
+and escape sequences in ids, titles or texts are shown as ``\\x1b``-style
+escapes, never sent raw) and as `rich.text.Text` or escaped markup (an id
+like ``[bold]`` is printed as written, not as a style).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -13,6 +21,37 @@ from rich.text import Text
 from storytrace.report.markup import conflict_line
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+# C0 and C1 controls (ESC starts the sequences that clear a screen or set a window title), DEL,
+# bidi overrides (they reorder what is shown) and lone surrogates (they cannot be printed at all)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_BLANKS = {"\t": " ", "\n": " ", "\r": " "}
+
+
+def _escaped(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _BLANKS:
+        return _BLANKS[ch]
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 in a file name (Python's surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: tabs and newlines as spaces, other controls as escapes."""
+    return _UNSAFE.sub(_escaped, text) if _UNSAFE.search(text) else text
+
+
+def _printable_report(value: Any) -> Any:
+    """The report with every string made `printable` (ids consistently, so lookups still match)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _printable_report(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_report(v) for v in value]
+    return value
 
 
 def _short(text: str, n: int) -> str:
@@ -26,6 +65,9 @@ def _indent(renderable, n: int) -> Padding:
 
 def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40) -> None:
     """Print the report built by `report_json.comparison_to_dict`."""
+    # article texts are not printed here: leave them out of the (copied) report
+    report = _printable_report({**report, "articles": [{k: v for k, v in a.items() if k != "text"}
+                                                       for a in report["articles"]]})
     articles = {a["id"]: a for a in report["articles"]}
     n_a, n_s = len(articles), len(report["stories"])
     console.print(Text("storytrace compare", style="bold"),
@@ -38,7 +80,7 @@ def render_terminal(report: dict[str, Any], console: Console, *, max_findings: i
             meta = " · ".join(x for x in (a.get("source"), a.get("published_at")) if x)
             head.add_row(Text(aid, style="cyan"), Text(_short(a.get("title") or "", 40)),
                          Text(f"{a['n_sentences']} sent." + (f" · {meta}" if meta else ""), style="dim"))
-        console.print(Panel(head, title=f"[bold]{sid}[/] · {len(members)} version(s)", expand=True))
+        console.print(Panel(head, title=f"[bold]{escape(sid)}[/] · {len(members)} version(s)", expand=True))
         if len(members) < 2:
             continue
         _reuse(console, report, sid, members)
@@ -53,7 +95,7 @@ def _reuse(console: Console, report: dict, sid: str, members: list[str]) -> None
               title_justify="left", expand=False)
     t.add_column("")
     for b in members:
-        t.add_column(b, justify="right")
+        t.add_column(Text(b), justify="right")  # a str header would be read as markup
     for a in members:
         row = [Text(a, style="cyan")]
         for b in members:

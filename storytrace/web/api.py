@@ -30,7 +30,8 @@ def api_stories(q: str = Query("", max_length=500, description="full-text search
                 sort: str = Query("", pattern="^(|size|recent|relevance)$",
                                   description="size (default), recent, or relevance (with q)"),
                 limit: int = Query(50, ge=0, le=1000, description="0: all"),
-                offset: int = Query(0, ge=0),
+                # SQLite's integers are 64-bit: a bigger offset is a bad request (422), not a 500
+                offset: int = Query(0, ge=0, le=2**63 - 1),
                 state: WebState = Depends(web_state)) -> JSONResponse:
     """As `storytrace stories --json`, plus `findings` per story (null: not analysed yet) and,
     with `q`, the matching articles with a snippet."""

@@ -1,0 +1,90 @@
+"""The one record check: what every article must satisfy before it is stored or compared.
+
+`article_problem(article)` is applied to every record on its own, whatever it
+was read from (a text or HTML file, a JSONL line, a CSV row, a Spark row, an
+API request), so one bad record is reported and skipped while the rest go on.
+A record is refused when:
+
+* a field (id, text, title, source, url, published_at) holds a lone surrogate
+  (``"\\ud800"`` escaped in JSON): not Unicode, SQLite and every output refuse it;
+* its id or text is empty once control, zero-width and other invisible format
+  characters are removed (a text of NUL bytes or zero-width spaces is no article);
+* its text is longer than `limits.MAX_ARTICLE_CHARS`.
+
+Helpers for messages: `shown` (a value quoted and escaped for a one-line message)
+and `shown_path` (a file name that may not be valid UTF-8, printable).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from storytrace.model import Article
+from storytrace.readers.limits import MAX_ARTICLE_CHARS
+
+__all__ = ["article_problem", "has_visible_text", "lone_surrogate_at", "shown", "shown_path"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FIELDS = ("id", "text", "title", "source", "url", "published_at")
+# Cc: controls (NUL, ESC...), Cf: format (zero-width space/joiner, BOM, bidi marks, soft hyphen),
+# Cs: surrogates, Z*: separators (spaces); none of them is readable text on its own
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+
+def lone_surrogate_at(value: str) -> int | None:
+    """The index of the first lone surrogate in ``value``, or None when it is valid Unicode."""
+    m = _SURROGATE.search(value)
+    return m.start() if m else None
+
+
+def has_visible_text(value: str) -> bool:
+    """True when ``value`` has at least one character that is not a control, format or blank one."""
+    for ch in value:  # stops at the first visible character: O(1) for real text
+        if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE:
+            return True
+    return False
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a one-line message: control characters and surrogates escaped, shortened."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return ascii(text) if lone_surrogate_at(text) is not None else repr(text)
+
+
+def shown_path(path: str) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 (kept by Python as surrogates) as ``\\xNN``."""
+    if lone_surrogate_at(path) is None:
+        return path
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a genuine lone surrogate, not an undecodable byte
+        return path.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def article_problem(article: Article, names: dict[str, str] | None = None) -> str | None:
+    """What is wrong with ``article`` (a message without the place), or None when it can be stored.
+
+    ``names`` maps field names to what to call them in the message (e.g. ``"field 'body'"`` under ``--map``).
+    """
+    names = names or {}
+    for field in _FIELDS:
+        value = getattr(article, field)
+        if value is None:
+            continue
+        at = lone_surrogate_at(value)
+        if at is not None:
+            label = names.get(field, repr(field))
+            who = "" if field == "id" else f"record {shown(article.id)}: "
+            return (f"{who}{label} is not valid Unicode (a lone surrogate {value[at]!a} at character {at + 1}); "
+                    "fix the encoder that wrote it")
+    if not has_visible_text(article.id):
+        return f"id {shown(article.id)} has no visible characters (only control, zero-width or blank ones)"
+    if not has_visible_text(article.text):
+        return (f"record {shown(article.id)}: no readable text (only control, zero-width or blank characters, "
+                "e.g. NUL bytes or zero-width spaces)")
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        return (f"record {shown(article.id)}: text has {len(article.text):,} characters, more than the "
+                f"{MAX_ARTICLE_CHARS:,}-character limit per article; split it into articles")
+    return None

@@ -1,0 +1,81 @@
+"""The input limits, in one place: what an input may be before it is refused.
+
+Each limit is checked where the input is read, and exceeding it gives a
+message naming the file and the limit (never a traceback, never an internal
+error). They are generous: real news articles and feeds are far below them;
+they exist so that a runaway input (a gzip bomb, a log file mistaken for an
+article, a folder of thousands of fragments) is stopped early, with little
+memory, instead of running for minutes.
+
+`storytrace ingest` applies them per record: a record over a limit is reported
+(file:line) and skipped, the rest is stored. `storytrace compare` refuses its
+input as a whole.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MAX_ARTICLE_CHARS",
+    "MAX_ARTICLE_FILE_BYTES",
+    "MAX_COMPARE_ARTICLES",
+    "MAX_DECOMPRESSED_BYTES",
+    "MAX_FOLDER_FILES",
+    "MAX_GZIP_RATIO",
+    "MAX_RECORD_BYTES",
+    "MAX_TABLE_FILE_BYTES",
+    "decompressed_limit",
+    "describe_limits",
+]
+
+MB = 1024 * 1024
+
+#: one-article files (.txt, .md, .html), after decompression.
+#: set by hand: the longest real articles (long reads, full transcripts) are well under
+#: 1 MB of text; 20 MB leaves room for bloated HTML around the text.
+MAX_ARTICLE_FILE_BYTES = 20 * MB
+
+#: a CSV file, after decompression (it is read whole).
+#: set by hand: a CSV costs its size in memory once; 200 MB is a big export yet fits any machine.
+MAX_TABLE_FILE_BYTES = 200 * MB
+
+#: one JSONL line (one record), read with a bounded readline so a line without end is cut short.
+#: set by hand: MAX_ARTICLE_CHARS characters of JSON-escaped text, with title and url, fit in 20 MB.
+MAX_RECORD_BYTES = 20 * MB
+
+#: a gzipped input stops inflating past the larger of these two bounds (checked while streaming).
+#: set by hand: real text compresses 3-10 times, so 100x flags a bomb (zeros compress ~1000x)
+#: while a large genuine archive (GBs of JSONL) still reads; 200 MB is the floor for small files.
+MAX_DECOMPRESSED_BYTES = 200 * MB
+MAX_GZIP_RATIO = 100
+
+#: characters of text in one article.
+#: set by hand: spaCy's default max_length (1,000,000) is what the compare analysis can take;
+#: a real article is 2,000-20,000 characters.
+MAX_ARTICLE_CHARS = 1_000_000
+
+#: articles in one `storytrace compare` run (every pair is compared, so cost grows quadratically).
+#: set by hand: a story has tens of versions; 500 keeps a run within minutes, not hours.
+MAX_COMPARE_ARTICLES = 500
+
+#: supported files read from one folder.
+#: set by hand: more than this is almost always the wrong folder (a whole archive); for big
+#: corpora JSONL files are faster anyway.
+MAX_FOLDER_FILES = 10_000
+
+
+def decompressed_limit(compressed_size: int) -> int:
+    """The most bytes a gzip file of ``compressed_size`` bytes may inflate to."""
+    return max(MAX_DECOMPRESSED_BYTES, MAX_GZIP_RATIO * compressed_size)
+
+
+def describe_limits() -> list[tuple[str, str]]:
+    """(what, limit) pairs for help texts and docs."""
+    return [
+        ("one-article file (.txt/.md/.html)", f"{MAX_ARTICLE_FILE_BYTES // MB} MB"),
+        ("CSV file", f"{MAX_TABLE_FILE_BYTES // MB} MB"),
+        ("one JSONL line", f"{MAX_RECORD_BYTES // MB} MB"),
+        ("gzip input, decompressed", f"{MAX_DECOMPRESSED_BYTES // MB} MB or {MAX_GZIP_RATIO}x its size"),
+        ("characters per article", f"{MAX_ARTICLE_CHARS:,}"),
+        ("articles per compare", f"{MAX_COMPARE_ARTICLES:,}"),
+        ("files per folder", f"{MAX_FOLDER_FILES:,}"),
+    ]
