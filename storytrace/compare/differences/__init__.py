@@ -8,7 +8,8 @@ made vague: `detail`; sourcing: `attribution`), and then the story as a whole
 (broken quotation marks: `quotes`; sentences aligned to nothing in any other
 version are unsupported additions, and sentences a derived version drops
 although its source and another version carry them are omissions, only along
-a derivation edge: `coverage`). What each kind means and how severe it is:
+a derivation edge: `coverage`; names a derived version puts into a claim it
+took, which no other version mentions: `novelty`). What each kind means and how severe it is:
 docs/findings.md. Each
 detector returns `Change`s. Each change is reported on the version that
 departs, chosen in this order: the derived end of a derivation edge; the side
@@ -27,7 +28,17 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from storytrace.compare.differences import attribution, coverage, dates, detail, entities, numbers, polarity, quotes
+from storytrace.compare.differences import (
+    attribution,
+    coverage,
+    dates,
+    detail,
+    entities,
+    novelty,
+    numbers,
+    polarity,
+    quotes,
+)
 from storytrace.compare.differences.change import AlignedPair, Change, Detector, StoryView
 from storytrace.model import (
     COMMON_SOURCE,
@@ -50,6 +61,7 @@ DETECTORS: tuple[Detector, ...] = (
     coverage.detect,
     detail.detect,
     attribution.detect,
+    novelty.detect,
 )
 
 

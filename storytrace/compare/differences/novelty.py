@@ -1,0 +1,111 @@
+"""Names a derived version brings into a claim it took from its source, that no other version mentions.
+
+Detector: `detect`, on the story as a whole. A sentence aligned to nothing is
+`coverage`'s unsupported addition; a sentence that *is* aligned can still
+carry a name of its own: a summary that puts a person, an organisation or a
+place into a claim the article makes without it (the commonest error of model
+summaries in FRANK, Pagnoni et al. 2021, "Understanding Factuality in
+Abstractive Summarization with FRANK", NAACL: entity and out-of-article
+errors). Such a name is reported as an ``unsupported_addition`` on the name
+itself (medium: the claim is the source's, this detail is not), when:
+
+* the sentence belongs to the derived end of a derivation edge (the origin of
+  the others reports first hand) and is aligned to a sentence of another
+  version;
+* the name is a spaCy PERSON, ORG, GPE, LOC or FAC entity (from `segment`),
+  not a capitalised phrase NER did not label (headline words, titles);
+* no other version of the story mentions it: a person by surname with
+  `same_speaker`'s spelling tolerance ("Zelensky" = "Zelenskyy"), anything
+  else by its lowered words, dots and "the" removed ("U.S." = "US"), found
+  anywhere in the other version's text;
+* the name is not the outlet or channel the claim came through ("told the
+  Daily X", `attribution.conduits`): sourcing is ``attribution_changed``;
+* the aligned counterpart has no name the derived sentence leaves out (any
+  name, `entities.names_in`: NER misses many): a name *put in another's
+  place* is `entities`'s ``entity_changed``, or a guess.
+
+No parameters. Limits: a name in another form than its surname or its
+letters ("the Kremlin" for "Moscow", "Beijing" for "China") is reported as
+new; a demonym ("Russian") is not an entity here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storytrace.compare.differences.attribution import conduits
+from storytrace.compare.differences.change import Change, StoryView
+from storytrace.compare.differences.entities import names_in
+from storytrace.compare.quotes import same_speaker
+from storytrace.model import COMMON_SOURCE, Document, Entity
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _key_words(text: str) -> list[str]:
+    words = _WORD.findall(re.sub(r"['’]s\b", "", text.lower()).replace(".", ""))
+    return [w for w in words if w != "the"]
+
+
+def _mentioned(e: Entity, other: Document, other_words: set[str], other_text: str) -> bool:
+    words = _key_words(e.text)
+    if not words:
+        return True
+    if e.label == "PERSON":
+        if words[-1] in other_words:
+            return True
+        return any(x.label == "PERSON" and same_speaker(x.text, e.text) for x in other.entities)
+    return " ".join(words) in other_text
+
+
+def detect(view: StoryView) -> list[Change]:
+    """Names in the aligned sentences of derived versions that no other version mentions."""
+    if view.pair is not None:
+        return []
+    docs, links = view.docs, view.links
+    derived = {e.derived for e in view.derivation if e.source != COMMON_SOURCE}
+    others_text = {d.id: " ".join(_key_words(d.article.text)) for d in docs.values()}
+    others_words = {k: set(v.split()) for k, v in others_text.items()}
+    out: list[Change] = []
+    for did in sorted(derived):
+        d = docs[did]
+        aligned: dict[int, list[tuple[str, int]]] = {}
+        for (a, b), ls in links.items():
+            if a == did:
+                for l in ls:
+                    aligned.setdefault(l.a_index, []).append((b, l.b_index))
+        for s in d.sentences:
+            if s.is_heading or s.index not in aligned:
+                continue
+            frames = [(s.start + c.span[0], s.start + c.span[1]) for c in conduits(s.text) if c.kind != "distancing"]
+            for e in d.entities_in(s.start, s.end):
+                if e.label not in NAME_LABELS or any(a <= e.start and e.end <= b for a, b in frames):
+                    continue  # (an outlet the claim came through is attribution's)
+                if any(_mentioned(e, docs[k], others_words[k], others_text[k]) for k in docs if k != did):
+                    continue
+                if any(_has_other_name(docs[k], j, s.text) for k, j in aligned[s.index]):
+                    continue  # a name in another's place: entity_changed
+                kind_of = "whom" if e.label == "PERSON" else "which"
+                out.append(Change(
+                    "unsupported_addition", "medium", did, (e.start, e.end),
+                    f"This version names {e.text} in a claim the other versions make, {kind_of} none of them "
+                    f"mentions.",
+                    aligned[s.index][0][0], _sentence_span(docs[aligned[s.index][0][0]], aligned[s.index][0][1]),
+                ))
+    return out
+
+
+def _has_other_name(other: Document, j: int, mine: str) -> bool:
+    """The counterpart sentence has a name (any kind, `entities.names_in`) that ``mine``, the derived
+    sentence, does not mention: the new name may stand in its place."""
+    here = " ".join(_key_words(mine))
+    return any(" ".join(_key_words(x.text)) not in here for x in names_in(other, other.sentences[j]))
+
+
+def _sentence_span(doc: Document, j: int) -> tuple[int, int]:
+    s = doc.sentences[j]
+    return (s.start, s.end)
+
+
+__all__ = ["NAME_LABELS", "detect"]

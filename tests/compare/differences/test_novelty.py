@@ -1,0 +1,59 @@
+"""Names a derived version adds to a claim it took (differences/novelty.py), on hand-written stories."""
+
+from __future__ import annotations
+
+from storytrace.compare.differences import novelty
+from storytrace.compare.differences.change import StoryView
+from storytrace.compare.segment import segment
+from storytrace.model import Article, DerivationEdge
+from tests.helpers import both_ways, link
+
+WIRE = ("A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.")
+
+
+def _story(copy_text: str, edge: bool = True, wire_text: str = WIRE):
+    wire, copy = segment(Article("wire", wire_text)), segment(Article("copy", copy_text))
+    n = min(len(wire.sentences), len(copy.sentences))
+    links = both_ways({("copy", "wire"): [link(copy, k, wire, k) for k in range(n)]})
+    edges = [DerivationEdge("wire", "copy", "wholly", 0.9, "t")] if edge else []
+    return wire, copy, StoryView({"wire": wire, "copy": copy}, links, edges)
+
+
+def test_a_person_no_version_mentions_put_into_a_copied_claim():
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost, according to Mayor Brian Oduya. "
+        "Fire chief Ana Rusk said the cause was not yet known.")
+    [ch] = novelty.detect(story)
+    assert (ch.kind, ch.severity, ch.article, ch.counterpart) == ("unsupported_addition", "medium", "copy", "wire")
+    assert copy.article.text[ch.span[0]:ch.span[1]] == "Brian Oduya"
+    assert "none of them mentions" in ch.explanation
+
+
+def test_names_the_other_version_has_in_any_form_are_nothing():
+    # "Rusk" for "Ana Rusk", a name written elsewhere in the wire, another spelling of the same person
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost at Harlow. Fire chief Anna Rusk said the cause was not yet known.")
+    assert novelty.detect(story) == []
+
+
+def test_only_derived_versions_and_only_aligned_sentences():
+    text = ("A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+            "About 4,200 tonnes of wheat were lost, according to Mayor Brian Oduya. "
+            "Fire chief Ana Rusk said the cause was not yet known.")
+    assert novelty.detect(_story(text, edge=False)[2]) == []  # no derivation: nobody departs
+    wire, copy = segment(Article("wire", WIRE)), segment(Article("copy", text))
+    story = StoryView({"wire": wire, "copy": copy}, both_ways({("copy", "wire"): [link(copy, 0, wire, 0)]}),
+                      [DerivationEdge("wire", "copy", "wholly", 0.9, "t")])
+    assert novelty.detect(story) == []  # the sentence with the name is aligned to nothing: coverage's
+
+
+def test_a_name_in_another_names_place_is_left_to_entity_changed():
+    wire_text = WIRE.replace("Fire chief Ana Rusk", "Fire chief Ana Rusk of Kessel County")
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Oskar Brandvold said the cause was not yet known.",
+        wire_text=wire_text)
+    assert novelty.detect(story) == []
