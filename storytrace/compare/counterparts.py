@@ -24,7 +24,8 @@ source (compare/grouping.py's ``is_excerpt_pair``), which leaves most of its
 source free: there a mutual best among the leftovers is chance. When the claim verifier is installed, it vetoes a candidate below the pair
 scorer's ``decision_threshold`` that it judges ``unrelated`` (argmax of its five
 labels), except the part of a split sentence placed beside the part its
-neighbour took that shares ``MIN_SHARED_WORDS`` content words with it: the
+neighbour took that shares ``MIN_SHARED_WORDS`` content words with it (not in
+a summary or excerpt, whose invented sentences sit beside summarised ones): the
 neighbours are the evidence, and the verifier, trained on generated pairs,
 calls such halves unrelated. At the threshold the scorer
 already says "same content". The pair is added as a ``related`` link, so the
@@ -133,7 +134,9 @@ def counterpart_links(
                         len(content_words(s.text) & content_words(src.sentences[j].text)) < MIN_SHARED_WORDS:
                     continue
             # beside the part of a split sentence its neighbour took, and about the same things
-            placed = j in before | after and len(words & content_words(src.sentences[j].text)) >= MIN_SHARED_WORDS
+            # (not in a summary: its invented sentences sit beside summarised ones and share their names)
+            placed = not excerpt and j in before | after and \
+                len(words & content_words(src.sentences[j].text)) >= MIN_SHARED_WORDS
             (candidates if row[j] < tau and not placed else unvetoed).append(related(s, j, row[j]))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)

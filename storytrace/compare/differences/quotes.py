@@ -21,7 +21,9 @@ For the `AlignedPair` in view:
 * the other way round, a ``src`` quote that the ``dst`` sentence no longer
   quotes but carries as reported speech (outside its quotation marks, by the
   same measure), and that the ``dst`` version quotes nowhere else, is a quote
-  turned into paraphrase: ``quotation_changed`` (medium);
+  turned into paraphrase: ``quotation_changed`` (low: the same words, no longer
+  marked as exact; summaries do it all the time, and FRANK's annotators call
+  such summaries faithful);
 * a statement (not a quote) given to an individual in one sentence and to an
   institution in the other ("Economy Minister X said" / "the economy ministry
   said"): one attribution in each sentence, one speaker a person (a PERSON
@@ -106,7 +108,8 @@ def _quoted_anywhere(doc: Document, text: str) -> bool:
     """Whether ``doc`` quotes these words somewhere (then a sentence that does not is no paraphrase of it).
 
     Similar characters are not enough between short quotes ("has failed" and "far from a failure"
-    are 0.5 alike): the quote must also share half the content words of the shorter one."""
+    are 0.5 alike): the quote must also share half the content words of the shorter one. A stretch
+    of a longer quote is quoted too (a summary quoting part of what the article quotes)."""
     words = content_words(text)
 
     def shares_words(other: str) -> bool:
@@ -114,8 +117,11 @@ def _quoted_anywhere(doc: Document, text: str) -> bool:
         fewer = min(len(words), len(theirs))
         return fewer == 0 or len(words & theirs) * 2 >= fewer
 
-    return any(not q.broken and quote_similarity(q.text, text) >= SAME_QUOTE and shares_words(q.text)
-               for q in doc.quotes)
+    def within(other: str) -> bool:  # a stretch of a longer quote ("exactly what they were trained")
+        return len(text) <= len(other) and quote_within(text, other) >= CARRIED and shares_words(other)
+
+    return any(not q.broken and (quote_similarity(q.text, text) >= SAME_QUOTE and shares_words(q.text)
+                                 or within(q.text)) for q in doc.quotes)
 
 
 def _outside_quotes(doc: Document, si: int) -> str:
@@ -203,7 +209,7 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
             span = _words_span(plain, qa.text)
             out.append(pair.change(
                 "quotation_changed",
-                "medium",
+                "low",
                 in_sentence(b, span),
                 (qa.start, qa.end),
                 "The other version gives these words as a direct quote; this one turns them into "
