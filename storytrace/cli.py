@@ -54,7 +54,30 @@ def _fail(message: str, code: int = EXIT_INPUT) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storytrace")
 def main() -> None:
-    """Trace one news story through all its versions."""
+    """Trace one news story through all its versions.
+
+    \b
+    Examples:
+      storytrace compare examples/ --html report.html  # compare files, write a report
+      storytrace ingest examples/ --db storytrace.db   # build a corpus store
+      storytrace stories --db storytrace.db            # list its stories
+      storytrace story STORY_ID --db storytrace.db     # analyse one of them
+      storytrace serve --db storytrace.db              # the web app
+      storytrace COMMAND --help                        # each command's options
+
+    \b
+    Exit codes: 0 success, 1 internal error, 2 bad input, 3 the environment
+    failed (disk full, store read-only or locked, output not writable).
+    """
+
+
+_SEVERITY_OPTION = click.option(
+    "--severity", "min_severity", type=click.Choice(["high", "medium", "low"]), default=None,
+    help="List only findings at least this severe in the terminal view (--json and --html keep all).")
+_LABEL_OPTION = click.option(
+    "--label", "labels", multiple=True, metavar="ID=NAME",
+    help="Name a version in every view (repeatable), e.g. --label wire-1=Reuters. "
+         "Unlabelled versions are named by their title or first sentence.")
 
 
 @main.command()
@@ -64,14 +87,37 @@ def main() -> None:
               help="Also write a self-contained HTML report to this file.")
 @click.option("--no-text", is_flag=True, help="Leave article texts out of the JSON document.")
 @click.option("--max-findings", default=40, show_default=True, help="Findings listed per story in the terminal view.")
-def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_text: bool, max_findings: int) -> None:
-    """Compare versions of news stories: PATHS are .txt, .html or .jsonl files (or folders).
+@_SEVERITY_OPTION
+@_LABEL_OPTION
+def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_text: bool, max_findings: int,
+            min_severity: str | None = None, labels: tuple[str, ...] = ()) -> None:
+    """Compare versions of news stories and show what each changed.
 
-    Prints the stories, a reuse matrix, derivation, findings and a fused brief.
+    PATHS are .txt/.md files (optional front matter: title, source,
+    published_at), .html pages (the article text is extracted), .jsonl or
+    .csv files (one article per line or row: id, text, optional title,
+    source, url, published_at), any of them gzipped (.gz), folders of them,
+    or - for JSONL on stdin. Prints the stories found, a reuse matrix,
+    who derived from whom, the findings (most severe first) and a fused
+    brief.
+
+    \b
+    Examples:
+      storytrace compare examples/                     # a folder of versions
+      storytrace compare wire.txt paper.html blog.txt --html report.html
+      storytrace compare articles.jsonl.gz --json > report.json
+      storytrace compare feed.csv --severity high      # only the high findings
+      storytrace compare a.txt b.txt --label a=Wire --label b=Courier
+      cat articles.jsonl | storytrace compare -        # JSONL on stdin
+
+    \b
+    Exit codes: 0 done (also for fewer than two articles: a note says so),
+    2 bad input, 3 an output that cannot be written, 1 an internal error.
     """
     from storytrace.readers.records import IngestError, looks_english, read_articles
 
     err = Console(stderr=True)
+    names = _parse_labels(labels)
     _check_output(html_path)  # before the (slow) analysis, not after it
     try:
         articles = read_articles(list(paths))
@@ -83,6 +129,12 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
     if len(articles) > MAX_COMPARE_ARTICLES:
         _fail(f"{len(articles):,} articles given, more than the {MAX_COMPARE_ARTICLES:,}-article limit per compare "
               "(every pair is compared); ingest them (`storytrace ingest`) and compare one story at a time")
+    _check_labels(names, [a.id for a in articles])
+    if len(articles) < 2:
+        err.print(f"[yellow]note:[/] only one article ({_safe(articles[0].origin or articles[0].id)}): nothing to "
+                  "compare; give two or more versions of a story", highlight=False, soft_wrap=True)
+        if not (as_json or html_path):
+            return
     for a in articles:
         if not looks_english(a.text):
             err.print(f"[yellow]warning:[/] {_safe(a.origin or a.id)} does not look like English; "
@@ -90,17 +142,39 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
 
     from storytrace.compare import compare_articles
     from storytrace.report.contract import comparison_to_dict
+    from storytrace.report.names import apply_labels
 
     comparison = _run_pipeline(lambda progress: compare_articles(articles, progress=progress), err,
                                show_progress=not as_json)
-    report = comparison_to_dict(comparison, include_text=not no_text or bool(html_path))
+    report = apply_labels(comparison_to_dict(comparison, include_text=not no_text or bool(html_path)), names)
+    if len(articles) >= 2 and not any(len(st["articles"]) >= 2 for st in report["stories"]):
+        err.print(f"[yellow]note:[/] none of the {len(articles)} articles tell the same story (too little shared "
+                  "content): nothing was compared", highlight=False, soft_wrap=True)
     if _write_html_and_json(report, html_path, no_text, as_json):
         return
     from storytrace.report.terminal import render_terminal
 
-    render_terminal(report, Console(), max_findings=max_findings)
+    render_terminal(report, Console(), max_findings=max_findings, min_severity=min_severity)
     if html_path:
         err.print(f"wrote {_safe(html_path)}", highlight=False)
+
+
+def _parse_labels(values: tuple[str, ...]) -> dict[str, str]:
+    from storytrace.report.names import parse_labels
+
+    try:
+        return parse_labels(values)
+    except ValueError as exc:
+        _fail(str(exc))
+        return {}
+
+
+def _check_labels(labels: dict[str, str], ids: list[str]) -> None:
+    """Exit 2 now, before the analysis, for a ``--label`` naming no article given."""
+    unknown = [aid for aid in labels if aid not in ids]
+    if unknown:
+        shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
+        _fail(f"--label {unknown[0]}=…: no article {unknown[0]!r} (article ids: {shown})")
 
 
 def _write_html_and_json(
@@ -231,6 +305,14 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
     each batch with its grouping in one transaction: if the ingest is killed,
     the store keeps whole batches only, and running the same command again
     completes it.
+
+    \b
+    Examples:
+      storytrace ingest examples/ --db storytrace.db
+      storytrace ingest feeds/ archive.jsonl.gz --db storytrace.db
+      storytrace ingest uci.csv.gz --map id=ID,title=TITLE,text=TITLE,published_at=TIMESTAMP
+      zcat day.jsonl.gz | storytrace ingest - --db storytrace.db
+      storytrace ingest --from-parquet out/ --db storytrace.db   # after `storytrace spark group`
 
     \b
     Exit codes:
@@ -404,6 +486,12 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     `--json` lists every story's members (ids, titles, sources, urls, times)
     without analysing anything; `--members` shows them in the terminal.
     Exit code 2 when the store is missing or unusable. The store is only read.
+
+    \b
+    Examples:
+      storytrace stories --db storytrace.db
+      storytrace stories --db storytrace.db --sort recent --limit 10 --members
+      storytrace stories --db storytrace.db --json --limit 0 > stories.json
     """
     store = _open_store(db, create=False, read_only=True)
     rows = store.stories(order_by=order_by, limit=limit or None)
@@ -423,26 +511,33 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     table = Table(title=f"{totals['stories']:,} stories, {totals['articles']:,} articles in {_safe(db)}",
                   title_justify="left")
     wide = out.width >= 110  # dates with the time of day when there is room
+    both = out.width >= 100  # first and last seen; narrower: first seen only
     date_w = 16 if wide else 10
-    id_w = min(max((len(printable(r.id)) for r in rows), default=2), 32)
+    # ids are never cut (they are what `storytrace story` takes) but fold past a width that leaves the title room
+    id_w = min(max((len(printable(r.id)) for r in rows), default=2), 40 if wide else 30)
     size_w = max(max((len(f"{r.size:,}") for r in rows), default=4), 4)
-    # one line per story: fixed widths, the title gets what is left (borders + padding: 16)
-    title_w = max(out.width - id_w - size_w - 2 * date_w - 16, 12)
+    n_dates = 2 if both else 1
+    # one line per story: fixed widths, the title gets what is left on one line (borders + padding: 3 per column + 1)
+    title_w = max(out.width - id_w - size_w - n_dates * date_w - 3 * (3 + n_dates) - 1, 12)
     table.add_column("id", style="cyan", width=id_w, overflow="fold")
     table.add_column("size", justify="right", width=size_w)
-    table.add_column("first seen", width=date_w)
-    table.add_column("last seen", width=date_w)
-    table.add_column("title", width=title_w, no_wrap=title_w >= 30, overflow="ellipsis")  # narrow: wrap
+    table.add_column("first seen", width=date_w, no_wrap=True)
+    if both:
+        table.add_column("last seen", width=date_w, no_wrap=True)
+    table.add_column("title", width=title_w, no_wrap=True, overflow="ellipsis")
     for r in rows:
         # ids and titles as Text (a str cell is read as markup), controls replaced
-        table.add_row(Text(printable(r.id)), f"{r.size:,}", _short_time(r.first_seen, wide),
-                      _short_time(r.last_seen, wide), Text(printable(" ".join((r.title or "").split()))),
+        dates = [_short_time(r.first_seen, wide)] + ([_short_time(r.last_seen, wide)] if both else [])
+        table.add_row(Text(printable(r.id)), f"{r.size:,}", *dates,
+                      Text(printable(" ".join((r.title or "").split())), no_wrap=True, overflow="ellipsis"),
                       end_section=show_members and not members.get(r.id))
         listed = members.get(r.id, [])
         for k, m in enumerate(listed):
             label = " · ".join(x for x in (m.source, " ".join((m.title or "").split())) if x)
-            table.add_row(Text(printable(f"  {m.id}"), style="dim"), "", _short_time(m.published_at, wide), "",
-                          Text(printable(label) or "-", style="dim"), end_section=k == len(listed) - 1)
+            table.add_row(Text(printable(f"  {m.id}"), style="dim"), "", _short_time(m.published_at, wide),
+                          *([""] if both else []),
+                          Text(printable(label) or "-", style="dim", no_wrap=True, overflow="ellipsis"),
+                          end_section=k == len(listed) - 1)
     out.print(table)
     if len(rows) < totals["stories"]:
         out.print(f"[dim]showing {len(rows):,} of {totals['stories']:,} (--limit 0 for all)[/]", highlight=False)
@@ -466,13 +561,22 @@ def _short_time(stamp: str | None, with_time: bool = True) -> str:
 @click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1, MAX_COMPARE_ARTICLES),
               help="Compare at most this many of the story's articles (the earliest seen).")
 @click.option("--max-findings", default=40, show_default=True, help="Findings listed per story in the terminal view.")
+@_SEVERITY_OPTION
+@_LABEL_OPTION
 def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text: bool, max_articles: int,
-          max_findings: int) -> None:
+          max_findings: int, min_severity: str | None = None, labels: tuple[str, ...] = ()) -> None:
     """The full compare analysis of one stored story (ids from `storytrace stories`).
 
     Runs the same analysis as `storytrace compare` on the story's articles:
     reuse, derivation, findings and the fused brief. Exit code 2 when the
     store is missing or there is no such story. The store is only read.
+
+    \b
+    Examples:
+      storytrace stories --db storytrace.db            # find the story's id
+      storytrace story s-orlen-derailment-wire --db storytrace.db
+      storytrace story s-orlen-derailment-wire --html story.html --severity medium
+      storytrace story s-orlen-derailment-wire --json --no-text > story.json
     """
     from storytrace.corpus.stories import StoryNotFound, load_story
 
@@ -486,6 +590,8 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     finally:
         store.close()
     err = Console(stderr=True)
+    names = _parse_labels(labels)
+    _check_labels(names, [a.id for a in story.compared])
     _check_stored(story.compared)
     if len(story.articles) > len(story.compared):  # said before the (slow) analysis starts
         err.print(f"[yellow]note:[/] story {_safe(story_id)} has {len(story.articles):,} articles; comparing the "
@@ -493,6 +599,9 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     doc = _run_pipeline(lambda progress: story.analyse(include_text=not no_text or bool(html_path),
                                                        progress=progress), err, show_progress=not as_json)
     corpus_story = doc.pop("corpus_story")
+    from storytrace.report.names import apply_labels
+
+    doc = apply_labels(doc, names)
     if _write_html_and_json(doc, html_path, no_text, as_json, json_extra={"corpus_story": corpus_story}):
         return
     from storytrace.report.terminal import render_terminal
@@ -503,7 +612,7 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     out.print(f"[bold]story {_safe(info['id'])}[/] · {info['size']:,} article{'s' * (info['size'] != 1)}"
               + (f" · {seen}" if seen else "") + (f"\n{_safe(info['title'])}" if info["title"] else ""),
               highlight=False)
-    render_terminal(doc, out, max_findings=max_findings)
+    render_terminal(doc, out, max_findings=max_findings, min_severity=min_severity)
     if html_path:
         err.print(f"wrote {_safe(html_path)}", highlight=False)
 
@@ -569,6 +678,12 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
     OpenAPI docs at /docs. Binds 127.0.0.1 unless --host says otherwise; a
     non-loopback host is refused unless STORYTRACE_TOKEN is set. Without the
     token, write endpoints answer 403.
+
+    \b
+    Examples:
+      storytrace serve --db storytrace.db --open
+      storytrace serve --db new.db --create            # an empty store, fill it over the API
+      STORYTRACE_TOKEN=$(openssl rand -hex 16) storytrace serve --host 0.0.0.0 --port 8080
     """
     token = os.environ.get("STORYTRACE_TOKEN") or None
     if not _is_loopback(host) and not token:
@@ -622,13 +737,26 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
 
 @main.group()
 def bench() -> None:
-    """Benchmarks on the real data in ../shared/data."""
+    """Benchmarks on the real data in ../shared/data.
+
+    \b
+    Examples:
+      storytrace bench pairs
+    """
 
 
 @bench.command("pairs", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def bench_pairs(ctx: click.Context) -> None:
-    """Sentence-pair scoring on MRPC, STS-B news and Clough-Stevenson (see bench/pairs.py)."""
+    """Sentence-pair scoring on MRPC, STS-B news and Clough-Stevenson (see bench/pairs.py).
+
+    Runs `python -m bench.pairs` from a source checkout; other arguments are passed on.
+
+    \b
+    Examples:
+      storytrace bench pairs
+      storytrace bench pairs --limit 200 --json        # bench.pairs' options: --json, --limit N, --data DIR
+    """
     # bench/ is part of a source checkout, not of the installed package: run it as its own
     # process (`python -m bench.pairs`) from the checkout, never import it.
     import subprocess
@@ -645,32 +773,104 @@ def bench_pairs(ctx: click.Context) -> None:
 def spark() -> None:
     """Run the corpus grouping and the per-story analysis on Apache Spark (see storytrace/spark/).
 
+    Needs pyspark (pip install 'storytrace[spark]') and Java 17.
+
     \b
-    storytrace spark group --input 'articles/*.jsonl.gz' --output out/ [--master local[2]]
-    storytrace spark analyze --stories out/ --output analysis/
-    storytrace ingest --from-parquet out/ --db storytrace.db
+    Examples:
+      storytrace spark group --input 'articles/*.jsonl.gz' --output out/ --master 'local[2]'
+      storytrace spark analyze --stories out/ --output analysis/
+      storytrace ingest --from-parquet out/ --db storytrace.db
     """
 
 
-_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+# the options are declared here for the help text and checked by click; the job's own parser
+# (storytrace.spark.__main__) gets them back as arguments, with anything newer passed through
+_SPARK_SETTINGS = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 
-@spark.command("group", context_settings=_PASS_THROUGH)
+def _spark_argv(command: str, options: dict[str, object], extra: list[str]) -> list[str]:
+    argv = [command]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is None or value is False or value == ():
+            continue
+        if value is True:
+            argv.append(flag)
+        elif isinstance(value, tuple):
+            for v in value:
+                argv += [flag, str(v)]
+        else:
+            argv += [flag, str(value)]
+    return argv + extra
+
+
+def _run_spark(argv: list[str]) -> None:
+    try:
+        from storytrace.spark.__main__ import main as run
+    except ImportError as exc:
+        _fail(f"storytrace spark needs pyspark ({exc}): pip install 'storytrace[spark]'")
+        return
+    sys.exit(run(argv))
+
+
+@spark.command("group", context_settings=_SPARK_SETTINGS)
+@click.option("--input", "input_", multiple=True, required=True, metavar="PATH",
+              help="A path or glob (repeatable): JSONL, CSV or Parquet, gzipped or not.")
+@click.option("--output", required=True, metavar="DIR", help="Folder for the Parquet tables.")
+@click.option("--master", metavar="URL", help="Spark master, e.g. local[2] (default: from spark-submit).")
+@click.option("--format", "format_", type=click.Choice(["jsonl", "csv", "parquet"]),
+              help="Input format (default: from the file names).")
+@click.option("--map", "map_", metavar="FIELD=COLUMN,...", help="Read fields from other columns, as for `ingest`.")
+@click.option("--block-hours", type=float, metavar="H",
+              help="Hours of timeline grouped per task  [default: 168, 7 days].")
+@click.option("--warm-hours", type=float, metavar="H",
+              help="Hours before a block replayed first  [default: three grouping windows, 66].")
+@click.option("--window-hours", type=float, metavar="H",
+              help="Grouping time window (0: none)  [default: the embedded grouper's].")
+@click.option("--no-pairs", is_flag=True, help="Do not write the candidate-pairs table.")
 @click.pass_context
-def spark_group(ctx: click.Context) -> None:
-    """Group articles into stories; write Parquet tables articles, stories, pairs (--help for options)."""
-    from storytrace.spark.__main__ import main as run
+def spark_group(ctx: click.Context, input_: tuple[str, ...], output: str, master: str | None, format_: str | None,
+                map_: str | None, block_hours: float | None, warm_hours: float | None, window_hours: float | None,
+                no_pairs: bool) -> None:
+    """Group articles into stories; write the Parquet tables articles, stories, pairs and errors.
 
-    sys.exit(run(["group", *ctx.args]))
+    The same grouping as `storytrace ingest`, block by block along the
+    timeline, stitched in Spark. Bad records go to the errors table.
+
+    \b
+    Examples:
+      storytrace spark group --input 'articles/*.jsonl.gz' --output out/ --master 'local[2]'
+      storytrace spark group --input uci.csv --map id=ID,title=TITLE,text=TITLE,published_at=TIMESTAMP \\
+          --output out/ --block-hours 24
+    """
+    _run_spark(_spark_argv("group", {"input": input_, "output": output, "master": master, "format": format_,
+                                     "map": map_, "block_hours": block_hours, "warm_hours": warm_hours,
+                                     "window_hours": window_hours, "no_pairs": no_pairs}, ctx.args))
 
 
-@spark.command("analyze", context_settings=_PASS_THROUGH)
+@spark.command("analyze", context_settings=_SPARK_SETTINGS)
+@click.option("--stories", required=True, metavar="DIR", help="The --output folder of `storytrace spark group`.")
+@click.option("--output", required=True, metavar="DIR", help="Folder for the analysis (Parquet, one row per story).")
+@click.option("--master", metavar="URL", help="Spark master, e.g. local[2] (default: from spark-submit).")
+@click.option("--min-size", type=int, metavar="N", help="Analyse stories of at least N articles  [default: 2].")
+@click.option("--max-articles", type=int, metavar="N",
+              help="Compare at most N articles per story, the earliest  [default: 50].")
+@click.option("--with-text", is_flag=True, help="Keep the article texts in each story's JSON document.")
 @click.pass_context
-def spark_analyze(ctx: click.Context) -> None:
-    """The compare analysis of every story of a `spark group` output, one task per story (--help for options)."""
-    from storytrace.spark.__main__ import main as run
+def spark_analyze(ctx: click.Context, stories: str, output: str, master: str | None, min_size: int | None,
+                  max_articles: int | None, with_text: bool) -> None:
+    """The compare analysis of every story of a `spark group` output, one task per story.
 
-    sys.exit(run(["analyze", *ctx.args]))
+    Each row holds the story's compare JSON document (as `storytrace story --json`).
+
+    \b
+    Examples:
+      storytrace spark analyze --stories out/ --output analysis/ --master 'local[2]'
+      storytrace spark analyze --stories out/ --output analysis/ --min-size 3 --with-text
+    """
+    _run_spark(_spark_argv("analyze", {"stories": stories, "output": output, "master": master,
+                                       "min_size": min_size, "max_articles": max_articles,
+                                       "with_text": with_text}, ctx.args))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,12 +30,15 @@ from importlib import resources
 from typing import Any, Callable, Sequence
 
 from storytrace.model import SEVERITY_RANK
-from storytrace.report.graph import graph_svg
+from storytrace.report.graph import edge_caveats, graph_svg
+from storytrace.report.howto import how_to_read_html
 from storytrace.report.markup import as_num, as_str, conflict_line, esc, truncate
+from storytrace.report.names import first_sentence, short_name, version_name
 
 __all__ = ["render_html"]
 
 KINDS = ("verbatim", "edited", "paraphrase")
+WORD_OPS = ("replace", "delete", "insert")
 PSEUDO_LABEL = "(unseen common source)"
 
 
@@ -226,11 +229,29 @@ class _Report:
 # data for the page script
 
 
+def _export_finding(f: dict) -> dict:
+    """One finding as exported (CSV / JSON): the contract's fields, spans in code points as in the report."""
+    cp = f.get("counterpart") if isinstance(f.get("counterpart"), dict) else None
+    return {
+        "story": as_str(f.get("story")),
+        "article": as_str(f.get("article")),
+        "kind": as_str(f.get("kind")),
+        "severity": as_str(f.get("severity")),
+        "text": as_str(f.get("text")),
+        "span": list(_raw_span(f.get("span")) or []),
+        "counterpart": None if cp is None else {"article": as_str(cp.get("article")), "text": as_str(cp.get("text")),
+                                                "span": list(_raw_span(cp.get("span")) or [])},
+        "explanation": as_str(f.get("explanation")),
+    }
+
+
 def _script_data(r: _Report, findings_sorted: list[dict]) -> dict:
     articles = {}
     for aid, a in r.by_id.items():
         t = r.texts[aid]
         articles[aid] = {
+            "name": version_name(a),
+            "short": short_name(a),
             "title": as_str(a.get("title")),
             "source": as_str(a.get("source")),
             "published_at": as_str(a.get("published_at")),
@@ -248,7 +269,14 @@ def _script_data(r: _Report, findings_sorted: list[dict]) -> dict:
             sa, sb = ta.u16(al.get("a_span")), tb.u16(al.get("b_span"))
             if sa is None or sb is None:
                 continue
-            rows.append([sa[0], sa[1], sb[0], sb[1], al["kind"], round(as_num(al.get("score")), 3)])
+            words = []
+            for w in al.get("word_changes") or []:
+                if not isinstance(w, dict) or w.get("op") not in WORD_OPS:
+                    continue
+                wa, wb = ta.u16(w.get("a_span")), tb.u16(w.get("b_span"))
+                if wa is not None and wb is not None:
+                    words.append([w["op"], wa[0], wa[1], wb[0], wb[1]])
+            rows.append([sa[0], sa[1], sb[0], sb[1], al["kind"], round(as_num(al.get("score")), 3), words])
         pairs.append({"a": a, "b": b, "al": rows})
     reuse = {}
     for (a, b), sh in r.reuse.items():
@@ -271,6 +299,8 @@ def _script_data(r: _Report, findings_sorted: list[dict]) -> dict:
                 "severity": as_str(f.get("severity")),
                 "span": span,
                 "cp": cpd,
+                # for the search box and the CSV / JSON export: the finding as the contract has it
+                "x": _export_finding(f),
             }
         )
     # brief source spans: cut points in the side-by-side view so badges can flash them
@@ -299,6 +329,19 @@ def _script_data(r: _Report, findings_sorted: list[dict]) -> dict:
 # HTML pieces
 
 
+def _name_cell(a: dict) -> str:
+    """The version's name: its label (bold) and title, else its first sentence (marked as such)."""
+    label, title = as_str(a.get("label")).strip(), as_str(a.get("title")).strip()
+    parts = [f"<b class=\"vlabel\">{esc(label)}</b>"] if label else []
+    if title:
+        parts.append(esc(title))
+    else:
+        first = first_sentence(a)
+        parts.append(f"<span class=\"muted\" title=\"no title: its first sentence\">{esc(truncate(first, 160))}</span>"
+                     if first else "<span class=\"muted\">(untitled)</span>")
+    return "<br>".join(parts) if label else parts[0]
+
+
 def _article_table(r: _Report, ids: list[str], with_story: bool = False) -> str:
     head = "<th>Story</th>" if with_story else ""
     rows = []
@@ -309,7 +352,7 @@ def _article_table(r: _Report, ids: list[str], with_story: bool = False) -> str:
         rows.append(
             "<tr>"
             f"<td><code class=\"aid\">{esc(aid)}</code></td>"
-            f"<td class=\"title\">{esc(a.get('title')) or '<span class=muted>(untitled)</span>'}</td>"
+            f"<td class=\"title\">{_name_cell(a)}</td>"
             f"<td>{esc(a.get('source'))}</td>"
             f"<td class=\"nowrap\">{esc(a.get('published_at'))}</td>"
             f"<td class=\"num\">{esc(n) if n is not None else ''}</td>"
@@ -317,7 +360,7 @@ def _article_table(r: _Report, ids: list[str], with_story: bool = False) -> str:
         )
     return (
         "<div class=\"tablewrap\"><table class=\"arts\"><thead><tr>"
-        "<th>Article</th><th>Title</th><th>Source</th><th>Published</th>"
+        "<th>Article</th><th>Title (or first sentence)</th><th>Source</th><th>Published</th>"
         f"<th class=\"num\">Sentences</th>{head}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></div>"
@@ -332,7 +375,8 @@ def _bar(shares: dict[str, float]) -> str:
 
 
 def _matrix(r: _Report, ids: list[str]) -> str:
-    head = "".join(f"<th scope=\"col\"><code>{esc(b)}</code></th>" for b in ids)
+    head = "".join(f"<th scope=\"col\" title=\"{esc(b)}: {esc(version_name(r.by_id[b]))}\">"
+                   f"{esc(short_name(r.by_id[b], 24))}</th>" for b in ids)
     rows = []
     for a in ids:
         cells = []
@@ -360,7 +404,8 @@ def _matrix(r: _Report, ids: list[str]) -> str:
                 f"<span class=\"kinds\">{_pct(shares['verbatim'])} / {_pct(shares['edited'])} / "
                 f"{_pct(shares['paraphrase'])}</span></button></td>"
             )
-        rows.append(f"<tr><th scope=\"row\"><code>{esc(a)}</code></th>{''.join(cells)}</tr>")
+        rows.append(f"<tr><th scope=\"row\" title=\"{esc(a)}: {esc(version_name(r.by_id[a]))}\">"
+                    f"{esc(short_name(r.by_id[a], 24))}</th>{''.join(cells)}</tr>")
     return (
         "<div class=\"tablewrap\"><table class=\"matrix\"><thead><tr>"
         "<th class=\"corner\">a ↓ &nbsp; found in b →</th>"
@@ -372,7 +417,9 @@ def _matrix(r: _Report, ids: list[str]) -> str:
     )
 
 
-def _derivation(r: _Report, st: dict, uid: str, node_href: Callable[[str], str | None] | None = None) -> str:
+def _derivation(r: _Report, st: dict, uid: str,
+                node_href: Callable[[str], str | None] | None = None) -> tuple[str, str]:
+    """(the graph with its legend, the evidence table under the story's two columns)."""
     ids = st["articles"]
     idset = set(ids)
     edges = [e for e in r.derivation if as_str(e.get("derived")) in idset]
@@ -381,26 +428,36 @@ def _derivation(r: _Report, st: dict, uid: str, node_href: Callable[[str], str |
         "<p class=\"note\"><span class=\"lg-line wholly\"></span> wholly "
         "<span class=\"lg-line partially\"></span> partially "
         "<span class=\"lg-line shared\"></span> shared source &nbsp;· arrows run source → derived, "
-        "labelled with level and confidence; nodes run clockwise by publication time.</p>"
+        "labelled with level and confidence (⚠: a caveat the evidence states); nodes run clockwise by "
+        "publication time. <a href=\"#how-to-read\">What these mean</a>.</p>"
     )
     if not edges:
-        return svg + "<p class=\"note\">No derivation found between these articles.</p>"
+        return svg + "<p class=\"note\">No derivation found between these articles.</p>", ""
     rows = []
     for e in sorted(edges, key=lambda e: -as_num(e.get("confidence"))):
+        caveats = edge_caveats(e)
+        cav = "".join(f"<div class=\"caveat\">⚠ {esc(c)}</div>" for c in caveats)
         rows.append(
-            f"<tr><td><code>{esc(e.get('source'))}</code></td><td>→</td>"
-            f"<td><code>{esc(e.get('derived'))}</code></td><td>{esc(e.get('level'))}</td>"
+            f"<tr><td>{_id_name(r, as_str(e.get('source')))}</td><td>→</td>"
+            f"<td>{_id_name(r, as_str(e.get('derived')))}</td><td>{esc(e.get('level'))}</td>"
             f"<td class=\"num\">{as_num(e.get('confidence')):.2f}</td>"
-            f"<td class=\"evidence\">{esc(e.get('evidence'))}</td></tr>"
+            f"<td class=\"evidence\">{cav}{esc(e.get('evidence'))}</td></tr>"
         )
     table = (
-        "<details class=\"edges\"><summary>Derivation evidence</summary><div class=\"tablewrap\">"
+        "<div class=\"edges\"><h4>Derivation evidence</h4><div class=\"tablewrap\">"
         "<table class=\"arts\"><thead><tr><th>Source</th><th></th><th>Derived</th><th>Level</th>"
         "<th class=\"num\">Conf.</th><th>Evidence</th></tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></div></details>"
+        + "</tbody></table></div></div>"
     )
-    return svg + legend + table
+    return svg + legend, table
+
+
+def _id_name(r: _Report, aid: str) -> str:
+    """An article id in code, with its label when it has one (report text, escaped)."""
+    a = r.by_id.get(aid)
+    label = as_str(a.get("label")) if a else ""
+    return f"<code>{esc(aid)}</code>" + (f" <span class=\"vlabel\">{esc(label)}</span>" if label else "")
 
 
 def _viewer(r: _Report) -> str:
@@ -408,9 +465,8 @@ def _viewer(r: _Report) -> str:
     for st in r.multi + r.single:
         label = st["id"] if len(st["articles"]) >= 2 else f"other: {st['id']}"
         opts = "".join(
-            f"<option value=\"{esc(aid)}\">{esc(aid)}"
-            + (f" — {esc(truncate(as_str(r.by_id[aid].get('title')), 60))}" if r.by_id[aid].get("title") else "")
-            + "</option>"
+            f"<option value=\"{esc(aid)}\">{esc(aid)} — {esc(truncate(version_name(r.by_id[aid]), 60))}</option>"
+            if version_name(r.by_id[aid]) != aid else f"<option value=\"{esc(aid)}\">{esc(aid)}</option>"
             for aid in st["articles"]
         )
         groups.append(f"<optgroup label=\"{esc(label)}\">{opts}</optgroup>")
@@ -423,11 +479,13 @@ def _viewer(r: _Report) -> str:
         "<span class=\"seg plain\">new (not in the other version)</span>"
         "<span class=\"seg fd sev-high\">finding</span>"
         "<span class=\"seg fdc\">finding's counterpart</span>"
+        "<span class=\"seg k-edited\"><span class=\"wd wc-replace\">changed words</span></span>"
+        "<span class=\"seg k-edited\"><span class=\"wd wc-only\">words only this side has</span></span>"
         "<span class=\"hint\">Hover a highlighted span to see its counterpart; click it to scroll the other column there.</span>"
         "</div>"
     )
     return (
-        "<section id=\"compare\" class=\"viewer\"><h2>Side by side</h2>"
+        "<section id=\"compare\" class=\"viewer screen-only\"><h2>Side by side</h2>"
         "<div class=\"pickers\">"
         f"<label>Left <select id=\"pick-a\">{options}</select></label>"
         "<button type=\"button\" id=\"swap\" title=\"swap columns\">⇄</button>"
@@ -460,10 +518,11 @@ def _findings(r: _Report, findings_sorted: list[dict], by_severity: bool = False
     )
     counts = {k: sum(1 for f in findings_sorted if f.get("severity") == k) for k in SEVERITY_RANK}
     summary = " · ".join(f"<span class=\"sev sev-{k}\">{v} {k}</span>" for k, v in counts.items() if v)
-    parts = [f"<section id=\"findings\"><h2>Findings <small>{summary}</small></h2>"]
+    parts = [f"<section id=\"findings\"><h2>Findings <small>{summary}</small></h2>",
+             _finding_filters(r, findings_sorted, counts)]
     for sid in story_order:
         if len(story_order) > 1:
-            parts.append(f"<h3>Story <code>{esc(sid) or '(unknown)'}</code></h3>")
+            parts.append(f"<h3 class=\"fstory\">Story <code>{esc(sid) or '(unknown)'}</code></h3>")
         parts.append("<ol class=\"findings\">")
         group = None
         for i, f in by_story[sid]:
@@ -485,23 +544,146 @@ def _findings(r: _Report, findings_sorted: list[dict], by_severity: bool = False
             cp_html = ""
             if cp:
                 cp_html = (
-                    f"<div class=\"cp\"><span class=\"lbl\">in <code>{esc(cp.get('article'))}</code>:</span> "
+                    f"<div class=\"cp\"><span class=\"lbl\">in {_id_name(r, as_str(cp.get('article')))}:</span> "
                     f"<q>{esc(cp.get('text'))}</q></div>"
                 )
             ftext = as_str(f.get("text"))
             text_html = f"<q>{esc(ftext)}</q>" if ftext.strip() else "<span class=\"muted\">(nothing here)</span>"
             parts.append(
-                f"<li class=\"finding sev-{sev_cls}\" id=\"finding-{i}\">"
+                f"<li class=\"finding sev-{sev_cls}\" id=\"finding-{i}\" data-i=\"{i}\" data-sev=\"{sev_cls}\" "
+                f"data-kind=\"{esc(f.get('kind'))}\" data-article=\"{esc(f.get('article'))}\">"
                 f"<div class=\"fhead\"><span class=\"sev sev-{sev_cls}\">{esc(sev)}</span> "
                 f"<span class=\"kind\">{esc(as_str(f.get('kind')).replace('_', ' '))}</span> "
-                f"<span class=\"lbl\">in</span> <code>{esc(f.get('article'))}</code> "
+                f"<span class=\"lbl\">in</span> {_id_name(r, as_str(f.get('article')))} "
                 f"<a class=\"flink\" href=\"#compare\" data-finding=\"{i}\">show in text ↗</a></div>"
                 f"<div class=\"ftext\">{text_html}</div>{cp_html}"
                 f"<div class=\"expl\">{esc(f.get('explanation'))}</div></li>"
             )
         parts.append("</ol>")
-    parts.append("</section>")
+    parts.append("<p id=\"ff-none\" class=\"note\" hidden>No finding matches these filters.</p></section>")
     return "".join(parts)
+
+
+def _finding_filters(r: _Report, findings_sorted: list[dict], counts: dict[str, int]) -> str:
+    """The filter bar over the findings list (driven by report.js; hidden in print, where all findings show)."""
+    sev = "".join(
+        f"<label class=\"ff-check\"><input type=\"checkbox\" class=\"ff-sev\" value=\"{k}\" checked> "
+        f"<span class=\"sev sev-{k}\">{k}</span> {counts.get(k, 0)}</label>"
+        for k in SEVERITY_RANK
+    )
+    kinds: dict[str, int] = {}
+    arts: dict[str, int] = {}
+    for f in findings_sorted:
+        kinds[as_str(f.get("kind"))] = kinds.get(as_str(f.get("kind")), 0) + 1
+        arts[as_str(f.get("article"))] = arts.get(as_str(f.get("article")), 0) + 1
+    kind_opts = "".join(f"<option value=\"{esc(k)}\">{esc(k.replace('_', ' '))} ({n})</option>"
+                        for k, n in sorted(kinds.items()))
+    art_opts = "".join(
+        f"<option value=\"{esc(aid)}\">"
+        f"{esc(short_name(r.by_id[aid], 40) if aid in r.by_id else aid)} ({n})</option>"
+        for aid, n in arts.items()
+    )
+    return (
+        "<div class=\"ffilters screen-only\" role=\"search\" aria-label=\"filter the findings\">"
+        f"<fieldset class=\"ff-sevs\"><legend>Severity</legend>{sev}</fieldset>"
+        f"<label>Kind <select id=\"ff-kind\"><option value=\"\">all kinds</option>{kind_opts}</select></label>"
+        f"<label>Version <select id=\"ff-version\"><option value=\"\">all versions</option>{art_opts}</select></label>"
+        "<label class=\"ff-q\">Search <input type=\"search\" id=\"ff-q\" placeholder=\"words, names, figures…\" "
+        "autocomplete=\"off\"></label>"
+        "<span class=\"ff-actions\"><button type=\"button\" id=\"ff-reset\">Show all</button>"
+        "<button type=\"button\" id=\"ff-csv\" title=\"the findings shown, as CSV\">Export CSV</button>"
+        "<button type=\"button\" id=\"ff-json\" title=\"the findings shown, as JSON\">Export JSON</button></span>"
+        f"<p id=\"ff-count\" class=\"note\" aria-live=\"polite\">{len(findings_sorted)} of "
+        f"{len(findings_sorted)} findings shown</p></div>"
+    )
+
+
+def _segments(text: str, marks: list[tuple[int, int, str]]) -> str:
+    """``text`` as HTML with each ``(start, end, css class)`` mark applied (overlaps: classes combine)."""
+    cuts = {0, len(text)}
+    for st, en, _ in marks:
+        cuts.update((st, en))
+    pts = sorted(c for c in cuts if 0 <= c <= len(text))
+    out = []
+    for p, q in zip(pts, pts[1:]):
+        cls = sorted({c for st, en, c in marks if st <= p and en >= q and st < en})
+        piece = esc(text[p:q])
+        out.append(f"<span class=\"{' '.join(cls)}\">{piece}</span>" if cls else piece)
+    return "".join(out)
+
+
+def _version_marks(r: _Report, aid: str, other: str | None) -> list[tuple[int, int, str]]:
+    """Marks for one version's full text: alignments with ``other`` and their changed words, and findings."""
+    t = r.texts[aid]
+    marks: list[tuple[int, int, str]] = []
+    # this version's own order (aid in other) when the report has it, else the other order
+    pairs = sorted((p for p in r.pairs if {as_str(p.get("a")), as_str(p.get("b"))} == {aid, other}),
+                   key=lambda p: as_str(p.get("a")) != aid)[:1] if other is not None else []
+    if pairs:
+        for p in pairs:
+            mine = "a" if as_str(p.get("a")) == aid else "b"
+            for al in p.get("alignments") or []:
+                if not isinstance(al, dict) or al.get("kind") not in KINDS:
+                    continue
+                sp = t.clamp(al.get(f"{mine}_span"))
+                if sp is None:
+                    continue
+                marks.append((sp[0], sp[1], f"k-{al['kind']}"))
+                for w in al.get("word_changes") or []:
+                    if not isinstance(w, dict):
+                        continue
+                    ws = t.clamp(w.get(f"{mine}_span"))
+                    only = "delete" if mine == "a" else "insert"  # words this side has and the other lacks
+                    if ws is not None and ws[1] > ws[0] and w.get("op") in ("replace", only):
+                        marks.append((ws[0], ws[1], "wd wc-replace" if w.get("op") == "replace" else "wd wc-only"))
+    for f in r.findings:
+        if as_str(f.get("article")) != aid:
+            continue
+        sp = t.clamp(f.get("span"))
+        sev = as_str(f.get("severity"))
+        if sp is not None and sp[1] > sp[0]:
+            marks.append((sp[0], sp[1], f"fd sev-{sev if sev in SEVERITY_RANK else 'low'}"))
+    return marks
+
+
+def _versions(r: _Report) -> str:
+    """Every version in full, each marked against the version it derives from (on screen behind a toggle;
+    always in print, where the side-by-side view is left out)."""
+    blocks = []
+    for st in r.multi:
+        ids = st["articles"]
+        for aid in ids:
+            a = r.by_id[aid]
+            edges = [e for e in r.derivation if as_str(e.get("derived")) == aid and as_str(e.get("source")) in ids]
+            src = as_str(max(edges, key=lambda e: as_num(e.get("confidence"))).get("source")) if edges else None
+            if src is not None:
+                basis = f"marked against {_id_name(r, src)}, the version it derives from"
+            else:
+                derived = [e for e in r.derivation if as_str(e.get("source")) == aid
+                           and as_str(e.get("derived")) in ids]
+                basis = "an origin: the other versions derive from it" if derived else "no derivation found"
+            meta = " · ".join(esc(x) for x in (a.get("source"), a.get("published_at")) if x)
+            fulltext = _segments(r.texts[aid].text, _version_marks(r, aid, src))
+            blocks.append(
+                f"<article class=\"version\" id=\"version-{esc(aid)}\"><h3>{esc(version_name(a))}</h3>"
+                f"<p class=\"note\"><code>{esc(aid)}</code>{(' · ' + meta) if meta else ''} · story "
+                f"<code>{esc(st['id'])}</code> · {basis}</p>"
+                f"<div class=\"fulltext\">{fulltext}</div></article>"
+            )
+    if not blocks:
+        return ""
+    return (
+        "<section id=\"versions\" class=\"versions\"><h2>Every version in full</h2>"
+        "<input type=\"checkbox\" id=\"show-versions\" class=\"vtoggle\">"
+        "<label for=\"show-versions\" class=\"vtoggle-label screen-only\">Show every version in full "
+        "(printing always does)</label>"
+        "<div class=\"vbody\"><p class=\"note\">Sentences coloured by how they came from the source "
+        "(<span class=\"seg k-verbatim\">verbatim</span> <span class=\"seg k-edited\">edited</span> "
+        "<span class=\"seg k-paraphrase\">paraphrase</span>), <span class=\"wd wc-replace\">changed words</span> "
+        "and <span class=\"wd wc-only\">added words</span> marked inside them, findings boxed.</p>"
+        + "".join(blocks)
+        + "</div></section>"
+    )
 
 
 def _brief(r: _Report) -> str:
@@ -601,19 +783,21 @@ def render_html(
     if default_pair is not None and all(as_str(x) in r.by_id for x in default_pair) and len(default_pair) == 2:
         data["default"] = [as_str(default_pair[0]), as_str(default_pair[1])]
 
-    nav = ["<a href=\"#compare\">Side by side</a>", "<a href=\"#findings\">Findings</a>", "<a href=\"#brief\">Brief</a>"]
+    nav = ["<a href=\"#compare\">Side by side</a>", "<a href=\"#findings\">Findings</a>", "<a href=\"#brief\">Brief</a>",
+           "<a href=\"#versions\">All versions</a>", "<a href=\"#how-to-read\">How to read this</a>"]
     story_html = []
     for k, st in enumerate(r.multi):
         sid = f"story-{k + 1}"
         nav.insert(k, f"<a href=\"#{sid}\">Story {esc(truncate(st['id'], 30))}</a>")
+        graph, evidence = _derivation(r, st, f"g{k + 1}", node_href)
         story_html.append(
             f"<section class=\"story\" id=\"{sid}\"><h2>Story <code>{esc(st['id'])}</code> "
             f"<small>{len(st['articles'])} articles</small></h2>"
             f"{_article_table(r, st['articles'])}"
             f"<div class=\"{'twocol' if len(st['articles']) <= 4 else 'stack'}\">"
             f"<div><h3>Reuse matrix</h3>{_matrix(r, st['articles'])}</div>"
-            f"<div><h3>Derivation</h3>{_derivation(r, st, f'g{k + 1}', node_href)}</div>"
-            "</div></section>"
+            f"<div><h3>Derivation</h3>{graph}</div>"
+            f"</div>{evidence}</section>"
         )
     if r.single:
         nav.insert(len(r.multi), "<a href=\"#other\">Other stories</a>")
@@ -627,8 +811,7 @@ def render_html(
     high = sum(1 for f in findings_sorted if f.get("severity") == "high")
     first_title = ""
     if r.multi:
-        t = r.by_id[r.multi[0]["articles"][0]].get("title")
-        first_title = as_str(t)
+        first_title = truncate(version_name(r.by_id[r.multi[0]["articles"][0]]), 90)
     page_title = "storytrace report" + (f" — {first_title}" if first_title else "")
     heading = "storytrace report"
     if title:
@@ -655,6 +838,8 @@ def render_html(
             _viewer(r),
             _findings(r, findings_sorted, findings_by_severity),
             _brief(r),
+            _versions(r),
+            how_to_read_html(),
             "</main>",
             f"<script type=\"application/json\" id=\"storytrace-data\">{_json_for_script(data)}</script>",
             f"<script>{_asset('report.js')}</script></body></html>\n",

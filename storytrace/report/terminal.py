@@ -18,7 +18,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from storytrace.model import SEVERITY_RANK
 from storytrace.report.markup import conflict_line
+from storytrace.report.names import version_name
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
@@ -63,11 +65,19 @@ def _indent(renderable, n: int) -> Padding:
     return Padding(renderable, (0, 0, 0, n))
 
 
-def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40) -> None:
-    """Print the report built by `report_json.comparison_to_dict`."""
-    # article texts are not printed here: leave them out of the (copied) report
-    report = _printable_report({**report, "articles": [{k: v for k, v in a.items() if k != "text"}
-                                                       for a in report["articles"]]})
+def render_terminal(report: dict[str, Any], console: Console, *, max_findings: int = 40,
+                    min_severity: str | None = None) -> None:
+    """Print the report built by `report.contract.comparison_to_dict`.
+
+    ``min_severity`` ("high", "medium" or "low"): list only findings at least that severe.
+    Long texts (brief entries, conflicts, evidence) wrap; nothing is cut but the finding quotes.
+    """
+    if min_severity is not None and min_severity not in SEVERITY_RANK:
+        raise ValueError(f"min_severity must be one of {', '.join(SEVERITY_RANK)}, not {min_severity!r}")
+    # names first (a title-less article is named by its first sentence); then the texts are not needed
+    names = {a["id"]: version_name(a) for a in report["articles"]}
+    report = _printable_report({**report, "articles": [{**{k: v for k, v in a.items() if k not in ("text", "sentences")},
+                                                        "name": names[a["id"]]} for a in report["articles"]]})
     articles = {a["id"]: a for a in report["articles"]}
     n_a, n_s = len(articles), len(report["stories"])
     console.print(Text("storytrace compare", style="bold"),
@@ -78,14 +88,14 @@ def render_terminal(report: dict[str, Any], console: Console, *, max_findings: i
         for aid in members:
             a = articles[aid]
             meta = " · ".join(x for x in (a.get("source"), a.get("published_at")) if x)
-            head.add_row(Text(aid, style="cyan"), Text(_short(a.get("title") or "", 40)),
+            head.add_row(Text(aid, style="cyan"), Text(_short(a.get("name") if a.get("name") != aid else "", 40)),
                          Text(f"{a['n_sentences']} sent." + (f" · {meta}" if meta else ""), style="dim"))
         console.print(Panel(head, title=f"[bold]{escape(sid)}[/] · {len(members)} version(s)", expand=True))
         if len(members) < 2:
             continue
         _reuse(console, report, sid, members)
-        _derivation(console, report, sid)
-        _findings(console, report, sid, max_findings)
+        _derivation(console, report, sid, articles)
+        _findings(console, report, sid, max_findings, min_severity, articles)
         _brief(console, report, sid)
 
 
@@ -112,7 +122,7 @@ def _reuse(console: Console, report: dict, sid: str, members: list[str]) -> None
     console.print(t)
 
 
-def _derivation(console: Console, report: dict, sid: str) -> None:
+def _derivation(console: Console, report: dict, sid: str, articles: dict) -> None:
     edges = [e for e in report["derivation"] if e.get("story") == sid]
     console.print(Text("Derivation", style="bold underline"))
     if not edges:
@@ -120,26 +130,41 @@ def _derivation(console: Console, report: dict, sid: str) -> None:
     for e in edges:
         arrow = "⇢" if e["level"] == "shared_source" else "→"
         console.print(Text.assemble(
-            ("  ", ""), (e["source"], "cyan"), (f" {arrow} ", ""), (e["derived"], "cyan"),
+            ("  ", ""), (_who(articles, e["source"]), "cyan"), (f" {arrow} ", ""), (_who(articles, e["derived"]), "cyan"),
             (f"  {e['level']}", "bold"), (f" (confidence {e['confidence']:.2f})", "dim"),
         ))
         console.print(_indent(Text(e["evidence"], style="dim"), 4))
 
 
-def _findings(console: Console, report: dict, sid: str, limit: int) -> None:
-    fs = [f for f in report["findings"] if f.get("story") == sid]
-    console.print(Text(f"Findings ({len(fs)}, most severe first)", style="bold underline"))
+def _who(articles: dict, aid: str) -> str:
+    """An article as the terminal names it: ``label (id)`` when it has a label, else its id."""
+    label = (articles.get(aid) or {}).get("label")
+    return f"{label} ({aid})" if label else aid
+
+
+def _findings(console: Console, report: dict, sid: str, limit: int, min_severity: str | None,
+              articles: dict) -> None:
+    every = [f for f in report["findings"] if f.get("story") == sid]
+    if min_severity is None:
+        fs, head = every, f"Findings ({len(every)}, most severe first)"
+    else:
+        cut = SEVERITY_RANK[min_severity]
+        fs = [f for f in every if SEVERITY_RANK.get(f["severity"], len(SEVERITY_RANK)) <= cut]
+        at = "high" if min_severity == "high" else f"{min_severity} or above"
+        head = f"Findings ({len(fs)} of {len(every)} at {at}, most severe first)"
+    console.print(Text(head, style="bold underline"))
     for f in fs[:limit]:
         line = Text.assemble(
-            (f"  {f['severity'].upper():6}", SEVERITY_STYLE[f["severity"]]),
-            (f" {f['kind']}", "bold"), (f"  in {f['article']}", "cyan"),
+            (f"  {f['severity'].upper():6}", SEVERITY_STYLE.get(f["severity"], "")),
+            (f" {f['kind']}", "bold"), (f"  in {_who(articles, f['article'])}", "cyan"),
             (f" @{f['span'][0]}-{f['span'][1]}", "dim"),
         )
         console.print(line)
         console.print(_indent(Text(f"“{_short(f['text'], 110)}”"), 4))
         cp = f.get("counterpart")
         if cp:
-            console.print(_indent(Text(f"vs {cp['article']}: “{_short(cp['text'], 100)}”", style="dim"), 4))
+            console.print(_indent(Text(f"vs {_who(articles, cp['article'])}: “{_short(cp['text'], 100)}”",
+                                       style="dim"), 4))
         console.print(_indent(Text(f["explanation"], style="italic"), 4))
     if len(fs) > limit:
         console.print(Text(f"  … {len(fs) - limit} more (use --json or --html for all)", style="dim"))
@@ -154,10 +179,11 @@ def _brief(console: Console, report: dict, sid: str) -> None:
         row = Table.grid(padding=(0, 1))
         row.add_column(width=4, justify="right", style="dim")
         row.add_column()
-        row.add_row(f"{k}.", Text.assemble((_short(b["text"], 220), ""), (f"  [{srcs}]", "cyan"),
+        # whole entries, wrapped by the table: a brief is read, not skimmed
+        row.add_row(f"{k}.", Text.assemble((" ".join(b["text"].split()), ""), (f"  [{srcs}]", "cyan"),
                                            ("  unverified: only one version says this", "magenta")
                                            if b.get("unverified") else ("", "")))
-        for c in b["conflicts"][:3]:
-            row.add_row("", Text(f"⚠ {_short(conflict_line(c), 150)}", style="yellow"))
+        for c in b["conflicts"]:
+            row.add_row("", Text(f"⚠ {' '.join(conflict_line(c).split())}", style="yellow"))
         rows.append(row)
     console.print(Group(*rows))

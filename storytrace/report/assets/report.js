@@ -20,7 +20,16 @@ function alignmentsFor(x, y) {
       var o = sw ? {xs: r[2], xe: r[3], ys: r[0], ye: r[1]} : {xs: r[0], xe: r[1], ys: r[2], ye: r[3]};
       var key = o.xs + "," + o.xe + "," + o.ys + "," + o.ye;
       if (seen[key]) return;
-      seen[key] = 1; o.kind = r[4]; o.score = r[5]; out.push(o);
+      seen[key] = 1; o.kind = r[4]; o.score = r[5];
+      // changed words on each side: [start, end, class, other side's start, end]
+      o.xw = []; o.yw = [];
+      (r[6] || []).forEach(function (w) {
+        var op = w[0], as = w[1], ae = w[2], bs = w[3], be = w[4];
+        var aw = sw ? o.yw : o.xw, bw = sw ? o.xw : o.yw;
+        if (ae > as && (op === "replace" || op === "delete")) aw.push([as, ae, op === "replace" ? "wc-replace" : "wc-only", bs, be]);
+        if (be > bs && (op === "replace" || op === "insert")) bw.push([bs, be, op === "replace" ? "wc-replace" : "wc-only", as, ae]);
+      });
+      out.push(o);
     });
   });
   return out;
@@ -31,6 +40,9 @@ function marksFor(side, x, y, als) {
   als.forEach(function (al, i) {
     var s = side === "a" ? al.xs : al.ys, e = side === "a" ? al.xe : al.ye;
     if (e > s) m.push({t: "al", s: s, e: e, id: i, kind: al.kind, score: al.score});
+    (side === "a" ? al.xw : al.yw).forEach(function (w) {
+      m.push({t: "w", s: w[0], e: w[1], cls: w[2], other: ART[y] ? ART[y].text.slice(w[3], w[4]) : ""});
+    });
   });
   D.findings.forEach(function (f, i) {
     if (f.article === x && f.span) m.push({t: "f", s: f.span[0], e: f.span[1], id: i, sev: f.severity, kind: f.kind});
@@ -54,7 +66,7 @@ function renderColumn(side, x, marks) {
   (D.targets[x] || []).forEach(function (t) { cuts[t[0]] = 1; cuts[t[1]] = 1; });
   var pts = Object.keys(cuts).map(Number).filter(function (v) { return v >= 0 && v <= n; })
     .sort(function (p, q) { return p - q; });
-  var gaps = marks.filter(function (m) { return m.t !== "al" && m.s === m.e; });
+  var gaps = marks.filter(function (m) { return (m.t === "f" || m.t === "fc") && m.s === m.e; });
   var frag = document.createDocumentFragment(), byAl = {};
   for (var k = 0; k < pts.length; k++) {
     var p = pts[k];
@@ -69,7 +81,7 @@ function renderColumn(side, x, marks) {
     if (k === pts.length - 1) break;
     var q = pts[k + 1], seg = el("span", "seg", text.slice(p, q));
     seg.dataset.s = p; seg.dataset.e = q;
-    var kind = null, als = [], fs = [], fcs = [], sev = 0, tips = [];
+    var kind = null, als = [], fs = [], fcs = [], sev = 0, tips = [], wcls = null;
     for (var j = 0; j < marks.length; j++) {
       var m = marks[j];
       if (!(m.s <= p && m.e >= q && m.s < m.e)) continue;
@@ -77,6 +89,9 @@ function renderColumn(side, x, marks) {
         als.push(m.id);
         if (!kind || KR[m.kind] > KR[kind]) kind = m.kind;
         tips.push(m.kind + " (" + Number(m.score).toFixed(2) + ")");
+      } else if (m.t === "w") {
+        wcls = m.cls;
+        tips.push(m.cls === "wc-replace" ? "changed: \u201c" + m.other + "\u201d in the other version" : "only in this version");
       } else if (m.t === "f") {
         fs.push(m.id); sev = Math.max(sev, SR[m.sev] || 1);
         tips.push("finding: " + m.kind.replace(/_/g, " ") + " [" + m.sev + "]");
@@ -85,6 +100,7 @@ function renderColumn(side, x, marks) {
       }
     }
     if (kind) seg.classList.add("k-" + kind);
+    if (wcls) seg.classList.add("wd", wcls);
     if (als.length) {
       seg.dataset.al = als.join(" ");
       als.forEach(function (id) { (byAl[id] = byAl[id] || []).push(seg); });
@@ -101,7 +117,7 @@ function renderColumn(side, x, marks) {
   var h = heads[side];
   h.textContent = "";
   if (art) {
-    h.appendChild(el("span", "ctitle", art.title || "(untitled)"));
+    h.appendChild(el("span", "ctitle", art.name || art.title || "(untitled)"));
     h.appendChild(el("code", null, x));
     var meta = [art.source, art.published_at].filter(Boolean).join(" · ");
     if (meta) h.appendChild(document.createTextNode(" " + meta));
@@ -240,6 +256,103 @@ document.addEventListener("click", function (ev) {
 selA.addEventListener("change", function () { setPair(selA.value, selB.value); status.textContent = ""; });
 selB.addEventListener("change", function () { setPair(selA.value, selB.value); status.textContent = ""; });
 document.getElementById("swap").addEventListener("click", function () { setPair(cur.b, cur.a); });
+
+// --- findings: filter, search, export (the findings shown) ---------------------------------
+var fItems = Array.prototype.slice.call(document.querySelectorAll("#findings li.finding[data-i]"));
+var ffKind = document.getElementById("ff-kind"), ffVer = document.getElementById("ff-version");
+var ffQ = document.getElementById("ff-q"), ffCount = document.getElementById("ff-count");
+var ffNone = document.getElementById("ff-none");
+
+function hay(f) {
+  var x = f.x || {}, cp = x.counterpart || {}, a = ART[f.article] || {};
+  return [f.kind.replace(/_/g, " "), f.severity, f.article, a.name || "", x.text, x.explanation,
+    cp.article || "", cp.text || ""].join("\n").toLowerCase();
+}
+
+function filterState() {
+  var sevs = [];
+  document.querySelectorAll("#findings .ff-sev").forEach(function (c) { if (c.checked) sevs.push(c.value); });
+  return {severity: sevs, kind: ffKind ? ffKind.value : "", version: ffVer ? ffVer.value : "",
+    search: ffQ ? ffQ.value.trim() : ""};
+}
+
+function applyFilters() {
+  if (!ffCount) return;
+  var st = filterState(), words = st.search.toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+  fItems.forEach(function (li) {
+    var f = D.findings[+li.dataset.i], h = words.length ? hay(f) : "";
+    var ok = st.severity.indexOf(li.dataset.sev) >= 0 && (!st.kind || li.dataset.kind === st.kind) &&
+      (!st.version || li.dataset.article === st.version) &&
+      words.every(function (w) { return h.indexOf(w) >= 0; });
+    li.classList.toggle("ff-out", !ok);
+    if (ok) shown++;
+  });
+  // a group heading (severity, story) goes with its findings
+  document.querySelectorAll("#findings ol.findings").forEach(function (ol) {
+    var any = !!ol.querySelector("li.finding:not(.ff-out)"), h = ol.previousElementSibling;
+    ol.classList.toggle("ff-empty", !any);
+    if (h && h.classList.contains("sevgroup")) h.classList.toggle("ff-empty", !any);
+  });
+  document.querySelectorAll("#findings h3.fstory").forEach(function (h) {
+    var n = h.nextElementSibling, any = false;
+    while (n && !(n.tagName === "H3")) {
+      if (n.tagName === "OL" && n.querySelector("li.finding:not(.ff-out)")) any = true;
+      n = n.nextElementSibling;
+    }
+    h.classList.toggle("ff-empty", !any);
+  });
+  ffCount.textContent = shown + " of " + fItems.length + " findings shown";
+  if (ffNone) ffNone.hidden = shown > 0;
+}
+
+function shownFindings() {
+  return fItems.filter(function (li) { return !li.classList.contains("ff-out"); })
+    .map(function (li) { return D.findings[+li.dataset.i].x; });
+}
+
+function csvCell(v) {
+  var s = v == null ? "" : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  // a spreadsheet must not run a cell as a formula
+  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+function findingsCsv(list) {
+  var head = ["story", "article", "version", "severity", "kind", "text", "start", "end",
+    "counterpart_article", "counterpart_text", "counterpart_start", "counterpart_end", "explanation"];
+  var rows = [head.join(",")];
+  list.forEach(function (x) {
+    var cp = x.counterpart || {}, sp = x.span || [], cs = cp.span || [], a = ART[x.article] || {};
+    rows.push([x.story, x.article, a.name || "", x.severity, x.kind, x.text, sp[0], sp[1], cp.article,
+      cp.text, cs[0], cs[1], x.explanation].map(csvCell).join(","));
+  });
+  return "\ufeff" + rows.join("\r\n") + "\r\n";
+}
+
+function download(name, type, body) {
+  var url = URL.createObjectURL(new Blob([body], {type: type}));
+  var a = document.createElement("a");
+  a.href = url; a.download = name; a.hidden = true;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(function () { URL.revokeObjectURL(url); }, 2000);
+}
+
+if (ffCount) {
+  document.querySelectorAll("#findings .ff-sev").forEach(function (c) { c.addEventListener("change", applyFilters); });
+  [ffKind, ffVer].forEach(function (n) { if (n) n.addEventListener("change", applyFilters); });
+  if (ffQ) ffQ.addEventListener("input", applyFilters);
+  document.getElementById("ff-reset").addEventListener("click", function () {
+    document.querySelectorAll("#findings .ff-sev").forEach(function (c) { c.checked = true; });
+    ffKind.value = ""; ffVer.value = ""; ffQ.value = ""; applyFilters();
+  });
+  document.getElementById("ff-csv").addEventListener("click", function () {
+    download("storytrace-findings.csv", "text/csv;charset=utf-8", findingsCsv(shownFindings()));
+  });
+  document.getElementById("ff-json").addEventListener("click", function () {
+    download("storytrace-findings.json", "application/json",
+      JSON.stringify({filters: filterState(), findings: shownFindings()}, null, 2) + "\n");
+  });
+  applyFilters();
+}
 
 if (D["default"]) setPair(D["default"][0], D["default"][1]);
 })();
