@@ -1,6 +1,6 @@
 """Corpus-scale story grouping measured on data nobody here wrote.
 
-``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers,nearest-mates} [--limit N] [--json] [--data DIR]``
+``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers,nearest-mates,order} [--limit N] [--json] [--data DIR]``
 
 Methods, each run in its own subprocess (so each reports its own wall time and
 peak RSS, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes reading
@@ -8,6 +8,11 @@ the data set):
 
 * ``storytrace``       `storytrace.corpus_grouping.CorpusGrouper.rebuild` into a SQLite file
 * ``storytrace-notime`` the same with the time window off (content only)
+* ``storytrace-avglink`` `storytrace.corpus.lexicalgrouping.group_by_average_link`: hashed TF-IDF
+                       with the shipped reference IDF, average link over the cosine graph, kept
+                       incrementally (batches of 512) and independent of order; cuts fitted by
+                       ``python -m training.fit_lexical_grouping`` on the Multi-News even half;
+                       not run on UCI (headlines only: see lexicalgrouping.py)
 * ``minhash-lsh-cc``   rensa MinHash LSH (same shingles, same title + lead text) and
                        connected components of the candidate pairs whose estimated
                        Jaccard reaches the threshold
@@ -38,6 +43,9 @@ et al. 2016; topics, coarser than stories; no timestamps).
 
 ``nearest-mates``: on Multi-News, how often an article's nearest other article is of its own
 cluster, by TF-IDF and by storytrace's title + lead embedding (a bound on any grouping by them).
+
+``order DATASET``: BCubed F1 of storytrace's online grouper and of ``storytrace-avglink`` over four
+shuffled ingest orders (batches of 1,000, as ``storytrace ingest`` hands them over), and the spread.
 
 ``incremental``: the UCI set minus 1,000 random headlines is grouped and committed
 to a SQLite store; a new `CorpusGrouper` on that store then assigns the 1,000 (time
@@ -182,6 +190,49 @@ def run_tfidf_avglink(arts, threshold: float) -> dict[str, str]:
     return out
 
 
+# ---------------------------------------------------------------- order dependence
+
+
+def bench_order(dataset: str, data: Path, limit: int | None, as_json: bool, seeds: int = 4,
+                batch: int = 1000) -> dict:
+    """BCubed F1 of each grouper over ``seeds`` shuffled ingest orders, ``batch`` articles at a time
+    (as `storytrace ingest` hands them over), and the spread (max - min) between orders."""
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.lexicalgrouping import group_by_average_link
+    from storytrace.corpus.metrics import cluster_scores
+    from storytrace.corpus.store import Store
+
+    arts, gold, eval_ids = load(dataset, data, limit)
+    ids = eval_ids if len(eval_ids) != len(gold) else list(gold)
+
+    def online(order):
+        with Store.open(":memory:") as st, st.transaction():
+            g = CorpusGrouper(st)
+            out: dict[str, str] = {}
+            for lo in range(0, len(order), batch):
+                out.update(g.assign(order[lo:lo + batch]))
+            return out
+
+    methods = {"storytrace": online, "storytrace-avglink": lambda order: group_by_average_link(order, batch=batch)}
+    res: dict = {"dataset": dataset, "limit": limit, "batch": batch, "methods": {}}
+    for name, run in methods.items():
+        f1s = []
+        for seed in range(seeds):
+            order = list(arts)
+            random.Random(seed).shuffle(order)
+            t0 = time.perf_counter()
+            pred = run(order)
+            f1s.append(cluster_scores([pred[i] for i in ids], [gold[i] for i in ids]).bcubed_f1)
+            if not as_json:
+                print(f"{dataset} {name:<20} order {seed}: BCubed F1 {f1s[-1]:.4f} ({time.perf_counter() - t0:.1f} s)",
+                      flush=True)
+        res["methods"][name] = {"f1": f1s, "spread": max(f1s) - min(f1s)}
+        if not as_json:
+            print(f"{dataset} {name:<20} spread between {seeds} orders: {max(f1s) - min(f1s):.4f} "
+                  f"(goal <= 0.005)", flush=True)
+    return res
+
+
 # ---------------------------------------------------------------- one method in this process
 
 
@@ -198,6 +249,10 @@ def _child(args) -> None:
         pred = run_storytrace(arts)
     elif args.method == "storytrace-notime":
         pred = run_storytrace(arts, replace(DEFAULT_PARAMS, window_s=None))
+    elif args.method == "storytrace-avglink":
+        from storytrace.corpus.lexicalgrouping import group_by_average_link
+
+        pred = group_by_average_link(arts)
     elif args.method == "minhash-lsh-cc":
         pred = run_lsh_cc(arts, PEER_PARAMS[kind]["lsh_jaccard"])
     elif args.method == "community":
@@ -248,6 +303,8 @@ def table(title: str, results: list[dict], part: str) -> str:
 
 def bench_dataset(dataset: str, data: Path, limit: int | None, as_json: bool) -> dict:
     methods = ["storytrace", "minhash-lsh-cc", "community"]
+    if dataset != "uci":  # average link is for articles with text, not headlines (lexicalgrouping.py)
+        methods.insert(1, "storytrace-avglink")
     if PEER_PARAMS["headline" if dataset == "uci" else "lead"]["tfidf_cosine"] is not None:
         methods.append("tfidf-avglink")
     arts_n = limit
@@ -424,7 +481,7 @@ def nearest_mates(data: Path, limit: int | None) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.group_corpus", description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "nearest-mates",
+    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "nearest-mates", "order",
                                            "_child", "_incremental"])
     ap.add_argument("method", nargs="?")
     ap.add_argument("dataset", nargs="?")
@@ -443,6 +500,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.what == "nearest-mates":
         nearest_mates(data, args.limit)
+        return
+    if args.what == "order":
+        res = bench_order(args.method or "multinews", data, args.limit, args.json)
+        if args.json:
+            print(json.dumps(res, indent=1))
         return
     if args.what == "incremental":
         res = bench_incremental(data, args.limit, args.json)

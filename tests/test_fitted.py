@@ -265,11 +265,12 @@ def test_write_entries_keeps_other_entries(tmp_path):
 
 
 def test_corpus_grouping_entries_say_how_they_were_fitted():
-    assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours"]
+    assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours", "avglink_cut_lead"]
     for name, entry in CORPUS.items():
         assert set(entry) == {"value", "data", "objective", "fit"}, name
         assert all(isinstance(entry[k], str) and entry[k].strip() for k in ("data", "objective", "fit")), name
-        assert entry["fit"].startswith("python -m training.fit_corpus_grouping"), name
+        script = "fit_lexical_grouping" if name.startswith("avglink") else "fit_corpus_grouping"
+        assert entry["fit"].startswith(f"python -m training.{script}"), name
         assert corpus_value(name) == pytest.approx(entry["value"])
         assert str(entry["value"]) in provenance(name)
 
@@ -281,3 +282,6 @@ def test_corpus_grouping_fit_grids_hold_the_shipped_values():
     assert CORPUS["dup_jaccard"]["value"] in fcg.DUP_GRID
     assert CORPUS["join_cosine_lead"]["value"] in fcg.LEAD_GRID
     assert float(CORPUS["window_hours"]["value"]).is_integer()
+    from training import fit_lexical_grouping as flg
+
+    assert CORPUS["avglink_cut_lead"]["value"] in flg.LEAD_GRID

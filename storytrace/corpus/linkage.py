@@ -1,0 +1,208 @@
+"""Average-link clusters of a cosine graph, kept up to date as articles arrive, whatever their order.
+
+Method: articles are unit-length sparse vectors (`storytrace.corpus.lexical`).
+Each new article is scored against the earlier ones that share a bucket with
+it, through an inverted index (bucket -> articles; the candidate generation of
+information retrieval, Zobel & Moffat 2006, "Inverted files for text search
+engines"); pairs at or above ``floor`` are kept as edges. Stories are the
+clusters of *average-link* agglomerative clustering (UPGMA; Sokal & Michener
+1958) cut at ``cut``: two clusters merge while the mean cosine over all their
+cross pairs is at least ``cut`` (pairs below ``floor`` count as 0). Average
+link does not chain as single link does: one close pair does not join two
+stories.
+
+Incremental without dependence on order: every average-link cluster at the
+cut lies inside one connected component of the graph of pairs at or above the
+cut (a merge needs a mean, so at least one pair, at the cut). When an article
+arrives, only the components it joins can change; they are merged and that
+component alone is clustered again, exactly. The clusters are therefore a
+function of the *set* of articles seen, not of the order they came in: ties
+are broken by article id, never by arrival. Story ids are the smallest
+article id of each cluster (``s-<id>``), so they too depend only on the set.
+
+Bounded work per article: a bucket held by more than ``posting_cap`` articles
+is not used to find candidates (text shared by that many articles is
+boilerplate or a function word the reference IDF missed; its weight still
+counts in the cosine of pairs found through other buckets). With a cap the
+result can depend on order for such buckets only: the cap is checked against
+the postings as they are when an article arrives.
+
+Parameters: ``cut`` (fitted, see `storytrace.corpus.lexicalgrouping`), ``floor``
+(the cut by default, set by hand: on the Multi-News even half a floor of half
+the cut keeps 2.8 times the edges for +0.002 BCubed F1), ``posting_cap`` (set
+by hand).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storytrace.corpus.lexical import SparseVector
+
+
+class _Postings:
+    """The articles holding one bucket and their weights there, in growable arrays."""
+
+    __slots__ = ("articles", "weights", "n")
+
+    def __init__(self) -> None:
+        self.articles = np.empty(4, dtype=np.int64)
+        self.weights = np.empty(4, dtype=np.float64)
+        self.n = 0
+
+    def append(self, article: int, weight: float) -> None:
+        if self.n == len(self.articles):
+            self.articles = np.concatenate([self.articles, np.empty_like(self.articles)])
+            self.weights = np.concatenate([self.weights, np.empty_like(self.weights)])
+        self.articles[self.n] = article
+        self.weights[self.n] = weight
+        self.n += 1
+
+
+@dataclass
+class AverageLinkGraph:
+    """Articles, their edges and their average-link clusters; ``add`` returns what changed."""
+
+    cut: float
+    floor: float | None = None
+    posting_cap: int = 20_000
+    ids: list[str] = field(default_factory=list)
+    vectors: list[SparseVector] = field(default_factory=list)
+    edges: list[dict[int, float]] = field(default_factory=list)  # per article: neighbour -> cosine (>= floor)
+    _postings: dict[int, _Postings] = field(default_factory=dict)
+    _parent: list[int] = field(default_factory=list)
+    _members: dict[int, list[int]] = field(default_factory=dict)  # component root -> articles
+    cluster_of: list[int] = field(default_factory=list)  # article -> its cluster's smallest-id article
+
+    def __post_init__(self) -> None:
+        if self.floor is None:
+            self.floor = self.cut
+
+    # ---------------------------------------------------------------- public
+
+    def add(self, article_id: str, vector: SparseVector) -> list[int]:
+        """Add one article; the indices of the articles whose cluster may have changed (it included)."""
+        return self.add_many([article_id], [vector])
+
+    def add_many(self, article_ids: list[str], vectors: list[SparseVector]) -> list[int]:
+        """Add articles, then cluster again each component they changed (once, however many joined it).
+
+        The clusters are the same as after adding them one by one (they depend on the set only);
+        returns the indices of the articles whose cluster may have changed."""
+        dirty: set[int] = set()
+        for article_id, vector in zip(article_ids, vectors):
+            i = self._insert(article_id, vector)
+            near = self.edges[i]
+            root = i
+            for r in sorted({self._find(j) for j, s in near.items() if s >= self.cut}):
+                dirty.discard(r)
+                root = self._union(root, r)
+            dirty.discard(i)
+            dirty.add(self._find(root))
+        changed: list[int] = []
+        for root in sorted({self._find(r) for r in dirty}):
+            members = self._members[root]
+            if len(members) > 1:
+                self._recluster(members)
+            changed.extend(members)
+        return changed
+
+    def _insert(self, article_id: str, vector: SparseVector) -> int:
+        i = len(self.ids)
+        self.ids.append(article_id)
+        self.vectors.append(vector)
+        self.edges.append({})
+        self._parent.append(i)
+        self._members[i] = [i]
+        self.cluster_of.append(i)
+        for j, s in self._score(vector).items():
+            self.edges[i][j] = s
+            self.edges[j][i] = s
+        postings = self._postings
+        for b, w in zip(vector.index.tolist(), vector.value.tolist()):
+            p = postings.get(b)
+            if p is None:
+                p = postings[b] = _Postings()
+            p.append(i, w)
+        return i
+
+    def story_of(self, i: int) -> str:
+        """The story id of article ``i``: ``s-`` and the smallest article id of its cluster."""
+        return f"s-{self.ids[self.cluster_of[i]]}"
+
+    def stories(self) -> dict[str, str]:
+        """Article id -> story id, for every article added."""
+        return {aid: self.story_of(i) for i, aid in enumerate(self.ids)}
+
+    # ---------------------------------------------------------------- internals
+
+    def _score(self, v: SparseVector) -> dict[int, float]:
+        """Cosines of ``v`` with the articles already added that share a bucket with it (>= floor)."""
+        cand: list[np.ndarray] = []
+        prod: list[np.ndarray] = []
+        postings = self._postings
+        for b, w in zip(v.index.tolist(), v.value.tolist()):
+            p = postings.get(b)
+            if p is None or p.n > self.posting_cap:
+                continue
+            cand.append(p.articles[: p.n])
+            prod.append(p.weights[: p.n] * w)
+        if not cand:
+            return {}
+        js, inverse = np.unique(np.concatenate(cand), return_inverse=True)
+        sums = np.bincount(inverse, weights=np.concatenate(prod), minlength=len(js))
+        keep = sums >= self.floor
+        return {int(j): float(s) for j, s in zip(js[keep], sums[keep])}
+
+    def _find(self, x: int) -> int:
+        while self._parent[x] != x:
+            self._parent[x] = self._parent[self._parent[x]]
+            x = self._parent[x]
+        return x
+
+    def _union(self, a: int, b: int) -> int:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return ra
+        if len(self._members[ra]) < len(self._members[rb]):
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._members[ra].extend(self._members.pop(rb))
+        return ra
+
+    def _recluster(self, members: list[int]) -> None:
+        """Exact average-link clustering of one component, cut at ``cut``; ties broken by article id."""
+        ids = self.ids
+        inside = set(members)
+        key = {m: ids[m] for m in members}  # a cluster's smallest article id: its name and its tie-break
+        size = {m: 1 for m in members}
+        groups = {m: [m] for m in members}
+        nbr: dict[int, dict[int, float]] = {m: {j: s for j, s in self.edges[m].items() if j in inside}
+                                            for m in members}  # cluster -> cluster -> sum of cosines
+        heap = [(-s, key[a], key[b], a, b) for a in members for b, s in nbr[a].items()
+                if key[a] < key[b] and s >= self.cut]
+        heapq.heapify(heap)
+        while heap:
+            neg, _, _, a, b = heapq.heappop(heap)
+            if a not in groups or b not in groups or nbr[a].get(b, 0.0) / (size[a] * size[b]) != -neg:
+                continue  # a cluster merged away, or grew since this entry was pushed
+            if key[b] < key[a]:
+                a, b = b, a  # a keeps the smaller name
+            groups[a].extend(groups.pop(b))
+            size[a] += size.pop(b)
+            for x, s in nbr.pop(b).items():
+                if x != a:
+                    nbr[a][x] = nbr[a].get(x, 0.0) + s
+                    nbr[x][a] = nbr[x].get(a, 0.0) + nbr[x].pop(b)
+            nbr[a].pop(b, None)
+            for x, s in nbr[a].items():
+                mean = s / (size[a] * size[x])
+                if mean >= self.cut:
+                    lo, hi = (a, x) if key[a] < key[x] else (x, a)
+                    heapq.heappush(heap, (-mean, key[lo], key[hi], lo, hi))
+        for rep, group in groups.items():
+            for m in group:
+                self.cluster_of[m] = rep
