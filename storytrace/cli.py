@@ -835,7 +835,9 @@ def spark_group(ctx: click.Context, input_: tuple[str, ...], output: str, master
     """Group articles into stories; write the Parquet tables articles, stories, pairs and errors.
 
     The same grouping as `storytrace ingest`, block by block along the
-    timeline, stitched in Spark. Bad records go to the errors table.
+    timeline, stitched in Spark. Bad records (file:line for JSONL) and ids
+    repeated with another text go to the errors table and to stderr, worded
+    as `storytrace ingest` reports them; then the exit code is 2.
 
     \b
     Examples:

@@ -205,3 +205,16 @@ def test_ingest_into_a_read_only_store_exits_3_with_a_clear_message(story_db, tm
 def test_the_exit_codes_are_documented():
     doc = cli.__doc__
     assert all(f"* {code} " in doc for code in (0, 1, 2, 3)) and EXIT_ENV == 3
+
+
+@pytest.mark.parametrize("text, words", [
+    (" ".join(f'He said "item {i}".' for i in range(1001)), "1,000-quote limit"),
+    ("word " * 5001, "5,000-word limit per sentence"),
+])
+def test_compare_refuses_too_many_quotes_or_an_endless_sentence(tmp_path, no_analysis, text, words):
+    p = tmp_path / "q.jsonl"
+    p.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n" + json.dumps({"id": "big", "text": text}) + "\n",
+                 encoding="utf-8")
+    res = run("compare", str(p))
+    assert res.exit_code == EXIT_INPUT and words in res.output and "'big'" in res.output
+    assert res.output.startswith("error:") and str(p) in res.output

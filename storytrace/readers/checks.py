@@ -9,7 +9,9 @@ A record is refused when:
   (``"\\ud800"`` escaped in JSON): not Unicode, SQLite and every output refuse it;
 * its id or text is empty once control, zero-width and other invisible format
   characters are removed (a text of NUL bytes or zero-width spaces is no article);
-* its text is longer than `limits.MAX_ARTICLE_CHARS`.
+* its text is longer than `limits.MAX_ARTICLE_CHARS`, holds more than
+  `limits.MAX_ARTICLE_QUOTES` quotes, or a sentence of more than
+  `limits.MAX_SENTENCE_WORDS` words (`longest_sentence_words`).
 
 Helpers for messages: `shown` (a value quoted and escaped for a one-line message)
 and `shown_path` (a file name that may not be valid UTF-8, printable).
@@ -21,15 +23,22 @@ import re
 import unicodedata
 
 from storytrace.model import Article
-from storytrace.readers.limits import MAX_ARTICLE_CHARS
+from storytrace.readers.limits import MAX_ARTICLE_CHARS, MAX_ARTICLE_QUOTES, MAX_SENTENCE_WORDS
 
-__all__ = ["article_problem", "has_visible_text", "lone_surrogate_at", "shown", "shown_path"]
+__all__ = ["article_problem", "has_visible_text", "lone_surrogate_at", "longest_sentence_words", "quote_count",
+           "shown", "shown_path"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELDS = ("id", "text", "title", "source", "url", "published_at")
 # Cc: controls (NUL, ESC...), Cf: format (zero-width space/joiner, BOM, bidi marks, soft hyphen),
 # Cs: surrogates, Z*: separators (spaces); none of them is readable text on its own
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+# the double marks the compare's quote finder opens and closes quotes with (compare/quotes.py)
+_QUOTE_MARKS = "“”\"„«»"
+# what ends a sentence for the sentence-length limit: the segmenter splits at line breaks first,
+# then at sentence punctuation; a full stop inside "3.5" also counts, which only errs on the lenient side
+_NOT_A_SENTENCE_END = re.compile(r"[^.!?…\n]+")
+_WORD = re.compile(r"\S+")
 
 
 def lone_surrogate_at(value: str) -> int | None:
@@ -63,6 +72,25 @@ def shown_path(path: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def quote_count(text: str) -> int:
+    """Quotes in ``text``: its double quotation marks, two to a quote (an unclosed one counts)."""
+    return (sum(text.count(m) for m in _QUOTE_MARKS) + 1) // 2
+
+
+def longest_sentence_words(text: str) -> tuple[int, int]:
+    """(words, character offset) of the longest run of ``text`` without a sentence end (. ! ? … or a
+    line break); linear in the length of ``text``."""
+    best, at = 0, 0
+    for m in _NOT_A_SENTENCE_END.finditer(text):
+        piece = m.group()
+        if len(piece) // 2 < best:  # a word takes two characters at least with its space: cannot win
+            continue
+        n = sum(1 for _ in _WORD.finditer(piece))
+        if n > best:
+            best, at = n, m.start()
+    return best, at
+
+
 def article_problem(article: Article, names: dict[str, str] | None = None) -> str | None:
     """What is wrong with ``article`` (a message without the place), or None when it can be stored.
 
@@ -87,4 +115,13 @@ def article_problem(article: Article, names: dict[str, str] | None = None) -> st
     if len(article.text) > MAX_ARTICLE_CHARS:
         return (f"record {shown(article.id)}: text has {len(article.text):,} characters, more than the "
                 f"{MAX_ARTICLE_CHARS:,}-character limit per article; split it into articles")
+    quotes = quote_count(article.text)
+    if quotes > MAX_ARTICLE_QUOTES:
+        return (f"record {shown(article.id)}: text has {quotes:,} quotes (double quotation marks / 2), more than "
+                f"the {MAX_ARTICLE_QUOTES:,}-quote limit per article; split it into articles")
+    words, at = longest_sentence_words(article.text)
+    if words > MAX_SENTENCE_WORDS:
+        return (f"record {shown(article.id)}: a sentence at character {at + 1:,} has {words:,} words without a "
+                f"sentence end (. ! ? or a line break), more than the {MAX_SENTENCE_WORDS:,}-word limit per "
+                "sentence; is it a word list or a log rather than an article?")
     return None

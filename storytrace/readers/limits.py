@@ -17,11 +17,13 @@ from __future__ import annotations
 __all__ = [
     "MAX_ARTICLE_CHARS",
     "MAX_ARTICLE_FILE_BYTES",
+    "MAX_ARTICLE_QUOTES",
     "MAX_COMPARE_ARTICLES",
     "MAX_DECOMPRESSED_BYTES",
     "MAX_FOLDER_FILES",
     "MAX_GZIP_RATIO",
     "MAX_RECORD_BYTES",
+    "MAX_SENTENCE_WORDS",
     "MAX_TABLE_FILE_BYTES",
     "decompressed_limit",
     "describe_limits",
@@ -53,6 +55,16 @@ MAX_GZIP_RATIO = 100
 #: a real article is 2,000-20,000 characters.
 MAX_ARTICLE_CHARS = 1_000_000
 
+#: quotations in one article, counted as double quotation marks (“ ” " „ « ») / 2.
+#: set by hand: a long interview or transcript has a few hundred quotes; 2,000 quotes took
+#: 1.9 GB and minutes in compare (quote attribution looks at every quote's context).
+MAX_ARTICLE_QUOTES = 1_000
+
+#: words in one sentence: the longest run of text without a sentence end (. ! ? … or a line break).
+#: set by hand: real sentences are under 100 words, long legal ones a few hundred; a 100,000-word
+#: "sentence" (a word list, a log) made sentence splitting and alignment run for minutes.
+MAX_SENTENCE_WORDS = 5_000
+
 #: articles in one `storytrace compare` run (every pair is compared, so cost grows quadratically).
 #: set by hand: a story has tens of versions; 500 keeps a run within minutes, not hours.
 MAX_COMPARE_ARTICLES = 500
@@ -76,6 +88,8 @@ def describe_limits() -> list[tuple[str, str]]:
         ("one JSONL line", f"{MAX_RECORD_BYTES // MB} MB"),
         ("gzip input, decompressed", f"{MAX_DECOMPRESSED_BYTES // MB} MB or {MAX_GZIP_RATIO}x its size"),
         ("characters per article", f"{MAX_ARTICLE_CHARS:,}"),
+        ("quotes per article", f"{MAX_ARTICLE_QUOTES:,} (double quotation marks / 2)"),
+        ("words per sentence", f"{MAX_SENTENCE_WORDS:,} (without . ! ? … or a line break)"),
         ("articles per compare", f"{MAX_COMPARE_ARTICLES:,}"),
         ("files per folder", f"{MAX_FOLDER_FILES:,}"),
     ]

@@ -78,6 +78,7 @@ from storytrace.readers.text import parse_text
 
 __all__ = [
     "IngestError",
+    "parse_jsonl_line",
     "read_articles",
     "iter_records",
     "expand_paths",
@@ -350,6 +351,26 @@ def _iter_stdin(cmap: dict[str, str], max_bytes: int | None) -> Iterator[Article
     yield from _iter_jsonl(_STDIN_NAME, stream, cmap, max_bytes)
 
 
+def parse_jsonl_line(name: str, lineno: int, line: str) -> dict | IngestError | None:
+    """One JSONL line (decoded) as its JSON object, an `IngestError` saying what is wrong with it
+    (``name:lineno``), or None for a blank line. `storytrace ingest` and the Spark job read lines with it,
+    so a malformed line gets the same message from both."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return IngestError(name, f"invalid JSON ({e.msg} at column {e.colno})", lineno)
+    except RecursionError:
+        return IngestError(name, "invalid JSON (nested too deeply)", lineno)
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return IngestError(name, "a number in this line is too long to read (more than 4,300 digits); "
+                                 "quote it as a string if it is an id", lineno)
+    if not isinstance(obj, dict):
+        return IngestError(name, f"expected a JSON object per line, got {_json_type(obj)}", lineno)
+    return obj
+
+
 def _iter_jsonl(
     name: str, fh, cmap: dict[str, str], max_bytes: int | None, inflate_limit: int | None = None
 ) -> Iterator[Article | IngestError]:
@@ -416,25 +437,11 @@ def _iter_jsonl(
                 err = utf8_error(name, raw, e)
                 yield IngestError(name, err.message.replace(f"byte offset {e.start}", f"column {e.start + 1}"), lineno)
                 continue
-            if not line.strip():
+            obj = parse_jsonl_line(name, lineno, line)
+            if obj is None:
                 continue
             records += 1
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield IngestError(name, f"invalid JSON ({e.msg} at column {e.colno})", lineno)
-                continue
-            except RecursionError:
-                yield IngestError(name, "invalid JSON (nested too deeply)", lineno)
-                continue
-            except ValueError:  # Python refuses integers of more than 4,300 digits
-                yield IngestError(name, "a number in this line is too long to read (more than 4,300 digits); "
-                                        "quote it as a string if it is an id", lineno)
-                continue
-            if not isinstance(obj, dict):
-                yield IngestError(name, f"expected a JSON object per line, got {_json_type(obj)}", lineno)
-                continue
-            yield make_record(name, lineno, obj, cmap, "field")
+            yield obj if isinstance(obj, IngestError) else make_record(name, lineno, obj, cmap, "field")
     except IngestError as e:
         yield e
         return

@@ -2,7 +2,9 @@
 
 The command line of the Spark jobs (`storytrace.spark.jobs`); ``storytrace spark
 group|analyze`` passes its arguments to `main`. Exit codes as for every storytrace
-command: 0 done, 2 bad input or no Spark, 1 an internal error.
+command: 0 done, 2 bad input or no Spark (for ``group``, as for ``storytrace ingest``: some records
+were bad or conflicting; each is printed on stderr as ``file:line: message``, the good ones are
+written), 1 an internal error.
 """
 
 from __future__ import annotations
@@ -89,6 +91,13 @@ def run_command(spark, args: argparse.Namespace) -> int:
         print(f"error: {msg}", file=sys.stderr)
         return 2
     print(json.dumps(summary))
+    bad = summary.get("errors", 0) + summary.get("conflicts", 0) if args.cmd == "group" else 0
+    if bad:  # reported as `storytrace ingest` reports them, one line each
+        for line in summary.get("error_list", []):
+            print(line, file=sys.stderr)
+        if bad > len(summary.get("error_list", [])):
+            print(f"… and {bad - len(summary['error_list']):,} more in {summary['output']}/errors", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -62,6 +62,7 @@ __all__ = ["ARTICLE_FIELDS", "DEFAULT_BLOCK_S", "WARM_WINDOWS", "candidate_pairs
 DAY = 86400.0
 DEFAULT_BLOCK_S = 7 * DAY
 WARM_WINDOWS = 3  # default warm-up: this many grouping windows (UCI: 22 h -> 66 h)
+ERROR_SAMPLE = 20  # bad records and conflicts listed in the summary (all are counted and written)
 
 
 # --------------------------------------------------------------------------- Spark
@@ -111,73 +112,149 @@ def input_format(paths: Sequence[str]) -> str:
 
 
 def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: dict[str, str] | None = None):
-    """(articles, errors): normalised articles with ``seq`` (input order) and ``ts``; bad records."""
+    """(articles, errors): normalised articles with ``seq`` (input order) and ``ts``; bad records.
+
+    ``errors`` has ``id`` (None when the record has none), ``origin`` (``file:line`` for JSONL),
+    ``kind`` (``error`` or ``conflict``), ``seq`` and ``error``, worded as `storytrace ingest` reports it: a malformed line (``file:line: invalid JSON
+    ...``), a bad record (the same record check), and an id repeated with another text (a conflict:
+    the first kept). An id repeated with the same text is dropped silently, as ``ingest`` counts it
+    unchanged."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from storytrace.readers.records import IngestError, check_column_map
+    from storytrace.readers.records import IngestError, check_column_map, parse_jsonl_line
 
     cmap = check_column_map(column_map)
     fmt = fmt or input_format(paths)
     fmt = {"jsonl": "json"}.get(fmt, fmt)
-    if fmt == "json":
-        raw = spark.read.json(list(paths))
-    elif fmt == "csv":
-        raw = spark.read.csv(list(paths), header=True, multiLine=True, escape='"', inferSchema=False)
-    elif fmt == "parquet":
-        raw = spark.read.parquet(*paths)
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    # keep the input order (file, then position): monotonically_increasing_id is ordered that way
-    raw = raw.withColumn("_seq", F.monotonically_increasing_id()).withColumn("_file", F.input_file_name())
-    # CSV headers are matched case-insensitively, like storytrace ingest
-    lower = {c.lower(): c for c in raw.columns}
-    wanted = {f: lower.get(cmap[f].lower(), cmap[f]) for f in ARTICLE_FIELDS}
-    cols = [F.col(f"`{c}`").alias(f) for f, c in wanted.items() if c in raw.columns]
-    missing = [cmap[f] for f in ("id", "text") if wanted[f] not in raw.columns]
-    if missing:
-        raise ValueError(f"input lacks the field(s) {', '.join(map(repr, missing))}; "
-                         f"found {', '.join(c for c in raw.columns if not c.startswith('_'))} (use --map)")
-    sel = raw.select(*cols, "_seq", "_file")
-    identity = {f: f for f in ARTICLE_FIELDS}
     schema = T.StructType([T.StructField(f, T.StringType()) for f in ARTICLE_FIELDS] + [
         T.StructField("seq", T.LongType()), T.StructField("ts", T.DoubleType()),
-        T.StructField("error", T.StringType())])
+        T.StructField("origin", T.StringType()), T.StructField("error", T.StringType())])
 
-    def norm(batches):
+    def rows_out(items):
+        """A frame of the schema from (seq, origin, Article | IngestError, the record's id if any) items."""
         import pandas as pd
 
-        for pdf in batches:
-            out = {f: [] for f in ARTICLE_FIELDS}
-            seq, ts, err = [], [], []
-            for row in pdf.to_dict("records"):
-                rec = normalise_record({f: row.get(f) for f in ARTICLE_FIELDS}, identity, row["_file"])
-                seq.append(row["_seq"])
-                if isinstance(rec, IngestError):
-                    for f in ARTICLE_FIELDS:
-                        out[f].append(None if f != "id" else (str(row.get("id")) if row.get("id") is not None else None))
-                    ts.append(None)
-                    err.append(f"{row['_file']}: {rec.message}")
-                    continue
+        out = {f: [] for f in ARTICLE_FIELDS}
+        seq, ts, origin, err = [], [], [], []
+        for n, where, rec, rid in items:
+            seq.append(n)
+            origin.append(where)
+            if isinstance(rec, IngestError):
                 for f in ARTICLE_FIELDS:
-                    out[f].append(getattr(rec, f))
-                ts.append(timestamp(rec))
-                err.append(None)
-            yield pd.DataFrame({**out, "seq": np.asarray(seq, dtype=np.int64),
-                                "ts": np.asarray([np.nan if t is None else t for t in ts], dtype=np.float64),
-                                "error": err})
+                    out[f].append(rid if f == "id" else None)
+                ts.append(None)
+                err.append(str(rec))  # "file:line: message", as ingest prints it
+                continue
+            for f in ARTICLE_FIELDS:
+                out[f].append(getattr(rec, f))
+            ts.append(timestamp(rec))
+            err.append(None)
+        return pd.DataFrame({**out, "seq": np.asarray(seq, dtype=np.int64),
+                             "ts": np.asarray([np.nan if t is None else t for t in ts], dtype=np.float64),
+                             "origin": origin, "error": err})
 
-    df = sel.mapInPandas(norm, schema)
+    if fmt == "json":
+        # read as lines, parsed here by the readers' own line parser: Spark's JSON reader turns a
+        # malformed line into nulls ("missing field 'id'", id nan) and an object `text` into a string
+        lines = _numbered_lines(spark, paths)
+
+        def norm_lines(batches):
+            for pdf in batches:
+                items = []
+                for n, file, line, value in zip(pdf["_seq"], pdf["_file"], pdf["_line"], pdf["value"]):
+                    name = _local_path(file)
+                    obj = parse_jsonl_line(name, int(line), value.lstrip("\ufeff") if int(line) == 1 else value)
+                    if obj is None:
+                        continue
+                    rec = obj if isinstance(obj, IngestError) else normalise_record(obj, cmap, name, int(line))
+                    rid = obj.get(cmap["id"]) if isinstance(obj, dict) else None
+                    items.append((int(n), f"{name}:{int(line)}", rec, rid if isinstance(rid, str) else None))
+                yield rows_out(items)
+
+        df = lines.mapInPandas(norm_lines, schema)
+    else:
+        if fmt == "csv":
+            raw = spark.read.csv(list(paths), header=True, multiLine=True, escape='"', inferSchema=False)
+        elif fmt == "parquet":
+            raw = spark.read.parquet(*paths)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        # keep the input order (file, then position): monotonically_increasing_id is ordered that way
+        raw = raw.withColumn("_seq", F.monotonically_increasing_id()).withColumn("_file", F.input_file_name())
+        # CSV headers are matched case-insensitively, like storytrace ingest
+        lower = {c.lower(): c for c in raw.columns}
+        wanted = {f: lower.get(cmap[f].lower(), cmap[f]) for f in ARTICLE_FIELDS}
+        cols = [F.col(f"`{c}`").alias(f) for f, c in wanted.items() if c in raw.columns]
+        missing = [cmap[f] for f in ("id", "text") if wanted[f] not in raw.columns]
+        if missing:
+            raise ValueError(f"input lacks the field(s) {', '.join(map(repr, missing))}; "
+                             f"found {', '.join(c for c in raw.columns if not c.startswith('_'))} (use --map)")
+        sel = raw.select(*cols, "_seq", "_file")
+        identity = {f: f for f in ARTICLE_FIELDS}
+
+        def norm(batches):
+            for pdf in batches:
+                items = []
+                for row in pdf.to_dict("records"):
+                    name = _local_path(row["_file"])  # rows of a multi-line CSV have no line number here
+                    rec = normalise_record({f: row.get(f) for f in ARTICLE_FIELDS}, identity, name)
+                    rid = row.get("id")  # pandas gives a missing id as NaN: never shown as "nan"
+                    items.append((int(row["_seq"]), name, rec, rid if isinstance(rid, str) else None))
+                yield rows_out(items)
+
+        df = sel.mapInPandas(norm, schema)
     df = df.withColumn("ts", F.when(F.isnan("ts"), None).otherwise(F.col("ts")))
     df = df.persist()
-    errors = df.where(F.col("error").isNotNull()).select("id", "error")
+    bad = df.where(F.col("error").isNotNull()).select("id", "origin", "error", F.lit("error").alias("kind"), "seq")
     good = df.where(F.col("error").isNull()).drop("error")
-    # a repeated id keeps its first occurrence (as the store does)
+    # a repeated id keeps its first occurrence (as the store does); with another text it is a
+    # conflict, reported with ingest's words, never dropped silently
     from pyspark.sql import Window
 
     w = Window.partitionBy("id").orderBy("seq")
-    good = good.withColumn("_r", F.row_number().over(w)).where("_r = 1").drop("_r")
-    return good, errors
+    ranked = good.withColumn("_r", F.row_number().over(w)) \
+        .withColumn("_first_text", F.first("text").over(w)).withColumn("_first_origin", F.first("origin").over(w))
+
+    @F.udf(T.StringType())
+    def conflict_message(aid, origin, stored_origin):
+        from storytrace.corpus.store import Conflict
+
+        return f"{origin}: {Conflict(aid, origin, stored_origin).message()}"
+
+    conflicts = ranked.where((F.col("_r") > 1) & (F.col("text") != F.col("_first_text"))) \
+        .select("id", "origin", conflict_message("id", "origin", "_first_origin").alias("error"),
+                F.lit("conflict").alias("kind"), "seq")
+    good = ranked.where("_r = 1").drop("_r", "_first_text", "_first_origin", "origin")
+    return good, bad.unionByName(conflicts)
+
+
+def _numbered_lines(spark, paths: Sequence[str]):
+    """The lines of text files as ``value, _seq, _file, _line`` (``_line`` counted from 1 in its file).
+
+    Line numbers without a shuffle of the data: within one task, ``monotonically_increasing_id`` is
+    consecutive, and a file's splits are read by tasks in file order (Spark sorts splits by size,
+    stably, and packs them in that order; a gzip file is one split), so a line's number is its place
+    in its task plus the lines of the file's earlier tasks (a small aggregate, broadcast)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    lines = spark.read.text(list(paths)).withColumn("_seq", F.monotonically_increasing_id()) \
+        .withColumn("_file", F.input_file_name()).withColumn("_pid", F.spark_partition_id())
+    spans = lines.groupBy("_file", "_pid").agg(F.min("_seq").alias("_first"), F.count("*").alias("_n"))
+    before = Window.partitionBy("_file").orderBy("_pid").rowsBetween(Window.unboundedPreceding, -1)
+    spans = spans.withColumn("_before", F.coalesce(F.sum("_n").over(before), F.lit(0)))
+    return lines.join(F.broadcast(spans.select("_file", "_pid", "_first", "_before")), ["_file", "_pid"]) \
+        .select("value", "_seq", "_file", (F.col("_seq") - F.col("_first") + F.col("_before") + 1).alias("_line"))
+
+
+def _local_path(uri: str) -> str:
+    """A ``file:`` URI from ``input_file_name()`` as the path `storytrace ingest` would print."""
+    from urllib.parse import unquote, urlparse
+
+    if uri and uri.startswith("file:"):
+        return unquote(urlparse(uri).path)
+    return uri or "?"
 
 
 def connected_components(edges, max_iter: int = 64):
@@ -332,12 +409,17 @@ def run_group(spark, inputs: Sequence[str], output: str, *, fmt: str | None = No
     if pair_df is not None:
         pair_df.write.mode("overwrite").parquet(f"{out}/pairs")
         n_pairs = spark.read.parquet(f"{out}/pairs").count()
-    n_err = errors.count()
-    if n_err:
+    errors = errors.persist()
+    by_kind = {r["kind"]: r["count"] for r in errors.groupBy("kind").count().collect()}
+    n_err, n_conflicts = by_kind.get("error", 0), by_kind.get("conflict", 0)
+    sample = []
+    if n_err or n_conflicts:
         errors.write.mode("overwrite").parquet(f"{out}/errors")
+        # the first ones in input order, as `storytrace ingest --json` lists them
+        sample = [r["error"] for r in errors.orderBy("seq").select("error").limit(ERROR_SAMPLE).collect()]
     st = spark.read.parquet(f"{out}/stories")
     summary = {"articles": st.count(), "stories": st.select("story_id").distinct().count(),
-               "pairs": n_pairs, "errors": n_err, "output": out,
+               "pairs": n_pairs, "errors": n_err, "conflicts": n_conflicts, "error_list": sample, "output": out,
                "params": {**params.__dict__, "block_s": block_s,
                           "warm_s": warm_s if warm_s is not None else WARM_WINDOWS * (params.window_s or 0.0)}}
     with open(os.path.join(out, "_storytrace.json"), "w", encoding="utf-8") if "://" not in out else _nullctx() as fh:

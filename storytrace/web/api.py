@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from storytrace.corpus.store import content_hash
 from storytrace.web.guard import bearer, token_matches
 from storytrace.web.schemas import CompareIn, IngestIn, to_article
-from storytrace.web.service import WebState, analysis_or_404, ingest_request, list_stories, run_compare, \
-    web_state, without_text
+from storytrace.web.service import WebState, analysis_or_404, check_request_articles, ingest_request, \
+    list_stories, run_compare, web_state, without_text
 
 __all__ = ["router"]
 
@@ -72,6 +72,7 @@ async def api_compare(body: CompareIn, state: WebState = Depends(web_state)) -> 
             raise HTTPException(422, f"invalid request: articles[{i}].id: duplicate id {a.id!r} "
                                      f"(also articles[{seen[a.id]}])")
         seen[a.id] = i
+    check_request_articles(arts)  # before the queue: a bad record never waits for the pipeline
     async with state.compare_gate:
         report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
     return JSONResponse(report if body.include_text else without_text(report))
@@ -87,6 +88,8 @@ def api_ingest(body: IngestIn, credentials: HTTPAuthorizationCredentials | None 
     if credentials is None or not token_matches(credentials.credentials, state.token):
         raise HTTPException(401, "invalid bearer token", headers={"www-authenticate": "Bearer"})
     arts = [to_article(a, a.id, f"POST /api/articles:articles[{i}]") for i, a in enumerate(body.articles)]
+    # all or nothing: a request with a bad record stores none of it, and says which and why
+    check_request_articles(arts)
     return JSONResponse(ingest_request(state.db_path, arts, state.write_lock))
 
 

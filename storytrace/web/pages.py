@@ -3,13 +3,16 @@
 * ``/``                      stories: full-text search, sort by size or recency, findings per story
 * ``/stories/{id}``          one story: articles, reuse matrix, derivation graph, findings, brief
 * ``/compare?story=&a=&b=``  two versions of a story side by side
-* ``/paste``                 2-10 pasted texts or uploaded files, analysed without the store
+* ``/paste``                 2-10 pasted texts (each with an optional name) or uploaded files, analysed
+                             without the store; the result downloads as JSON or as the HTML report
+                             (``/paste/results/KEY.json`` / ``.html``, the latest results kept in memory)
+* ``/how-to-read``           the report's "How to read this report" section on its own
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storytrace.web import views
@@ -63,9 +66,48 @@ def compare_page(story: str = "", a: str = "", b: str = "", state: WebState = De
     return page(views.compare_page(an, a, b), csp=False)
 
 
+@router.get("/how-to-read")
+def howto_page() -> HTMLResponse:
+    return page(views.howto_page())
+
+
 @router.get("/paste")
 def paste_form() -> HTMLResponse:
     return page(views.paste_page())
+
+
+def _label_problem(labels: list[str]) -> str | None:
+    """What is wrong with the names given to the pasted texts (two alike, too long), or None."""
+    seen: dict[str, int] = {}
+    for i, lab in enumerate(labels, 1):
+        if not lab:
+            continue
+        if len(lab) > views.MAX_LABEL_CHARS:
+            return f"the name of text {i} has {len(lab):,} characters; at most {views.MAX_LABEL_CHARS} are allowed"
+        if lab in seen:
+            return f"texts {seen[lab]} and {i} are both named {lab!r}: give each version its own name"
+        seen[lab] = i
+    return None
+
+
+@router.get("/paste/results/{key}.json")
+def paste_result_json(key: str, state: WebState = Depends(web_state)) -> Response:
+    """A paste result as the compare JSON contract (as `storytrace compare --json`), as a download."""
+    import json
+
+    body = json.dumps(state.pastes.get(key), ensure_ascii=False, indent=2) + "\n"
+    return Response(body, media_type="application/json",
+                    headers={"content-disposition": 'attachment; filename="storytrace-paste.json"'})
+
+
+@router.get("/paste/results/{key}.html")
+def paste_result_html(key: str, state: WebState = Depends(web_state)) -> HTMLResponse:
+    """A paste result as the stand-alone HTML report (as `storytrace compare --html`), as a download."""
+    from storytrace.report.html import render_html
+
+    resp = page(render_html(state.pastes.get(key)), csp=False)  # the report carries its own policy
+    resp.headers["content-disposition"] = 'attachment; filename="storytrace-paste.html"'
+    return resp
 
 
 @router.post("/paste")
@@ -83,12 +125,18 @@ async def paste_submit(request: Request, state: WebState = Depends(web_state)) -
         return page(views.paste_page(error=f"the form could not be read ({type(exc).__name__})"), 400)
     texts: list[str] = []
     kept: list[str] = []
+    kept_labels: list[str] = []
+    labels: list[str] = []  # the name of each text in `texts` ("" when none)
     for i in range(1, MAX_COMPARE + 1):
         v = form.get(f"text{i}")
         v = v if isinstance(v, str) else ""
+        lab = form.get(f"label{i}")
+        lab = " ".join(lab.split()) if isinstance(lab, str) else ""  # one line: it is an id
         kept.append(v)
+        kept_labels.append(lab)
         if v.strip():
             texts.append(v.replace("\r\n", "\n"))
+            labels.append(lab)
     files: list[tuple[str, bytes]] = []
     for item in form.getlist("files"):
         if isinstance(item, UploadFile) and (item.filename or item.size):
@@ -96,18 +144,31 @@ async def paste_submit(request: Request, state: WebState = Depends(web_state)) -
             if data:
                 files.append((item.filename or "upload.txt", data))
     await form.close()
+
+    def again(error: str, status: int = 400) -> HTMLResponse:  # the form as it was sent, with the error
+        return page(views.paste_page(kept, error=error, labels=kept_labels), status)
+
     if len(texts) + len(files) == 0:
-        return page(views.paste_page(kept, error="paste at least two texts or upload files"), 400)
+        return again("paste at least two texts or upload files")
+    problem = _label_problem(kept_labels)
+    if problem:
+        return again(problem)
     try:
-        arts = await run_in_threadpool(read_uploads, texts, files, state.max_body)
+        arts = await run_in_threadpool(read_uploads, texts, files, state.max_body, labels)
     except IngestError as exc:
-        return page(views.paste_page(kept, error=f"cannot read {exc}"), 400)
+        return again(f"cannot read {exc}")
     if not 2 <= len(arts) <= MAX_COMPARE:
-        return page(views.paste_page(kept, error=f"got {len(arts)} article(s); paste or upload "
-                                                 f"2 to {MAX_COMPARE}"), 400)
+        return again(f"got {len(arts)} article(s); paste or upload 2 to {MAX_COMPARE}")
+    seen: dict[str, str] = {}
+    for a in arts:  # a name may equal an uploaded file's id: the report needs each id once
+        if a.id in seen:
+            return again(f"two versions are named {a.id!r} ({seen[a.id]} and {a.origin}): give each its own name")
+        seen[a.id] = a.origin or a.id
     try:
         async with state.compare_gate:
             report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
     except HTTPException as exc:
-        return page(views.paste_page(kept, error=str(exc.detail)), exc.status_code)
-    return page(views.paste_result_page(report), csp=False)
+        return again(str(exc.detail), exc.status_code)
+    key = state.pastes.add(report)
+    downloads = [("JSON", f"/paste/results/{key}.json"), ("HTML report", f"/paste/results/{key}.html")]
+    return page(views.paste_result_page(report, downloads), csp=False)

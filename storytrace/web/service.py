@@ -31,11 +31,12 @@ from fastapi import HTTPException, Request
 
 from storytrace.corpus.ingest import ingest_articles
 from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
-from storytrace.corpus.stories import StoryNotFound, analyse_stored_story, compared_members, story_key
+from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key
 from storytrace.model import SEVERITY_RANK, Article
+from storytrace.readers.checks import article_problem
 
 __all__ = ["DEFAULT_MAX_COMPARE_CHARS", "PIPELINE_LOCK", "Analyses", "StoryAnalysis", "WebState", "analysis_or_404",
-           "finding_counts", "ingest_request", "list_stories", "read_uploads", "run_compare", "search_articles",
+           "PasteResults", "check_request_articles", "check_stored_articles", "finding_counts", "ingest_request", "list_stories", "read_uploads", "run_compare", "search_articles",
            "web_state", "without_text"]
 
 #: total characters one compare may analyse (beyond it: 413); 10 long articles fit
@@ -57,6 +58,7 @@ class WebState:
     max_body: int
     max_compare_chars: int
     analyses: Analyses
+    pastes: PasteResults = dataclasses.field(default_factory=lambda: PasteResults())
     write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     # compare requests queue here, in the event loop, rather than each holding a worker thread
     # while it waits for the pipeline: pages and reads stay responsive under a burst of compares
@@ -153,7 +155,11 @@ class Analyses:
                 hit = self._cache.get(key)
             if hit is None:
                 with self.store() as s:
-                    doc = analyse_stored_story(s, story_id, max_articles=self.max_articles)
+                    story = load_story(s, story_id, max_articles=self.max_articles)
+                # an article stored before the record check existed (or under looser limits) would
+                # fail inside the analysis (spaCy's length error: a 500); it is named instead
+                check_stored_articles(story.compared)
+                doc = story.analyse()
                 self.computed += 1
                 hit = StoryAnalysis.from_doc(doc, key)
         if hit.shown != compared:  # an ingest changed the story meanwhile: the key is not this analysis'
@@ -294,6 +300,29 @@ def search_articles(store: Store, q: str, limit: int = 500) -> list[tuple[str, s
 # --------------------------------------------------------------------------- compare and ingest
 
 
+def check_request_articles(articles: Sequence[Article], where: str = "articles") -> None:
+    """The record check of `storytrace ingest` (`readers.checks.article_problem`, with the limits of
+    `readers.limits`) on a request's articles: 422 naming every bad one (``articles[i]``) and its problem."""
+    errors = []
+    for i, a in enumerate(articles):
+        problem = article_problem(a)
+        if problem:
+            errors.append({"loc": f"{where}[{i}]", "msg": problem, "type": "bad_record"})
+    if errors:
+        msg = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:8]) + (" …" if len(errors) > 8 else "")
+        raise HTTPException(422, f"invalid request: {msg}")
+
+
+def check_stored_articles(articles: Sequence[Article]) -> None:
+    """Stored articles the analysis cannot take (stored before the record check existed): 422, as
+    `storytrace story` exits 2 for them."""
+    for a in articles:
+        problem = article_problem(a)
+        if problem:
+            raise HTTPException(422, f"stored article {a.id!r} ({a.origin or 'origin unknown'}) cannot be "
+                                     f"analysed: {problem}")
+
+
 def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
     """The compare contract for these articles (texts included)."""
     total = sum(len(a.text) for a in articles)
@@ -329,10 +358,44 @@ def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lo
 _UPLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_bytes: int) -> list[Article]:
+class PasteResults:
+    """The latest paste-view analyses, in memory, for their downloads (nothing is stored on disk).
+
+    Kept per process: with ``serve --workers N`` a download may reach another worker, which answers
+    404 with a note to paste again."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, report: dict) -> str:
+        """Keep ``report``; its key (unguessable: a result is only for whoever pasted the texts)."""
+        import secrets
+
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._items[key] = report
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> dict:
+        with self._lock:
+            report = self._items.get(key)
+        if report is None:
+            raise HTTPException(404, "this paste result is no longer kept (only the latest analyses are, in "
+                                     "memory): paste the texts again")
+        return report
+
+
+def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_bytes: int,
+                 labels: Sequence[str | None] = ()) -> list[Article]:
     """Pasted texts (front matter allowed) and uploaded files as articles, read like `storytrace compare`.
 
-    Raises `IngestError` (with the upload's own name) for a file that cannot be read.
+    ``labels[i]``, when given, names pasted text ``i``: it becomes the article's id, and its title
+    unless the front matter has one. Raises `IngestError` (with the upload's own name, or the text's
+    number) for a file or text that cannot be read.
     """
     from storytrace.readers.records import IngestError, read_articles
 
@@ -363,4 +426,13 @@ def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_b
             articles = read_articles(paths, max_bytes=max_bytes)
         except IngestError as exc:
             raise IngestError(exc.path.replace(tmp + os.sep, ""), exc.message, exc.line) from None
-    return [dataclasses.replace(a, origin=(a.origin or "").replace(tmp + os.sep, "")) for a in articles]
+    out = [dataclasses.replace(a, origin=(a.origin or "").replace(tmp + os.sep, "")) for a in articles]
+    label_of = {f"text-{i}.txt": lab for i, lab in enumerate(labels, 1) if lab}
+    for k, a in enumerate(out):
+        lab = label_of.get(a.origin or "")
+        if lab:
+            out[k] = dataclasses.replace(a, id=lab, title=a.title or lab)
+            problem = article_problem(out[k])  # the name is now the id: checked as one
+            if problem:
+                raise IngestError(a.origin or "text", f"its name: {problem}")
+    return out

@@ -17,16 +17,20 @@ from importlib import resources
 from typing import Any, Sequence
 from urllib.parse import quote, urlencode
 
+from storytrace.report.howto import how_to_read_html
 from storytrace.report.html import render_html
 
-__all__ = ["CSP", "error_page", "stories_page", "story_page", "compare_page", "paste_page", "paste_result_page",
-           "pick_pair", "pair_report", "story_url", "compare_url"]
+__all__ = ["CSP", "HOWTO_URL", "error_page", "stories_page", "story_page", "compare_page", "howto_page", "paste_page",
+           "paste_result_page", "pick_pair", "pair_report", "story_url", "compare_url"]
 
 #: for the pages without script (stories, paste, errors)
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 
-SITE_LINKS = (("Stories", "/"), ("Paste texts", "/paste"), ("API docs", "/docs"))
+#: the report's "How to read this report" section, as a page of its own (the section's id is the anchor)
+HOWTO_URL = "/how-to-read#how-to-read"
+
+SITE_LINKS = (("Stories", "/"), ("Paste texts", "/paste"), ("How to read a report", HOWTO_URL), ("API docs", "/docs"))
 
 
 def _e(value: Any) -> str:
@@ -155,7 +159,9 @@ def stories_page(doc: dict, *, q: str, sort: str, page: int, per_page: int) -> s
     if page * per_page < matching:
         pager.append(f"<a href=\"/?{_e(urlencode({**base, 'page': page + 1}))}\">next →</a>")
     pages_html = f"<div class=\"pager\">{''.join(pager)}</div>" if pager else ""
-    body = form + f"<section id=\"stories\"><h2>{head}</h2>{table}{pages_html}</section>"
+    howto = (f"<p class=\"note howto-link\"><a href=\"{_e(HOWTO_URL)}\">How to read this report</a>: what a "
+             "story's severities, kinds of finding, alignment scores and derivation confidences mean.</p>")
+    body = form + f"<section id=\"stories\"><h2>{head}</h2>{table}{pages_html}{howto}</section>"
     return layout("storytrace", body, active="Stories",
                   subtitle=f"{doc['total_stories']:,} stories · {doc['total_articles']:,} articles")
 
@@ -310,19 +316,38 @@ def compare_page(an, a: str, b: str) -> str:
 # --------------------------------------------------------------------------- paste
 
 
-def paste_page(texts: Sequence[str] | None = None, error: str | None = None) -> str:
+def howto_page() -> str:
+    """The report's "How to read this report" section on its own (linked from the stories page)."""
+    return layout("How to read a report", how_to_read_html(), active="How to read a report",
+                  subtitle="the story, compare and paste pages, and storytrace compare --html")
+
+
+#: what a pasted text's label may be: an article id, so one line of visible text
+MAX_LABEL_CHARS = 200
+
+
+def paste_page(texts: Sequence[str] | None = None, error: str | None = None,
+               labels: Sequence[str] | None = None) -> str:
+    """The paste form; ``texts`` and ``labels`` (the name of each text) are shown again after an error."""
     texts = list(texts or [])
     texts += [""] * (10 - len(texts))
+    labels = list(labels or [])
+    labels += [""] * (10 - len(labels))
 
     def area(i: int) -> str:
         return (f"<label for=\"text{i}\">Text {i}</label>"
+                f"<label class=\"lab\" for=\"label{i}\">Name (optional: the version's id and title in the "
+                f"report)</label><input type=\"text\" class=\"label\" id=\"label{i}\" name=\"label{i}\" "
+                f"maxlength=\"{MAX_LABEL_CHARS}\" placeholder=\"e.g. Wire, Courier, text-{i}\" "
+                f"value=\"{_e(labels[i - 1])}\">"
                 f"<textarea id=\"text{i}\" name=\"text{i}\" spellcheck=\"false\">{_e(texts[i - 1])}</textarea>")
 
-    extra_open = any(t.strip() for t in texts[3:])
+    extra_open = any(t.strip() for t in texts[3:]) or any(x.strip() for x in labels[3:])
     body = (
         "<section class=\"paste\"><h2>Compare 2–10 versions of a story</h2>"
         "<p class=\"note\">Paste texts or upload files (.txt, .md, .html, .jsonl, .csv, optionally .gz); nothing "
-        "is stored. A pasted text may start with front matter: <code>---</code> / <code>title: …</code>, "
+        "is stored. Name each text to tell the versions apart in the report (otherwise text-1, text-2, …). "
+        "A pasted text may start with front matter: <code>---</code> / <code>title: …</code>, "
         "<code>source: …</code>, <code>published_at: 2026-04-16T19:10:00Z</code> / <code>---</code>.</p>"
         + (f"<p class=\"err\" role=\"alert\">{_e(error)}</p>" if error else "")
         + "<form method=\"post\" action=\"/paste\" enctype=\"multipart/form-data\">"
@@ -339,9 +364,12 @@ def paste_page(texts: Sequence[str] | None = None, error: str | None = None) -> 
     return layout("Paste texts", body, active="Paste texts", subtitle="the same analysis, without a store")
 
 
-def paste_result_page(report: dict) -> str:
-    intro = ("<section><p class=\"note\">Analysis of the pasted texts (not stored). "
-             "<a href=\"/paste\">Paste other texts</a>.</p></section>")
+def paste_result_page(report: dict, downloads: Sequence[tuple[str, str]] = ()) -> str:
+    """The analysis of pasted texts; ``downloads``: (label, url) pairs of the result as files."""
+    down = " · ".join(f"<a href=\"{_e(url)}\" download>{_e(label)}</a>" for label, url in downloads)
+    intro = ("<section class=\"downloads\"><p class=\"note\">Analysis of the pasted texts (not stored). "
+             + (f"Download: {down} (kept on this server for the latest analyses only). " if down else "")
+             + "<a href=\"/paste\">Paste other texts</a>.</p></section>")
     return render_html(report, title="Pasted texts: analysis",
                        links=[("← Stories", "/"), ("Paste texts", "/paste"), ("API docs", "/docs")],
                        findings_by_severity=True, intro_html=intro)

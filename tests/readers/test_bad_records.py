@@ -214,3 +214,53 @@ def test_every_limit_says_why_it_was_set():
         before = source[: source.index(f"\n{name} = ")]
         comment = before[before.rindex("\n\n"):]
         assert "set by hand:" in comment, name
+
+
+# --------------------------------------------------------------------------- quotes and sentence length
+
+
+def test_an_article_over_the_quote_limit_is_refused_by_name(tmp_path):
+    many = " ".join(f'He said "point {i}".' for i in range(limits.MAX_ARTICLE_QUOTES + 1))
+    just = " ".join(f"She said “point {i}”." for i in range(limits.MAX_ARTICLE_QUOTES))
+    p = write(tmp_path / "q.jsonl", jsonl({"id": "ok", "text": just}, {"id": "quotes", "text": many}))
+    good, errors = records(p)
+    assert [a.id for a in good] == ["ok"]
+    [e] = errors
+    assert e.line == 2 and "'quotes'" in e.message and "1,001 quotes" in e.message
+    assert "1,000-quote limit" in e.message
+
+
+def test_a_sentence_over_the_word_limit_is_refused_by_name(tmp_path):
+    n = limits.MAX_SENTENCE_WORDS
+    endless = GOOD + " " + "word " * (n + 1)
+    ok = ("word " * n).strip() + ".\n" + ("word " * n).strip() + "! " + "word " * n  # ends and line breaks
+    p = write(tmp_path / "s.jsonl", jsonl({"id": "ok", "text": ok}, {"id": "endless", "text": endless}))
+    good, errors = records(p)
+    assert [a.id for a in good] == ["ok"]
+    [e] = errors
+    assert e.line == 2 and "'endless'" in e.message and f"{n + 1:,} words" in e.message
+    assert f"{n:,}-word limit" in e.message and f"character {len(GOOD) + 1:,}" in e.message
+    # a .txt file is checked by the same record check
+    t = write(tmp_path / "endless.txt", endless)
+    with pytest.raises(IngestError, match="-word limit per sentence"):
+        read_articles([t])
+
+
+def test_the_new_limits_are_set_by_hand_and_listed():
+    src = Path(limits.__file__).read_text(encoding="utf-8")
+    for name in ("MAX_ARTICLE_QUOTES", "MAX_SENTENCE_WORDS"):
+        block = src.split(f"\n{name} =")[0].rsplit("\n\n", 1)[-1]
+        assert "set by hand:" in block, name
+    listed = dict(limits.describe_limits())
+    assert "1,000" in listed["quotes per article"] and "5,000" in listed["words per sentence"]
+
+
+def test_the_sentence_check_is_linear():
+    import time
+
+    from storytrace.readers.checks import longest_sentence_words
+
+    text = "One two three. " * 60_000  # 900,000 characters of short sentences
+    t0 = time.perf_counter()
+    assert longest_sentence_words(text) == (3, 0)
+    assert time.perf_counter() - t0 < 2.0

@@ -154,7 +154,8 @@ def test_csv_missing_required_column(tmp_path):
 
 
 def test_csv_gz_and_long_field(tmp_path):
-    long_text = "word " * 40000  # > csv's default 128 KB field limit
+    # > csv's default 128 KB field limit, in sentences (one 40,000-word sentence is over MAX_SENTENCE_WORDS)
+    long_text = "Word word word word. " * 10000
     buf = io.StringIO()
     import csv
 

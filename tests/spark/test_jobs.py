@@ -166,3 +166,62 @@ def test_cli_spark_group_bad_input_exit_2(spark, tmp_path, capsys):
     with pytest.raises(SystemExit) as e:  # usage errors exit 2 too
         spark_cli.main(["group", "--output", "x"])
     assert e.value.code == 2
+
+
+def test_malformed_lines_and_conflicts_are_reported_as_ingest_reports_them(spark, tmp_path, capsys):
+    """Issue 12: malformed lines had "missing field 'id'" with id nan and no line; a text that is an
+    object was stored; a conflicting duplicate id was dropped silently."""
+    import gzip
+
+    import pyarrow.parquet as pq
+
+    from storytrace.corpus.store import Store
+    from storytrace.readers.records import iter_records
+
+    ok = "The council approved the new bridge over the Tamsey on Monday, officials said."
+    lines = [
+        json.dumps({"id": "a", "text": ok}),                       # 1
+        "{not json",                                               # 2
+        "",                                                        # 3 (blank: skipped, still counted)
+        json.dumps({"id": "obj", "text": {"body": "x"}}),          # 4
+        json.dumps({"id": "num", "text": 5}),                      # 5
+        json.dumps([1, 2]),                                        # 6
+        json.dumps({"id": "a", "text": ok + " Again."}),           # 7: conflict with line 1
+        json.dumps({"id": "a", "text": ok}),                       # 8: the same text: unchanged
+        json.dumps({"id": "b", "text": ok + " Work starts in May."}),  # 9
+    ]
+    first = tmp_path / "in" / "first.jsonl"
+    first.parent.mkdir()
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = tmp_path / "in" / "second.jsonl.gz"  # its own line numbers; gzipped
+    second.write_bytes(gzip.compress((json.dumps({"id": "c", "text": ok + " Residents cheered."}) + "\n"
+                                      + '{"id": "d"}\n').encode()))
+    paths = [str(first), str(second)]
+    summary = st.run_group(spark, paths, str(tmp_path / "out"), pairs=False)
+    assert summary["articles"] == 3 and summary["errors"] == 5 and summary["conflicts"] == 1
+    # ingest reads the same files: the same bad records, worded the same, with the same file:line
+    want = sorted(str(e) for p in paths for e in iter_records(p, strict=False) if not hasattr(e, "text"))
+    got = pq.read_table(tmp_path / "out" / "errors").to_pylist()
+    assert sorted(r["error"] for r in got if r["kind"] == "error") == want
+    assert any(f"{first}:2: invalid JSON" in w for w in want) and any(f"{second}:2:" in w for w in want)
+    assert not any("nan" in (r["id"] or "") for r in got)
+    by_line = {r["origin"]: r for r in got}
+    assert by_line[f"{first}:4"]["id"] == "obj" and "must be a string" in by_line[f"{first}:4"]["error"]
+    # the conflict: ingest's message, naming both places
+    db = tmp_path / "s.db"
+    with Store.open(str(db)) as store:
+        from storytrace.corpus.ingest import ingest_paths
+
+        report = ingest_paths(store, [str(first)])
+    [c] = report.conflicts
+    [conflict] = [r for r in got if r["kind"] == "conflict"]
+    assert conflict["id"] == "a" and conflict["origin"] == f"{first}:7"
+    assert conflict["error"] == f"{c.origin}: {c.message()}" and f"{first}:1" in conflict["error"]
+    assert summary["error_list"][0].startswith(f"{first}:2: invalid JSON")
+    # the command exits 2, printing each one on stderr
+    args = spark_cli.build_parser().parse_args(["group", "--input", paths[0], "--input", paths[1], "--output",
+                                                str(tmp_path / "o2"), "--no-pairs"])
+    assert spark_cli.run_command(spark, args) == 2
+    err = capsys.readouterr().err
+    assert f"{first}:7: article id 'a' is already stored with a different text" in err
+    assert f"{first}:5:" in err and "Traceback" not in err
