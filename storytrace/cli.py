@@ -22,6 +22,7 @@ import inspect
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -211,6 +212,31 @@ def _check_output(path: str | None) -> None:
         _fail(f"--html {path}: not writable")
 
 
+class StepCounter:
+    """Progress lines with an ETA: a step that ends with "done/total" ("aligning pairs 3/45") gets
+    the time left at the pace so far ("aligning pairs 3/45, about 12 s left")."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._step: str | None = None
+        self._start = 0.0
+
+    def line(self, step: str) -> str:
+        name, _, count = step.rpartition(" ")
+        done, _, total = count.partition("/")
+        if not (name and done.isdigit() and total.isdigit()):
+            self._step = None
+            return step + "…"
+        now = self._clock()
+        if name != self._step:
+            self._step, self._start = name, now
+        k, n = int(done), int(total)
+        if k == 0 or k >= n or now - self._start < 1.0:
+            return step + "…"
+        left = (now - self._start) / k * (n - k)
+        return f"{step}, about {left:.0f} s left…" if left < 120 else f"{step}, about {left / 60:.0f} min left…"
+
+
 class _Null:
     def __enter__(self):
         return None
@@ -259,9 +285,11 @@ def _internal(err: Console, exc: BaseException) -> None:
 def _run_pipeline(run: Callable[[Callable[[str], None]], T], err: Console, *, show_progress: bool) -> T:
     """``run(progress)`` (the compare pipeline) with a spinner on a terminal; a failure on our side exits 1."""
     with err.status("loading models…", spinner="dots") if show_progress and err.is_terminal else _Null() as status:
+        counter = StepCounter()
+
         def progress(step: str) -> None:
             if status is not None:
-                status.update(step + "…")
+                status.update(counter.line(step))
 
         try:
             return run(progress)

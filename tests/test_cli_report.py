@@ -209,3 +209,19 @@ def test_story_takes_severity_and_label(db) -> None:
     assert "Wire (orlen-derailment-wire)" in res.output and " at high, most severe first)" in res.output
     bad = run("story", "s-orlen-derailment-wire", "--db", db, "--label", "nope=X")
     assert bad.exit_code == 2 and "no article 'nope'" in bad.stderr
+
+
+def test_progress_lines_give_counts_and_the_time_left():
+    from storytrace.cli import StepCounter
+
+    now = [100.0]
+    c = StepCounter(clock=lambda: now[0])
+    assert c.line("segmenting") == "segmenting…"
+    assert c.line("aligning pairs 0/40") == "aligning pairs 0/40…"
+    now[0] += 10.0
+    assert c.line("aligning pairs 10/40") == "aligning pairs 10/40, about 30 s left…"
+    now[0] += 30.0
+    assert c.line("aligning pairs 40/40") == "aligning pairs 40/40…"
+    assert c.line("analysing stories 0/600") == "analysing stories 0/600…"
+    now[0] += 10.0
+    assert c.line("analysing stories 1/600") == "analysing stories 1/600, about 100 min left…"

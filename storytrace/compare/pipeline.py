@@ -29,6 +29,8 @@ from storytrace.model import Alignment, Article, Comparison, Document, PairReuse
 from storytrace.compare.pairscore import PairScorer
 from storytrace.compare.segment import segment
 
+# Called with a step name; a step over many items ends with "done/total" ("aligning pairs 3/45"),
+# from which a shell can show counts and an ETA.
 Progress = Callable[[str], None]
 
 
@@ -54,13 +56,14 @@ def compare_articles(
     progress("embedding sentences")
     emb, claim_emb = _embed(docs, encoder)
 
-    progress("aligning sentences")
+    pairs = list(combinations(docs, 2))
+    progress(f"aligning pairs 0/{len(pairs)}")
     judge = claim_judge()
     links: dict[tuple[str, str], list[Alignment]] = {}
     reuse: dict[tuple[str, str], PairReuse] = {}
     same: dict[tuple[str, str], float] = {}
     probability: dict[tuple[str, str], np.ndarray] = {}
-    for x, y in combinations(docs, 2):
+    for done, (x, y) in enumerate(pairs, 1):
         pa: PairAlignment = align_sentences(docs[x], docs[y], emb[x], emb[y], scorer)
         probability[(x, y)] = pa.matrix.probability
         probability[(y, x)] = pa.matrix.probability.T
@@ -79,12 +82,13 @@ def compare_articles(
         same[(x, y)] = same_story_probability(features)
         if excerpt:  # a summary or excerpt shares too little text to look like a version
             same[(x, y)] = max(same[(x, y)], excerpt_probability(docs[x], docs[y]))
+        progress(f"aligning pairs {done}/{len(pairs)}")
 
     progress("grouping stories")
     stories = group_stories(list(docs), same)
     analyses = []
-    for story in stories:
-        progress(f"analysing {story.id}")
+    for k, story in enumerate(stories):
+        progress(f"analysing stories {k}/{len(stories)}")
         analyses.append(analyse_story(story, docs, links, reuse, probability))
     return Comparison(list(articles), docs, stories, analyses)
 
