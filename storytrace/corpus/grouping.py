@@ -63,6 +63,7 @@ Parameters (``GroupingParams``) and where they come from
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sqlite3
@@ -95,6 +96,12 @@ class GroupingParams:
     num_perm: int = 64
     lead_chars: int = 400
     seed: int = 1
+    # set by hand: a lead sentence carried by this many grouped articles already is boilerplate (a
+    # footer, a disclaimer, a feed's standard paragraph) and is left out of the text grouped on
+    boilerplate_df: int = 20
+    # set by hand: near-duplicate candidates checked per article, the most recent first, so that a
+    # paragraph shared by very many articles cannot make each new one cost more than the last
+    max_duplicate_candidates: int = 256
 
 
 DEFAULT_PARAMS = GroupingParams()
@@ -142,6 +149,37 @@ def embed_text(a: Article, lead_chars: int) -> str:
         return title
     lead = text[:lead_chars]
     return f"{title}. {lead}" if title else text[: lead_chars + 100]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def lead_sentences(a: Article, lead_chars: int) -> list[str]:
+    """The sentences (or lines) of the text after the title that the lead can draw on: up to twice
+    ``lead_chars`` characters, so that sentences dropped as boilerplate can be made up for."""
+    title = (a.title or "").strip()
+    text = (a.text or "").strip()
+    if title and text.startswith(title):
+        text = text[len(title):].lstrip()
+    return [p.strip() for p in _SENTENCE_END.split(text[: 2 * lead_chars]) if p.strip()]
+
+
+def phrase_hash(sentence: str) -> int:
+    """A 63-bit hash of a sentence, case and spacing ignored (for counting boilerplate)."""
+    norm = " ".join(_WORD.findall(sentence.lower()))
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def grouping_text(a: Article, lead_chars: int, boilerplate: set[int]) -> str:
+    """`embed_text` without the lead sentences in ``boilerplate`` (hashes of sentences many articles carry)."""
+    if not boilerplate:
+        return embed_text(a, lead_chars)
+    kept = [x for x in lead_sentences(a, lead_chars) if phrase_hash(x) not in boilerplate]
+    title = (a.title or "").strip()
+    lead = " ".join(kept)[:lead_chars]
+    if title:
+        return f"{title}. {lead}" if lead else title
+    return lead or embed_text(a, lead_chars)
 
 
 def has_lead_text(a: Article) -> bool:
@@ -232,6 +270,8 @@ class CorpusGrouper:
         self._loaded_all_articles = False
         self._loaded_ranges: list[tuple[float, float]] = []
         self._loaded_untimed = False
+        self._phrase_df: dict[int, int] = {}  # lead-sentence hash -> grouped articles carrying it (cache)
+        self._phrase_dirty: set[int] = set()
 
     def _load_stories(self) -> None:
         self._reset_memory()
@@ -342,7 +382,7 @@ class CorpusGrouper:
         new_rows: list[tuple] = []
         for lo in range(0, len(todo), BATCH):
             batch = todo[lo: lo + BATCH]
-            texts = [embed_text(a, p.lead_chars) for a, _ in batch]
+            texts = self._batch_texts(batch)
             vecs = embed(texts)
             mhs = rensa.RMinHash.from_token_sets([sorted(shingles(t)) for t in texts], p.num_perm, p.seed)
             for (a, t), v, mh in zip(batch, vecs, mhs):
@@ -369,8 +409,9 @@ class CorpusGrouper:
         import rensa
 
         p = self.params
-        texts = [embed_text(a, p.lead_chars) for a, _ in batch]
-        has_lead = [has_lead_text(a) for a, _ in batch]
+        texts = self._batch_texts(batch)
+        # the lead cut-off where a lead is left once boilerplate is out; a title alone is a headline
+        has_lead = [has_lead_text(a) and t != (a.title or "").strip() for (a, _), t in zip(batch, texts)]
         vecs = embed(texts)
         mhs = rensa.RMinHash.from_token_sets([sorted(shingles(t)) for t in texts], p.num_perm, p.seed)
         digests = np.asarray([m.digest() for m in mhs], dtype=np.uint32)
@@ -433,12 +474,32 @@ class CorpusGrouper:
             new_rows.append((a.id, sidx, t, mh.__getstate__()))
             out[a.id] = self._story_ids[sidx]
 
+    def _batch_texts(self, batch) -> list[str]:
+        """The texts grouped on, in order: each article's title and lead without the lead sentences
+        that ``boilerplate_df`` grouped articles carried before it (counted as they come)."""
+        p = self.params
+        hashes = [[phrase_hash(x) for x in lead_sentences(a, p.lead_chars)] for a, _ in batch]
+        need = {h for hs in hashes for h in hs if h not in self._phrase_df}
+        if need:
+            known = self.store.grouping_phrase_counts(need)
+            self._phrase_df.update({h: known.get(h, 0) for h in need})
+        texts = []
+        for (a, _), hs in zip(batch, hashes):
+            boilerplate = {h for h in hs if self._phrase_df[h] >= p.boilerplate_df}
+            texts.append(grouping_text(a, p.lead_chars, boilerplate))
+            for h in set(hs):
+                self._phrase_df[h] += 1
+                self._phrase_dirty.add(h)
+        return texts
+
     def _near_duplicate(self, mh, dg: np.ndarray, t: float) -> int | None:
         keys = self._lsh.query(mh)
         if not keys:
             return None
         w = self.params.window_s
         keys = np.asarray(keys, dtype=np.int64)
+        if len(keys) > self.params.max_duplicate_candidates:  # the most recent (keys are insertion rows)
+            keys = np.sort(keys)[-self.params.max_duplicate_candidates:]
         if w is not None and not math.isnan(t):
             ts = np.asarray([self._art_ts[k] for k in keys])
             with np.errstate(invalid="ignore"):
@@ -479,7 +540,9 @@ class CorpusGrouper:
 
         stories = [(i, self._story_ids[i], self._count[i], nn(self._span.a[i, 0]), nn(self._span.a[i, 1]),
                     self._vsum.a[i].tobytes()) for i in sorted(touched)]
-        self._generation = self.store.save_grouping(stories, new_rows, self._params_text())
+        phrases = {h: self._phrase_df[h] for h in self._phrase_dirty}
+        self._phrase_dirty = set()
+        self._generation = self.store.save_grouping(stories, new_rows, self._params_text(), phrases)
 
     def _params_text(self) -> str:
         return repr(asdict(self.params))

@@ -63,7 +63,8 @@ Tables:
   in step by triggers); `Store.search` queries it.
 * ``ingest_runs`` -- one row per ingest: paths, status, counts, a sample of
   the errors.
-* ``grp_meta`` (generation, params), ``grp_story`` (per story: dense index,
+* ``grp_phrase`` (per lead-sentence hash: how many grouped articles carry it;
+  grouping step 2), ``grp_meta`` (generation, params), ``grp_story`` (per story: dense index,
   id, size, time span, centroid sum), ``grp_article`` (per article: story
   index, time, MinHash state) -- the grouper's state.
 * ``web_story_stats`` -- per story: the key of the analysis its counts come
@@ -217,6 +218,11 @@ CREATE TABLE IF NOT EXISTS grp_article (article_id TEXT PRIMARY KEY, story_idx I
 CREATE INDEX IF NOT EXISTS grp_article_ts ON grp_article (ts);
 """
 
+# how many grouped articles carry each lead sentence (a hash of it): boilerplate is what many carry
+_GROUPING_V2 = """
+CREATE TABLE IF NOT EXISTS grp_phrase (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
 # the same for the table the web app created on its own
 _WEB_V1 = """
 CREATE TABLE IF NOT EXISTS web_story_stats (story_id TEXT PRIMARY KEY, key TEXT NOT NULL, n_articles INTEGER NOT NULL, findings INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL, computed_at TEXT NOT NULL);
@@ -247,7 +253,7 @@ class MigrationSet:
 #: every owner's tables, in the order they are created (later sets may refer to earlier ones)
 MIGRATION_SETS: tuple[MigrationSet, ...] = (
     MigrationSet("store", "schema_version", tuple(MIGRATIONS)),  # the key files have always had
-    MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1,)),
+    MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1, _GROUPING_V2)),
     MigrationSet("web", "web_schema_version", (_WEB_V1,)),
 )
 
@@ -878,12 +884,21 @@ class Store:
             out.setdefault(sid, []).append(aid)
         return out
 
+    def grouping_phrase_counts(self, hashes: Iterable[int]) -> dict[int, int]:
+        """How many grouped articles carry each of these lead-sentence hashes (absent: none)."""
+        return {int(h): int(df) for h, df in _select_in(self.conn, "SELECT hash, df FROM grp_phrase WHERE hash IN ({ids})",
+                                                          list(dict.fromkeys(hashes)))}
+
     def save_grouping(self, stories: Iterable[GroupStoryRow], articles: Iterable[GroupArticleRow],
-                      params: str) -> int:
-        """Write changed stories (replaced whole) and newly grouped articles; returns the new generation.
+                      params: str, phrases: Mapping[int, int] | None = None) -> int:
+        """Write changed stories (replaced whole), newly grouped articles and the lead-sentence counts
+        that changed (``phrases``: hash -> count, replaced); returns the new generation.
 
         ``params``: the grouping parameters, kept beside the state for inspection."""
         with self.transaction():
+            if phrases:
+                self.conn.executemany("INSERT OR REPLACE INTO grp_phrase (hash, df) VALUES (?, ?)",
+                                      list(phrases.items()))
             self.conn.executemany(
                 "INSERT OR REPLACE INTO grp_story (idx, story_id, n, first_ts, last_ts, vsum) VALUES (?, ?, ?, ?, ?, ?)",
                 stories)
@@ -896,6 +911,7 @@ class Store:
         with self.transaction():
             self.conn.execute("DELETE FROM grp_article")
             self.conn.execute("DELETE FROM grp_story")
+            self.conn.execute("DELETE FROM grp_phrase")
             return self._bump_grouping(params)
 
     def _bump_grouping(self, params: str) -> int:

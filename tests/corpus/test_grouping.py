@@ -123,3 +123,47 @@ def test_bench_smoke():
     for name in ("storytrace", "storytrace-notime", "minhash-lsh-cc", "community"):
         assert name in p.stdout
     assert "BCubed F1" in p.stdout
+
+
+BOILERPLATE = ("This article is provided by the Newswire Syndication Service. All rights reserved. Reproduction "
+               "in whole or in part without permission is prohibited. For licensing contact our sales desk.")
+UNRELATED_TITLES = [
+    "Harbour crane collapses onto cargo ship", "Wheat prices climb after poor harvest", "Mayor wins second term",
+    "New vaccine approved for children", "Bridge closed for repairs until spring", "Drought forces water limits",
+    "Nurses vote to strike over pay", "Museum returns stolen bronze statue", "Railway line reopens after flood",
+    "Tariff row hits car exports", "Glacier retreat speeds up, study finds", "Satellite launch delayed by storm",
+    "Orchestra cancels tour amid funding cuts", "Refinery fire sends smoke over city", "Kenyan wins city marathon",
+    "Parliament passes housing bill", "Earthquake shakes coastal towns", "Lottery jackpot goes unclaimed",
+    "Airport expansion plan rejected", "Cathedral roof restored after blaze", "Club sacks football coach",
+    "Pension age to rise in 2030", "Wildfire destroys forty homes", "Jazz festival draws record crowd",
+    "Navy recovers sunken submarine", "Frost damages vineyard crops", "Hospital opens new cancer ward",
+    "Bakery chain closes twelve shops", "Telescope spots distant comet", "Casino licence suspended by regulator",
+]
+
+
+def _boilerplate_articles(n: int, offset: int = 0) -> list[Article]:
+    out = []
+    for k in range(offset, offset + n):
+        title = UNRELATED_TITLES[k % len(UNRELATED_TITLES)] + ("" if k < len(UNRELATED_TITLES) else f" (update {k // len(UNRELATED_TITLES)})")
+        out.append(Article(f"b{k:03d}", f"{title}\n\n{BOILERPLATE}", title=title))
+    return out
+
+
+def test_a_paragraph_many_articles_share_does_not_make_them_one_story():
+    arts = _boilerplate_articles(30)
+    stories = group_articles(arts)
+    # before boilerplate_df articles carried it the paragraph still counted: at most those few merge
+    assert len(set(stories.values())) >= 30 - DEFAULT_PARAMS.boilerplate_df
+    counted = group_articles(arts, replace(DEFAULT_PARAMS, boilerplate_df=10_000))
+    assert len(set(counted.values())) < 10  # without the discount the paragraph groups them (the test can fail)
+
+
+def test_boilerplate_counts_persist_with_the_grouping(tmp_path):
+    db = tmp_path / "s.db"
+    with Store.open(db) as st:
+        with st.transaction():
+            CorpusGrouper(st).assign(_boilerplate_articles(DEFAULT_PARAMS.boilerplate_df + 5))
+    with Store.open(db) as st:
+        with st.transaction():
+            later = CorpusGrouper(st).assign(_boilerplate_articles(5, offset=DEFAULT_PARAMS.boilerplate_df + 5))
+    assert len(set(later.values())) == 5  # a new process knows the paragraph is boilerplate
