@@ -1,6 +1,6 @@
 """Corpus-scale story grouping measured on data nobody here wrote.
 
-``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers,nearest-mates,order} [--limit N] [--json] [--data DIR]``
+``python -m bench.group_corpus {uci,multinews,wikiref,incremental,fit-peers,nearest-mates,order,boilerplate} [--limit N] [--json] [--data DIR]``
 
 Methods, each run in its own subprocess (so each reports its own wall time and
 peak RSS, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes reading
@@ -46,6 +46,10 @@ cluster, by TF-IDF and by storytrace's title + lead embedding (a bound on any gr
 
 ``order DATASET``: BCubed F1 of storytrace's online grouper and of ``storytrace-avglink`` over four
 shuffled ingest orders (batches of 1,000, as ``storytrace ingest`` hands them over), and the spread.
+
+``boilerplate``: the first 100,000 UCI headlines (``--limit``), untimed, each followed by one
+paragraph all of them share, grouped 1,000 at a time: records/s early and late, stories, the largest,
+BCubed F1, beside the headlines alone.
 
 ``incremental``: the UCI set minus 1,000 random headlines is grouped and committed
 to a SQLite store; a new `CorpusGrouper` on that store then assigns the 1,000 (time
@@ -230,6 +234,51 @@ def bench_order(dataset: str, data: Path, limit: int | None, as_json: bool, seed
         if not as_json:
             print(f"{dataset} {name:<20} spread between {seeds} orders: {max(f1s) - min(f1s):.4f} "
                   f"(goal <= 0.005)", flush=True)
+    return res
+
+
+# ---------------------------------------------------------------- boilerplate
+
+
+BOILERPLATE = ("This article is provided by the Newswire Syndication Service. All rights reserved. Reproduction in "
+               "whole or in part without permission is prohibited. For licensing enquiries contact our sales desk.")
+
+
+def bench_boilerplate(data: Path, limit: int | None, as_json: bool, batch: int = 1000) -> dict:
+    """UCI headlines (no timestamps) each followed by one paragraph they all share, as feeds carry
+    it: records/s as the store grows, the stories made and BCubed F1, against the headlines alone."""
+    from collections import Counter
+
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.metrics import scores_for
+    from storytrace.corpus.store import Store
+    from storytrace.model import Article
+
+    arts, gold, _ = load_uci(data, limit or 100_000)
+    runs = {
+        "headline + shared paragraph": [Article(a.id, f"{a.title}\n\n{BOILERPLATE}", title=a.title) for a in arts],
+        "headline alone": [Article(a.id, a.title, title=a.title) for a in arts],
+    }
+    res: dict = {"n": len(arts), "runs": {}}
+    for name, docs in runs.items():
+        t0 = time.perf_counter()
+        rates = []
+        with Store.open(":memory:") as st, st.transaction():
+            g = CorpusGrouper(st)
+            out: dict[str, str] = {}
+            for lo in range(0, len(docs), batch):
+                t1 = time.perf_counter()
+                out.update(g.assign(docs[lo:lo + batch]))
+                rates.append(batch / max(time.perf_counter() - t1, 1e-9))
+        sizes = Counter(out.values())
+        r = {"wall_s": time.perf_counter() - t0, "stories": len(sizes), "largest": max(sizes.values()),
+             "rate_first_10": sum(rates[:10]) / len(rates[:10]), "rate_last_10": sum(rates[-10:]) / len(rates[-10:]),
+             "bcubed_f1": scores_for(out, gold).bcubed_f1}
+        res["runs"][name] = r
+        if not as_json:
+            print(f"{name:<28} {len(docs):>7} articles: {r['stories']:>6} stories, largest {r['largest']:>5}; "
+                  f"{r['rate_first_10']:,.0f} records/s over the first 10 batches, {r['rate_last_10']:,.0f} over the "
+                  f"last 10; BCubed F1 {r['bcubed_f1']:.3f}; {r['wall_s']:.0f} s", flush=True)
     return res
 
 
@@ -481,7 +530,7 @@ def nearest_mates(data: Path, limit: int | None) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.group_corpus", description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "nearest-mates", "order",
+    ap.add_argument("what", choices=["uci", "multinews", "wikiref", "incremental", "fit-peers", "nearest-mates", "order", "boilerplate",
                                            "_child", "_incremental"])
     ap.add_argument("method", nargs="?")
     ap.add_argument("dataset", nargs="?")
@@ -500,6 +549,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.what == "nearest-mates":
         nearest_mates(data, args.limit)
+        return
+    if args.what == "boilerplate":
+        res = bench_boilerplate(data, args.limit, args.json)
+        if args.json:
+            print(json.dumps(res, indent=1))
         return
     if args.what == "order":
         res = bench_order(args.method or "multinews", data, args.limit, args.json)
