@@ -131,6 +131,7 @@ def compare(paths: tuple[str, ...], as_json: bool, html_path: str | None, no_tex
         _fail(f"{len(articles):,} articles given, more than the {MAX_COMPARE_ARTICLES:,}-article limit per compare "
               "(every pair is compared); ingest them (`storytrace ingest`) and compare one story at a time")
     _check_labels(names, [a.id for a in articles])
+    _check_comparable(articles)
     if len(articles) < 2:
         err.print(f"[yellow]note:[/] only one article ({_safe(articles[0].origin or articles[0].id)}): nothing to "
                   "compare; give two or more versions of a story", highlight=False, soft_wrap=True)
@@ -647,12 +648,22 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
 
 def _check_stored(articles) -> None:
     """Stored articles the analysis cannot take (stored before the record check existed): exit 2 now."""
-    from storytrace.readers.checks import article_problem
+    from storytrace.readers.checks import article_problem, compare_problem
 
     for a in articles:
-        problem = article_problem(a)
+        problem = article_problem(a) or compare_problem(a)
         if problem:
             _fail(f"stored article {a.id!r} ({a.origin or 'origin unknown'}): {problem}")
+
+
+def _check_comparable(articles) -> None:
+    """Articles too long to align (readers.limits.MAX_COMPARE_SENTENCES): exit 2 before the analysis."""
+    from storytrace.readers.checks import compare_problem
+
+    for a in articles:
+        problem = compare_problem(a)
+        if problem:
+            _fail(f"{a.origin or a.id}: {problem}")
 
 
 def _limits_help() -> str:

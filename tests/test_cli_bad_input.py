@@ -218,3 +218,12 @@ def test_compare_refuses_too_many_quotes_or_an_endless_sentence(tmp_path, no_ana
     res = run("compare", str(p))
     assert res.exit_code == EXIT_INPUT and words in res.output and "'big'" in res.output
     assert res.output.startswith("error:") and str(p) in res.output
+
+
+def test_an_article_too_long_to_align_is_refused_before_the_analysis(tmp_path, no_analysis):
+    from storytrace.readers.limits import MAX_COMPARE_SENTENCES
+
+    long_text = " ".join(f"Sentence number {k} says one thing." for k in range(MAX_COMPARE_SENTENCES + 5))
+    res = run("compare", str(two(tmp_path, long_text)))
+    assert res.exit_code == EXIT_INPUT and f"{MAX_COMPARE_SENTENCES:,}-sentence limit" in res.output
+    assert "Traceback" not in res.output

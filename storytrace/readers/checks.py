@@ -23,10 +23,10 @@ import re
 import unicodedata
 
 from storytrace.model import Article
-from storytrace.readers.limits import MAX_ARTICLE_CHARS, MAX_ARTICLE_QUOTES, MAX_SENTENCE_WORDS
+from storytrace.readers.limits import MAX_ARTICLE_CHARS, MAX_ARTICLE_QUOTES, MAX_COMPARE_SENTENCES, MAX_SENTENCE_WORDS
 
-__all__ = ["article_problem", "has_visible_text", "lone_surrogate_at", "longest_sentence_words", "quote_count",
-           "shown", "shown_path"]
+__all__ = ["article_problem", "compare_problem", "has_visible_text", "lone_surrogate_at", "longest_sentence_words",
+           "quote_count", "sentence_count", "shown", "shown_path"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELDS = ("id", "text", "title", "source", "url", "published_at")
@@ -89,6 +89,21 @@ def longest_sentence_words(text: str) -> tuple[int, int]:
         if n > best:
             best, at = n, m.start()
     return best, at
+
+
+def sentence_count(text: str) -> int:
+    """Runs of ``text`` between sentence ends (. ! ? … or a line break) that hold a word; linear."""
+    return sum(1 for m in _NOT_A_SENTENCE_END.finditer(text) if _WORD.search(m.group()))
+
+
+def compare_problem(article: Article) -> str | None:
+    """What keeps ``article`` out of a compare (beyond `article_problem`): too many sentences to align."""
+    n = sentence_count(article.text)
+    if n > MAX_COMPARE_SENTENCES:
+        return (f"record {shown(article.id)}: about {n:,} sentences, more than the {MAX_COMPARE_SENTENCES:,}-sentence "
+                "limit per compared article (every sentence is aligned with every sentence of the other versions); "
+                "compare a part of it")
+    return None
 
 
 def article_problem(article: Article, names: dict[str, str] | None = None) -> str | None:

@@ -19,6 +19,7 @@ __all__ = [
     "MAX_ARTICLE_FILE_BYTES",
     "MAX_ARTICLE_QUOTES",
     "MAX_COMPARE_ARTICLES",
+    "MAX_COMPARE_SENTENCES",
     "MAX_DECOMPRESSED_BYTES",
     "MAX_FOLDER_FILES",
     "MAX_GZIP_RATIO",
@@ -69,6 +70,13 @@ MAX_SENTENCE_WORDS = 5_000
 #: set by hand: a story has tens of versions; 500 keeps a run within minutes, not hours.
 MAX_COMPARE_ARTICLES = 500
 
+#: sentences of one article given to `storytrace compare` or `storytrace story` (stored articles
+#: may be longer: grouping reads only their lead).
+#: set by hand: sentence alignment compares every sentence of one version with every sentence of
+#: another; two texts of 500 sentences took 31 s and 1.9 GB, of 1,000 over 400 s, while a long
+#: news article has 60-150 sentences.
+MAX_COMPARE_SENTENCES = 600
+
 #: supported files read from one folder.
 #: set by hand: more than this is almost always the wrong folder (a whole archive); for big
 #: corpora JSONL files are faster anyway.
@@ -91,5 +99,6 @@ def describe_limits() -> list[tuple[str, str]]:
         ("quotes per article", f"{MAX_ARTICLE_QUOTES:,} (double quotation marks / 2)"),
         ("words per sentence", f"{MAX_SENTENCE_WORDS:,} (without . ! ? … or a line break)"),
         ("articles per compare", f"{MAX_COMPARE_ARTICLES:,}"),
+        ("sentences per compared article", f"{MAX_COMPARE_SENTENCES:,} (counted by . ! ? … and line breaks)"),
         ("files per folder", f"{MAX_FOLDER_FILES:,}"),
     ]
