@@ -22,7 +22,6 @@ import inspect
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -31,6 +30,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from storytrace.progress import StepCounter
 from storytrace.readers.limits import MAX_COMPARE_ARTICLES
 from storytrace.report.terminal import printable
 
@@ -63,6 +63,7 @@ def main() -> None:
       storytrace ingest examples/ --db storytrace.db   # build a corpus store
       storytrace stories --db storytrace.db            # list its stories
       storytrace story STORY_ID --db storytrace.db     # analyse one of them
+      storytrace analyze --all --db storytrace.db      # analyse them all, keep the findings counts
       storytrace serve --db storytrace.db              # the web app
       storytrace COMMAND --help                        # each command's options
 
@@ -211,31 +212,6 @@ def _check_output(path: str | None) -> None:
         _fail(f"--html {path}: is a folder; give a file name")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         _fail(f"--html {path}: not writable")
-
-
-class StepCounter:
-    """Progress lines with an ETA: a step that ends with "done/total" ("aligning pairs 3/45") gets
-    the time left at the pace so far ("aligning pairs 3/45, about 12 s left")."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._step: str | None = None
-        self._start = 0.0
-
-    def line(self, step: str) -> str:
-        name, _, count = step.rpartition(" ")
-        done, _, total = count.partition("/")
-        if not (name and done.isdigit() and total.isdigit()):
-            self._step = None
-            return step + "…"
-        now = self._clock()
-        if name != self._step:
-            self._step, self._start = name, now
-        k, n = int(done), int(total)
-        if k == 0 or k >= n or now - self._start < 1.0:
-            return step + "…"
-        left = (now - self._start) / k * (n - k)
-        return f"{step}, about {left:.0f} s left…" if left < 120 else f"{step}, about {left / 60:.0f} min left…"
 
 
 class _Null:
@@ -508,12 +484,15 @@ def _print_ingest_summary(out: Console, report, db: str, totals: dict) -> None:
               help="List each story's articles (id, time, source, title) under it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document (each story with its members).")
 def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: bool) -> None:
-    """List the stories in the store: id, size, first and last seen, title.
+    """List the stories in the store: id, size, findings, first and last seen, title.
 
     First/last seen are the earliest and latest publication times of the
     story's articles (ingest time for an article without one), in UTC.
     `--json` lists every story's members (ids, titles, sources, urls, times)
     without analysing anything; `--members` shows them in the terminal.
+    Findings (total, high/medium/low) are those saved by `storytrace analyze`
+    or the web app for the story's current articles ("–" or null: not
+    analysed yet; one-article stories have none).
     Exit code 2 when the store is missing or unusable. The store is only read.
 
     \b
@@ -522,13 +501,17 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
       storytrace stories --db storytrace.db --sort recent --limit 10 --members
       storytrace stories --db storytrace.db --json --limit 0 > stories.json
     """
+    from storytrace.corpus.analysis import current_counts
+
     store = _open_store(db, create=False, read_only=True)
     rows = store.stories(order_by=order_by, limit=limit or None)
     totals = store.counts()
     members = store.story_member_infos([r.id for r in rows]) if (as_json or show_members) else {}
+    counts = current_counts(store, rows)  # as saved by `analyze` or the web app, when current
     store.close()
     if as_json:
-        listed = [{**r.to_dict(), "members": [m.to_dict() for m in members.get(r.id, [])]} for r in rows]
+        listed = [{**r.to_dict(), "members": [m.to_dict() for m in members.get(r.id, [])],
+                   "findings": counts.get(r.id)} for r in rows]
         click.echo(json.dumps({"db": db, "total_stories": totals["stories"], "total_articles": totals["articles"],
                                "sort": order_by, "stories": listed},
                               ensure_ascii=False, indent=2))
@@ -546,10 +529,18 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     id_w = min(max((len(printable(r.id)) for r in rows), default=2), 40 if wide else 30)
     size_w = max(max((len(f"{r.size:,}") for r in rows), default=4), 4)
     n_dates = 2 if both else 1
+    # findings: a column once any story of several articles has current counts (`storytrace analyze`)
+    cells = {r.id: _findings_text(counts.get(r.id)) for r in rows} if any(
+        counts.get(r.id) is not None for r in rows if r.size > 1) else {}
+    find_w = max((len(c) for c in cells.values()), default=0)
+    find_w = max(find_w, 8) if cells else 0
+    n_cols = 3 + n_dates + bool(cells)
     # one line per story: fixed widths, the title gets what is left on one line (borders + padding: 3 per column + 1)
-    title_w = max(out.width - id_w - size_w - n_dates * date_w - 3 * (3 + n_dates) - 1, 12)
+    title_w = max(out.width - id_w - size_w - find_w - n_dates * date_w - 3 * n_cols - 1, 12)
     table.add_column("id", style="cyan", width=id_w, overflow="fold")
     table.add_column("size", justify="right", width=size_w)
+    if cells:
+        table.add_column("findings", justify="right", width=find_w, no_wrap=True)
     table.add_column("first seen", width=date_w, no_wrap=True)
     if both:
         table.add_column("last seen", width=date_w, no_wrap=True)
@@ -557,19 +548,46 @@ def stories(db: str, order_by: str, limit: int, show_members: bool, as_json: boo
     for r in rows:
         # ids and titles as Text (a str cell is read as markup), controls replaced
         dates = [_short_time(r.first_seen, wide)] + ([_short_time(r.last_seen, wide)] if both else [])
-        table.add_row(Text(printable(r.id)), f"{r.size:,}", *dates,
+        found = [_findings_cell(cells[r.id])] if cells else []
+        table.add_row(Text(printable(r.id)), f"{r.size:,}", *found, *dates,
                       Text(printable(" ".join((r.title or "").split())), no_wrap=True, overflow="ellipsis"),
                       end_section=show_members and not members.get(r.id))
         listed = members.get(r.id, [])
         for k, m in enumerate(listed):
             label = " · ".join(x for x in (m.source, " ".join((m.title or "").split())) if x)
-            table.add_row(Text(printable(f"  {m.id}"), style="dim"), "", _short_time(m.published_at, wide),
+            table.add_row(Text(printable(f"  {m.id}"), style="dim"), "", *([""] if cells else []),
+                          _short_time(m.published_at, wide),
                           *([""] if both else []),
                           Text(printable(label) or "-", style="dim", no_wrap=True, overflow="ellipsis"),
                           end_section=k == len(listed) - 1)
     out.print(table)
     if len(rows) < totals["stories"]:
         out.print(f"[dim]showing {len(rows):,} of {totals['stories']:,} (--limit 0 for all)[/]", highlight=False)
+
+
+def _findings_text(counts: dict | None) -> str:
+    """A story's findings in the stories table: "16 4/8/4" (total, high/medium/low), "–" when not analysed."""
+    if counts is None:
+        return "–"
+    if not counts["total"]:
+        return "0"
+    return f"{counts['total']:,} {counts['high']:,}/{counts['medium']:,}/{counts['low']:,}"
+
+
+def _findings_cell(text: str):
+    from rich.text import Text
+
+    total, _, split = text.partition(" ")
+    cell = Text(total, style="dim" if total in ("–", "0") else "bold")
+    if split:
+        high, medium, low = split.split("/")
+        cell.append(" ")
+        cell.append(high, style="red")
+        cell.append("/")
+        cell.append(medium, style="yellow")
+        cell.append("/")
+        cell.append(low, style="dim")
+    return cell
 
 
 def _short_time(stamp: str | None, with_time: bool = True) -> str:
@@ -646,6 +664,118 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
         err.print(f"wrote {_safe(html_path)}", highlight=False)
 
 
+@main.command()
+@click.argument("story_ids", nargs=-1, metavar="[STORY_ID]...")
+@click.option("--all", "all_stories", is_flag=True, help="Analyse every story of the store (biggest first).")
+@click.option("--db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+              help="The store made by `storytrace ingest`; the findings counts are written to it.")
+@click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1, MAX_COMPARE_ARTICLES),
+              help="Compare at most this many of each story's articles (the earliest seen); the web app's "
+                   "and `stories`' counts are those of 50.")
+@click.option("--force", is_flag=True, help="Analyse again the stories whose saved counts are current.")
+@click.option("--progress/--no-progress", "show_bar", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
+def analyze(story_ids: tuple[str, ...], all_stories: bool, db: str, max_articles: int, force: bool,
+            show_bar: bool | None, as_json: bool) -> None:
+    """Analyse many stored stories in one process and keep their findings counts in the store.
+
+    Runs the analysis of `storytrace story` on each story (the models load
+    once for the whole run) and saves each story's findings per severity as
+    soon as it is done; `storytrace stories` and the web app's stories list
+    then show them. A story whose saved counts come from its current articles
+    is skipped, so a rerun (or a run after an interrupted one) analyses only
+    what is new or changed. One-article stories have nothing to compare and
+    are not analysed. A story that cannot be analysed is reported and the
+    run goes on.
+
+    \b
+    Examples:
+      storytrace analyze --all --db storytrace.db
+      storytrace analyze s-orlen-derailment-wire s-brantwick-fire-wire --db storytrace.db
+      storytrace analyze --all --db storytrace.db --json     # summary: analysed, skipped, failed, seconds
+
+    \b
+    Exit codes: 0 every story analysed or current, 1 some stories failed (the
+    others are saved) or an internal error, 2 no such store or story, 3 the
+    store cannot be written (read-only, disk full, locked past 30 s), 130
+    interrupted (the stories done so far are kept).
+    """
+    from storytrace.corpus.analysis import analyze_stories
+    from storytrace.corpus.stories import StoryNotFound
+
+    if all_stories == bool(story_ids):
+        _fail("give --all or one or more STORY_IDs (from `storytrace stories`)" if not all_stories
+              else "give either --all or STORY_IDs, not both")
+    err = Console(stderr=True)
+    store = _open_store(db, create=False)
+    bar = err.is_terminal if show_bar is None else show_bar
+    ids = None if all_stories else list(story_ids)
+    try:
+        if bar:
+            summary = _analyze_with_bar(store, ids, max_articles, force, err)
+        else:
+            summary = analyze_stories(store, ids, max_articles=max_articles, force=force)
+    except StoryNotFound as exc:
+        store.close()
+        _fail(f"no story {exc.args[0]!r} in {db} (list them with `storytrace stories --db {db}`)")
+        return
+    except Exception as exc:  # the store failed (disk full, locked, read-only), or a bug on our side
+        store.close()
+        problem = _environment_failure(exc)
+        if problem is not None:
+            _fail(f"{db}: {problem}; the stories analysed before it are kept", EXIT_ENV)
+        _internal(err, exc)
+        return
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"db": db, **summary.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        out = Console()
+        out.print(f"[bold]storytrace analyze[/] {_safe(db)}: analysed [green]{summary.analysed:,}[/] "
+                  f"({summary.findings:,} findings) in {summary.seconds:.1f} s"
+                  + (f" ({summary.stories_per_s:.2f} stories/s)" if summary.analysed else "")
+                  + f" · skipped {summary.skipped:,} (current) · one-article {summary.single:,} · failed "
+                  + (f"[red]{summary.failed:,}[/]" if summary.failed else "0"), highlight=False)
+    for f in summary.failures[:_SHOW_ERRORS]:
+        err.print(f"[red]failed:[/] {_safe(f.story_id)}: {_safe(f.message)}", highlight=False, soft_wrap=True)
+    if summary.failed > _SHOW_ERRORS:
+        err.print(f"  … and {summary.failed - _SHOW_ERRORS:,} more (use --json for all)", highlight=False)
+    if summary.interrupted:
+        err.print("[yellow]interrupted:[/] the stories analysed so far are kept; run the same command again "
+                  "to go on", highlight=False)
+        sys.exit(130)
+    sys.exit(EXIT_INTERNAL if summary.failed else 0)
+
+
+def _analyze_with_bar(store, story_ids, max_articles: int, force: bool, err: Console):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from storytrace.corpus.analysis import analyze_stories
+
+    columns = [SpinnerColumn(), BarColumn(bar_width=20), MofNCompleteColumn(),
+               TextColumn("stories · {task.fields[skipped]:,} current · {task.fields[failed]:,} failed"),
+               TextColumn("· ETA"), TimeRemainingColumn(), TextColumn("·"), TimeElapsedColumn(),
+               TextColumn("[dim]{task.fields[now]}")]
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("analyze", total=None, skipped=0, failed=0, now="loading models…")
+
+        def progress(p) -> None:
+            now = printable(f"{p.story_id}: {p.step or 'reading'}"[:60]) if p.story_id else ""
+            bar.update(task, total=p.total, completed=p.done, skipped=p.skipped, failed=p.failed,
+                       now=escape(now))
+
+        return analyze_stories(store, story_ids, max_articles=max_articles, force=force, progress=progress)
+
+
 def _check_stored(articles) -> None:
     """Stored articles the analysis cannot take (stored before the record check existed): exit 2 now."""
     from storytrace.readers.checks import article_problem, compare_problem
@@ -705,9 +835,11 @@ def _is_loopback(host: str) -> bool:
 @click.option("--create", is_flag=True, help="Create an empty store when --db does not exist.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes (each loads the models; one analysis at a time per worker).")
+@click.option("--body-timeout", default=30, show_default=True, type=click.IntRange(1),
+              help="Seconds the next part of a request body may take to arrive (then 408, connection closed).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the stories page in a web browser.")
 def serve(db: str, host: str, port: int, max_body: int, max_articles: int, create: bool, workers: int,
-          open_browser: bool) -> None:
+          open_browser: bool, body_timeout: int = 30) -> None:
     """Serve the stories, story, compare and paste pages and the HTTP API.
 
     \b
@@ -764,12 +896,14 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
 
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
     if workers == 1:
-        app = create_app(db, token=token, max_body=max_body, max_articles=max_articles, warm_up=True)
+        app = create_app(db, token=token, max_body=max_body, max_articles=max_articles, warm_up=True,
+                         body_timeout=body_timeout)
         uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", timeout_keep_alive=5,
                     timeout_graceful_shutdown=10)
     else:
         os.environ.update({"STORYTRACE_DB": db, "STORYTRACE_MAX_BODY": str(max_body),
-                           "STORYTRACE_MAX_ARTICLES": str(max_articles), "STORYTRACE_WARM_UP": "1"})
+                           "STORYTRACE_MAX_ARTICLES": str(max_articles), "STORYTRACE_WARM_UP": "1",
+                           "STORYTRACE_BODY_TIMEOUT": str(body_timeout)})
         uvicorn.run("storytrace.web.app:app_from_env", factory=True, workers=workers, host=host.strip("[]"),
                     port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
 

@@ -86,7 +86,9 @@ def test_stories_json_and_table(db):
     doc = json.loads(result.output)
     assert doc["total_articles"] == 8 and doc["total_stories"] == len(doc["stories"])
     for s in doc["stories"]:
-        assert set(s) == {"id", "title", "size", "first_seen", "last_seen", "members"}
+        assert set(s) == {"id", "title", "size", "first_seen", "last_seen", "members", "findings"}
+        # not analysed yet: null; one article: nothing to find
+        assert s["findings"] == ({"total": 0, "high": 0, "medium": 0, "low": 0} if s["size"] == 1 else None)
         assert s["first_seen"] <= s["last_seen"]
         assert len(s["members"]) == s["size"]
         for m in s["members"]:
@@ -137,3 +139,59 @@ def test_story_json_and_html(db, tmp_path):
     page = html.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
     assert len(page) > 1000
+
+
+def test_analyze_all_then_stories_show_the_counts_and_a_rerun_skips(db) -> None:
+    result = run("analyze", "--all", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert {"analysed", "skipped", "single", "failed", "seconds", "failures"} <= set(summary)
+    assert (summary["analysed"], summary["skipped"], summary["single"], summary["failed"]) == (2, 0, 2, 0)
+    doc = json.loads(run("stories", "--db", db, "--json").output)
+    for s in doc["stories"]:
+        counts = s["findings"]
+        assert counts is not None and counts["total"] == counts["high"] + counts["medium"] + counts["low"]
+        assert (counts["total"] > 0) == (s["size"] > 1)
+    table = CliRunner().invoke(main, ["stories", "--db", db], env={"COLUMNS": "100"})
+    assert table.exit_code == 0 and "findings" in table.output
+    biggest = doc["stories"][0]["findings"]
+    assert f"{biggest['total']} {biggest['high']}/{biggest['medium']}/{biggest['low']}" in table.output
+    # a rerun skips every story; the bar (forced on) and the one-line summary on a terminal-less run
+    again = run("analyze", "--all", "--db", db, "--progress")
+    assert again.exit_code == 0, again.output
+    assert "analysed 0" in again.output and "skipped 2" in again.output
+
+
+def test_analyze_by_id_forced_with_the_bar(db) -> None:
+    result = run("analyze", "s-brantwick-fire-wire", "--db", db, "--progress", "--force")
+    assert result.exit_code == 0, result.output
+    assert "1/1" in result.output and "analysed 1" in " ".join(result.output.split())
+
+
+def test_analyze_usage_errors_are_exit_2(db, tmp_path) -> None:
+    for args, says in ((("analyze", "--db", db), "give --all or one or more STORY_IDs"),
+                       (("analyze", "--all", "s-x", "--db", db), "not both"),
+                       (("analyze", "no-such-story", "--db", db), "no story 'no-such-story'"),
+                       (("analyze", "--all", "--db", str(tmp_path / "nope.db")), "no such store")):
+        result = run(*args)
+        assert result.exit_code == 2 and says in " ".join(result.output.split()), (args, result.output)
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_analyze_reports_a_failing_story_and_exits_1(db, monkeypatch) -> None:
+    from storytrace.corpus.stories import LoadedStory
+
+    real = LoadedStory.analyse
+
+    def analyse(self, **kw):
+        if self.id == "s-orlen-derailment-wire":
+            raise RuntimeError("boom")
+        return real(self, **kw)
+
+    monkeypatch.setattr(LoadedStory, "analyse", analyse)
+    result = run("analyze", "--all", "--db", db, "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert (summary["analysed"], summary["failed"]) == (1, 1)
+    assert summary["failures"] == [{"story_id": "s-orlen-derailment-wire", "message": "RuntimeError: boom"}]
+    assert "failed:" in result.stderr and "boom" in result.stderr

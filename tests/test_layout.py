@@ -16,7 +16,7 @@ import pytest
 from tests.helpers import REPO
 
 # A layer may import itself and the layers listed for it, nothing else of storytrace.
-GROUND = {"model", "fitted", "text", "embed", "published", "data"}
+GROUND = {"model", "fitted", "text", "embed", "published", "progress", "data"}
 LAYERS: dict[str, set[str]] = {
     "ground": set(),
     "readers": {"ground"},

@@ -6,7 +6,8 @@ every text escaped), the request guard (`guard`), the error answers
 (`errors`) and the shared state (`service.WebState` on ``app.state.web``).
 
 Limits: request bodies are capped (``max_body`` bytes, default 5 MB) by an ASGI
-middleware that checks ``Content-Length`` and counts streamed (chunked) bodies;
+middleware that checks ``Content-Length`` and counts streamed (chunked) bodies,
+and a body that stops arriving for ``body_timeout`` seconds (default 30) gets 408;
 too large -> 413, malformed JSON -> 400, a body that does not fit the schema ->
 422, each with a readable ``detail`` message. The compare pipeline runs one
 analysis at a time per process (its models are shared); a story's analysis is
@@ -28,7 +29,7 @@ from fastapi.responses import HTMLResponse, Response
 from storytrace.model import Article
 from storytrace.web import api, pages
 from storytrace.web.errors import install_error_handlers
-from storytrace.web.guard import DEFAULT_MAX_BODY, Guard
+from storytrace.web.guard import DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_BODY, Guard
 from storytrace.web.service import DEFAULT_MAX_COMPARE_CHARS, Analyses, WebState, run_compare
 
 __all__ = ["DEFAULT_MAX_BODY", "app_from_env", "create_app"]
@@ -36,12 +37,16 @@ __all__ = ["DEFAULT_MAX_BODY", "app_from_env", "create_app"]
 
 def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_MAX_BODY, *,
                max_articles: int = 50, max_compare_chars: int = DEFAULT_MAX_COMPARE_CHARS,
-               warm_up: bool = False) -> FastAPI:
+               warm_up: bool = False, body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
+               paste_wait_s: float = 1.5) -> FastAPI:
     """The storytrace web app over the store at ``db_path``.
 
     ``token``: the bearer token write endpoints require (None: writes are refused).
     ``max_body``: the request body cap in bytes. ``max_articles``: a story's
     articles compared (the earliest seen). ``warm_up``: load the models at start-up.
+    ``body_timeout``: seconds the next part of a request body may take (then 408, connection
+    closed; None: no limit). ``paste_wait_s``: how long a paste result page waits for its
+    analysis before it shows the progress instead.
     """
     db_path = os.fspath(db_path)
     analyses = Analyses(db_path, max_articles=max_articles)
@@ -63,10 +68,10 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
         lifespan=lifespan,
     )
     app.state.web = WebState(db_path=db_path, token=token or None, max_body=max_body,
-                             max_compare_chars=max_compare_chars, analyses=analyses)
+                             max_compare_chars=max_compare_chars, analyses=analyses, paste_wait_s=paste_wait_s)
     app.state.analyses = analyses
     app.state.db_path = db_path
-    app.add_middleware(Guard, max_body=max_body, token=token or None)
+    app.add_middleware(Guard, max_body=max_body, token=token or None, body_timeout=body_timeout)
     install_error_handlers(app)
     app.middleware("http")(_security_headers)
     _mount_docs(app)  # no CDN when the bundle is installed
@@ -127,9 +132,11 @@ def _mount_docs(app: FastAPI) -> None:
 
 def app_from_env() -> FastAPI:
     """An app configured from the environment (``uvicorn --factory``, ``serve --workers``):
-    STORYTRACE_DB, STORYTRACE_TOKEN, STORYTRACE_MAX_BODY, STORYTRACE_WARM_UP."""
+    STORYTRACE_DB, STORYTRACE_TOKEN, STORYTRACE_MAX_BODY, STORYTRACE_MAX_ARTICLES, STORYTRACE_WARM_UP,
+    STORYTRACE_BODY_TIMEOUT."""
     return create_app(os.environ.get("STORYTRACE_DB", "storytrace.db"),
                       token=os.environ.get("STORYTRACE_TOKEN") or None,
                       max_body=int(os.environ.get("STORYTRACE_MAX_BODY", DEFAULT_MAX_BODY)),
                       max_articles=int(os.environ.get("STORYTRACE_MAX_ARTICLES", 50)),
-                      warm_up=os.environ.get("STORYTRACE_WARM_UP", "") == "1")
+                      warm_up=os.environ.get("STORYTRACE_WARM_UP", "") == "1",
+                      body_timeout=float(os.environ.get("STORYTRACE_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT)))

@@ -4,20 +4,26 @@
 * ``/stories/{id}``          one story: articles, reuse matrix, derivation graph, findings, brief
 * ``/compare?story=&a=&b=``  two versions of a story side by side
 * ``/paste``                 2-10 pasted texts (each with an optional name) or uploaded files, analysed
-                             without the store; the result downloads as JSON or as the HTML report
-                             (``/paste/results/KEY.json`` / ``.html``, the latest results kept in memory)
+                             without the store, as a job: the form redirects to ``/paste/results/KEY``,
+                             which shows the job's step, counts and time left (polling
+                             ``/paste/jobs/KEY``; a reload every 2 s without script), then the result;
+                             it downloads as JSON or as the HTML report (``/paste/results/KEY.json`` /
+                             ``.html``, the latest results kept in memory)
 * ``/how-to-read``           the report's "How to read this report" section on its own
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storytrace.web import views
 from storytrace.web.schemas import MAX_COMPARE
-from storytrace.web.service import WebState, analysis_or_404, list_stories, read_uploads, run_compare, web_state
+from storytrace.web.service import (WebState, analysis_or_404, check_compare_size, list_stories, read_uploads,
+                                    run_compare, web_state)
 
 __all__ = ["router"]
 
@@ -111,7 +117,7 @@ def paste_result_html(key: str, state: WebState = Depends(web_state)) -> HTMLRes
 
 
 @router.post("/paste")
-async def paste_submit(request: Request, state: WebState = Depends(web_state)) -> HTMLResponse:
+async def paste_submit(request: Request, state: WebState = Depends(web_state)) -> Response:
     from starlette.datastructures import UploadFile
     from starlette.formparsers import MultiPartException
 
@@ -165,10 +171,37 @@ async def paste_submit(request: Request, state: WebState = Depends(web_state)) -
             return again(f"two versions are named {a.id!r} ({seen[a.id]} and {a.origin}): give each its own name")
         seen[a.id] = a.origin or a.id
     try:
-        async with state.compare_gate:
-            report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+        check_compare_size(arts, state.max_compare_chars)
+        job = state.pastes.start(arts, state.max_compare_chars, run_compare)
     except HTTPException as exc:
         return again(str(exc.detail), exc.status_code)
-    key = state.pastes.add(report)
+    # the result page shows the progress until the analysis has finished (POST, then GET: reloading
+    # the result does not send the texts again)
+    return RedirectResponse(f"/paste/results/{job.key}", status_code=303)
+
+
+@router.get("/paste/jobs/{key}")
+def paste_job(key: str, state: WebState = Depends(web_state)) -> JSONResponse:
+    """A paste analysis's progress: ``{step, done, total, eta_s, finished, error, elapsed_s, text, result}``
+    (``text``: "aligning pairs 12/45, about 20 s left"; ``result``: its page)."""
+    return JSONResponse(state.pastes.job(key).status(), headers={"cache-control": "no-store"})
+
+
+@router.get("/paste/results/{key}")
+async def paste_result(key: str, state: WebState = Depends(web_state)) -> HTMLResponse:
+    """A paste analysis: its progress while it runs (the page polls `paste_job`; without script it
+    reloads itself), then its result with the downloads."""
+    job = state.pastes.job(key)
+    loop = asyncio.get_running_loop()
+    until = loop.time() + state.paste_wait_s  # a short analysis shows its result at once
+    while not job.finished.is_set() and loop.time() < until:
+        await asyncio.sleep(0.05)
+    if not job.finished.is_set():
+        resp = HTMLResponse(views.paste_progress_page(job.status(), f"/paste/jobs/{key}", f"/paste/results/{key}"),
+                            headers={"content-security-policy": views.PROGRESS_CSP, "cache-control": "no-store"})
+        return resp
+    if job.error:
+        status, message = job.error
+        return page(views.error_page(status, message, links=[("Paste texts", "/paste")]), status)
     downloads = [("JSON", f"/paste/results/{key}.json"), ("HTML report", f"/paste/results/{key}.html")]
-    return page(views.paste_result_page(report, downloads), csp=False)
+    return page(views.paste_result_page(state.pastes.get(key), downloads), csp=False)

@@ -8,6 +8,8 @@
 * `list_stories`, `run_compare`, `ingest_request`, `read_uploads` -- the
   stories document, a compare of request texts, an ingest, pasted texts and
   uploads read as articles.
+* `PasteResults`, `PasteJob` -- the paste view's analyses, each run as a job in
+  its own thread whose step, counts and time left a page polls.
 
 The compare pipeline's models are process-wide, so one analysis runs at a time
 (`PIPELINE_LOCK`).
@@ -21,10 +23,12 @@ import dataclasses
 import os
 import re
 import sqlite3
+import logging
 import tempfile
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -33,10 +37,11 @@ from storytrace.corpus.ingest import ingest_articles
 from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
 from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key
 from storytrace.model import SEVERITY_RANK, Article
+from storytrace.progress import StepCounter, parse_step, time_left
 from storytrace.readers.checks import article_problem
 
 __all__ = ["DEFAULT_MAX_COMPARE_CHARS", "PIPELINE_LOCK", "Analyses", "StoryAnalysis", "WebState", "analysis_or_404",
-           "PasteResults", "check_request_articles", "check_stored_articles", "finding_counts", "ingest_request", "list_stories", "read_uploads", "run_compare", "search_articles",
+           "PasteJob", "PasteResults", "check_compare_size", "check_request_articles", "check_stored_articles", "finding_counts", "ingest_request", "list_stories", "read_uploads", "run_compare", "search_articles",
            "web_state", "without_text"]
 
 #: total characters one compare may analyse (beyond it: 413); 10 long articles fit
@@ -44,6 +49,8 @@ DEFAULT_MAX_COMPARE_CHARS = 1_000_000
 
 #: the compare pipeline's models are process-wide: one analysis at a time
 PIPELINE_LOCK = threading.Lock()
+
+log = logging.getLogger("storytrace.web")
 
 #: the ``paths`` of an ingest run made by the API
 INGEST_SOURCE = "POST /api/articles"
@@ -59,6 +66,8 @@ class WebState:
     max_compare_chars: int
     analyses: Analyses
     pastes: PasteResults = dataclasses.field(default_factory=lambda: PasteResults())
+    #: how long a paste result page waits for its analysis before it shows the progress instead
+    paste_wait_s: float = 1.5
     write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     # compare requests queue here, in the event loop, rather than each holding a worker thread
     # while it waits for the pipeline: pages and reads stay responsive under a burst of compares
@@ -323,16 +332,32 @@ def check_stored_articles(articles: Sequence[Article]) -> None:
                                      f"analysed: {problem}")
 
 
-def run_compare(articles: Sequence[Article], max_chars: int) -> dict:
-    """The compare contract for these articles (texts included)."""
+def check_compare_size(articles: Sequence[Article], max_chars: int) -> None:
+    """413 when these articles hold more text than one compare may analyse."""
     total = sum(len(a.text) for a in articles)
     if total > max_chars:
         raise HTTPException(413, f"too much text to compare: {total:,} characters; the limit is {max_chars:,}")
+
+
+def run_compare(articles: Sequence[Article], max_chars: int, progress: Callable[[str], None] | None = None) -> dict:
+    """The compare contract for these articles (texts included).
+
+    ``progress`` gets the pipeline's steps ("aligning pairs 3/45", see `storytrace.progress`),
+    and "waiting for another analysis" while an analysis before this one runs."""
+    check_compare_size(articles, max_chars)
     from storytrace.compare import compare_articles
     from storytrace.report.contract import comparison_to_dict
 
-    with PIPELINE_LOCK:
-        return comparison_to_dict(compare_articles(list(articles)))
+    if not PIPELINE_LOCK.acquire(blocking=False):
+        if progress is not None:
+            progress("waiting for another analysis")
+        PIPELINE_LOCK.acquire()
+    try:
+        if progress is None:
+            return comparison_to_dict(compare_articles(list(articles)))
+        return comparison_to_dict(compare_articles(list(articles), progress=progress))
+    finally:
+        PIPELINE_LOCK.release()
 
 
 def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
@@ -358,35 +383,132 @@ def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lo
 _UPLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+class PasteJob:
+    """One paste-view analysis, run in its own thread: its step, counts and time left while it
+    runs (`status`, the ``/paste/jobs/KEY`` document), then its report or its error."""
+
+    def __init__(self, key: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.key = key
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._counter = StepCounter(clock=clock)
+        self.started = clock()
+        self.step, self.done, self.total, self.eta_s = "queued", None, None, None
+        self.report: dict | None = None
+        self.error: tuple[int, str] | None = None  # (HTTP status, message)
+        self.finished = threading.Event()
+
+    def progress(self, step: str) -> None:
+        """The pipeline's progress callback."""
+        name, done, total = parse_step(step)
+        with self._lock:
+            self.eta_s = self._counter.eta(step)
+            self.step, self.done, self.total = name, done, total
+
+    def finish(self, report: dict | None = None, error: tuple[int, str] | None = None) -> None:
+        with self._lock:
+            self.report, self.error = report, error
+            self.step, self.eta_s = ("failed" if error else "finished"), None
+        self.finished.set()
+
+    def line(self) -> str:
+        """ "aligning pairs 12/45, about 20 s left" """
+        with self._lock:
+            step, done, total, eta = self.step, self.done, self.total, self.eta_s
+        text = step if done is None else f"{step} {done}/{total}"
+        return text + (f", {time_left(eta)}" if eta is not None else "")
+
+    def status(self) -> dict:
+        with self._lock:
+            doc = {"step": self.step, "done": self.done, "total": self.total,
+                   "eta_s": None if self.eta_s is None else round(self.eta_s, 1),
+                   "finished": self.finished.is_set(), "error": self.error[1] if self.error else None,
+                   "elapsed_s": round(self._clock() - self.started, 1)}
+        doc["text"] = self.line()
+        doc["result"] = f"/paste/results/{self.key}"
+        return doc
+
+
 class PasteResults:
-    """The latest paste-view analyses, in memory, for their downloads (nothing is stored on disk).
+    """The latest paste-view analyses (running or finished), in memory, for their progress and
+    their downloads (nothing is stored on disk).
 
-    Kept per process: with ``serve --workers N`` a download may reach another worker, which answers
-    404 with a note to paste again."""
+    Kept per process: with ``serve --workers N`` a request may reach another worker, which answers
+    404 with a note to paste again. At most ``max_running`` analyses wait or run at once (more: 503);
+    of the finished ones the latest ``size`` are kept."""
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 32, max_running: int = 8, clock: Callable[[], float] = time.monotonic) -> None:
         self.size = size
-        self._items: OrderedDict[str, dict] = OrderedDict()
+        self.max_running = max_running
+        self.clock = clock  # for the time left (tests give their own)
+        self._items: OrderedDict[str, PasteJob] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, report: dict) -> str:
-        """Keep ``report``; its key (unguessable: a result is only for whoever pasted the texts)."""
+    def _new(self) -> PasteJob:
         import secrets
 
-        key = secrets.token_urlsafe(16)
-        with self._lock:
-            self._items[key] = report
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return key
+        # unguessable: a result is only for whoever pasted the texts
+        return PasteJob(secrets.token_urlsafe(16), clock=self.clock)
 
-    def get(self, key: str) -> dict:
+    def _keep(self, job: PasteJob) -> None:
         with self._lock:
-            report = self._items.get(key)
-        if report is None:
+            self._items[job.key] = job
+            done = [k for k, j in self._items.items() if j.finished.is_set()]
+            for k in done[:max(0, len(done) - self.size)]:
+                del self._items[k]
+
+    def add(self, report: dict) -> str:
+        """Keep a finished ``report``; its key."""
+        job = self._new()
+        job.finish(report)
+        self._keep(job)
+        return job.key
+
+    def start(self, articles: Sequence[Article], max_chars: int,
+              run: Callable[..., dict] | None = None) -> PasteJob:
+        """Start the analysis of ``articles`` in a thread (``run``: `run_compare`); the job, at once.
+        503 when `max_running` analyses are waiting or running already."""
+        with self._lock:
+            running = sum(1 for j in self._items.values() if not j.finished.is_set())
+        if running >= self.max_running:
+            raise HTTPException(503, f"this server is busy ({running} pasted analyses waiting or running, "
+                                     f"at most {self.max_running}): try again in a minute",
+                                headers={"retry-after": "30"})
+        job = self._new()
+        self._keep(job)
+        run = run or run_compare
+        arts = list(articles)
+
+        def work() -> None:
+            try:
+                job.finish(run(arts, max_chars, progress=job.progress))
+            except HTTPException as exc:
+                job.finish(error=(exc.status_code, str(exc.detail)))
+            except Exception as exc:  # a bug on our side: said briefly, the trace on the server's log
+                log.exception("paste analysis %s failed", job.key)
+                job.finish(error=(500, f"the analysis failed (internal error: {type(exc).__name__})"))
+            self._keep(job)  # drop finished jobs beyond `size`
+
+        threading.Thread(target=work, name=f"storytrace-paste-{job.key[:6]}", daemon=True).start()
+        return job
+
+    def job(self, key: str) -> PasteJob:
+        with self._lock:
+            job = self._items.get(key)
+        if job is None:
             raise HTTPException(404, "this paste result is no longer kept (only the latest analyses are, in "
                                      "memory): paste the texts again")
-        return report
+        return job
+
+    def get(self, key: str) -> dict:
+        """A finished job's report (404: not kept; 409: still running; a failed job: its error)."""
+        job = self.job(key)
+        if not job.finished.is_set():
+            raise HTTPException(409, "this analysis is still running: its result page shows its progress")
+        if job.error:
+            raise HTTPException(job.error[0], job.error[1])
+        assert job.report is not None
+        return job.report
 
 
 def read_uploads(texts: Sequence[str], files: Sequence[tuple[str, bytes]], max_bytes: int,

@@ -4,7 +4,8 @@ Every value that comes from the store or a request is written with `html.escape`
 (quotes included); URLs are built with `urllib.parse.quote`. No page loads
 anything from the network: the stories and paste pages are plain HTML + one
 small shared stylesheet (``storytrace/report/assets/site.css``, inlined; no
-script at all), and the story, compare and paste result pages are
+script at all; the paste progress page has one small inline script, allowed by hash
+in `PROGRESS_CSP`, and reloads itself without it), and the story, compare and paste result pages are
 `storytrace.report.html.render_html` pages (their own inline script, allowed by
 hash in their Content-Security-Policy). The routes are in `storytrace.web.pages`.
 """
@@ -21,7 +22,7 @@ from storytrace.report.howto import how_to_read_html
 from storytrace.report.html import render_html
 
 __all__ = ["CSP", "HOWTO_URL", "error_page", "stories_page", "story_page", "compare_page", "howto_page", "paste_page",
-           "paste_result_page", "pick_pair", "pair_report", "story_url", "compare_url"]
+           "paste_result_page", "paste_progress_page", "PROGRESS_CSP", "pick_pair", "pair_report", "story_url", "compare_url"]
 
 #: for the pages without script (stories, paste, errors)
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
@@ -63,7 +64,7 @@ def site_css() -> str:
     return resources.files("storytrace.report").joinpath("assets/site.css").read_text(encoding="utf-8")
 
 
-def layout(title: str, body: str, *, active: str = "", subtitle: str = "") -> str:
+def layout(title: str, body: str, *, active: str = "", subtitle: str = "", csp: str = CSP, head: str = "") -> str:
     on = ' class="on"'
     nav = "".join(f"<a href=\"{_e(href)}\"{on if label == active else ''}>{_e(label)}</a>"
                   for label, href in SITE_LINKS)
@@ -71,7 +72,7 @@ def layout(title: str, body: str, *, active: str = "", subtitle: str = "") -> st
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<meta name=\"referrer\" content=\"no-referrer\">"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_e(CSP)}\">"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_e(csp)}\">{head}"
         f"<title>{_e(title)} · storytrace</title><style>{site_css()}</style></head><body>"
         f"<header class=\"top\"><div class=\"inner\"><h1>{_e(title)}</h1>"
         + (f"<p class=\"sub\">{_e(subtitle)}</p>" if subtitle else "")
@@ -358,7 +359,8 @@ def paste_page(texts: Sequence[str] | None = None, error: str | None = None,
         "<input type=\"file\" id=\"files\" name=\"files\" multiple "
         "accept=\".txt,.md,.html,.htm,.jsonl,.ndjson,.csv,.gz\">"
         "<div class=\"actions\"><button type=\"submit\">Analyse</button>"
-        "<span class=\"note\">Takes about a second for a few articles.</span></div>"
+        "<span class=\"note\">Takes about a second for a few articles; a longer analysis shows its "
+        "progress and the time left.</span></div>"
         "</form></section>"
     )
     return layout("Paste texts", body, active="Paste texts", subtitle="the same analysis, without a store")
@@ -373,3 +375,43 @@ def paste_result_page(report: dict, downloads: Sequence[tuple[str, str]] = ()) -
     return render_html(report, title="Pasted texts: analysis",
                        links=[("← Stories", "/"), ("Paste texts", "/paste"), ("API docs", "/docs")],
                        findings_by_severity=True, intro_html=intro)
+
+
+@lru_cache(maxsize=1)
+def _progress_js() -> str:
+    return resources.files("storytrace.report").joinpath("assets/paste-progress.js").read_text(encoding="utf-8")
+
+
+def _script_hash(js: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+#: the paste progress page: its one inline script (by hash) may fetch the job's status from this server
+PROGRESS_CSP = CSP.replace("default-src 'none';", f"default-src 'none'; script-src {_script_hash(_progress_js())}; "
+                                                  "connect-src 'self';")
+
+#: seconds between two reloads of the progress page without script
+PROGRESS_REFRESH_S = 2
+
+
+def paste_progress_page(status: dict, status_url: str, result_url: str) -> str:
+    """A paste analysis that is still running: its step, counts and time left (``status``: the
+    ``/paste/jobs/KEY`` document), kept up to date by `_progress_js`; reloaded every
+    `PROGRESS_REFRESH_S` seconds without script, until the result page shows the result."""
+    total, done = status.get("total"), status.get("done")
+    bar = (f"<progress id=\"job-bar\" max=\"{int(total)}\" value=\"{int(done or 0)}\">{int(done or 0)}/{int(total)}"
+           "</progress>" if total else "<progress id=\"job-bar\"></progress>")
+    body = (
+        f"<section id=\"job\" class=\"paste\" data-status=\"{_e(status_url)}\" data-result=\"{_e(result_url)}\">"
+        "<h2>Analysing the pasted texts…</h2>"
+        f"<p class=\"jobstep\" role=\"status\" aria-live=\"polite\"><span id=\"job-step\">{_e(status.get('text'))}"
+        f"</span></p><p>{bar}</p>"
+        "<p class=\"note\">The result opens here when the analysis has finished (this page updates itself). "
+        f"<a href=\"{_e(result_url)}\">Reload</a> · <a href=\"/paste\">Paste other texts</a>.</p></section>"
+        f"<script>{_progress_js()}</script>"
+    )
+    head = f"<noscript><meta http-equiv=\"refresh\" content=\"{PROGRESS_REFRESH_S}\"></noscript>"
+    return layout("Paste texts", body, active="Paste texts", subtitle="analysing…", csp=PROGRESS_CSP, head=head)

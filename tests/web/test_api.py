@@ -48,7 +48,7 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def client(db: str) -> TestClient:
-    return TestClient(create_app(db, token=TOKEN))
+    return TestClient(create_app(db, token=TOKEN, paste_wait_s=120))  # the paste result at once
 
 
 def assert_escaped(page: str) -> None:

@@ -28,7 +28,7 @@ EVIL = '</script><script>alert(1)</script>" onmouseover="x'
 def client(tmp_path_factory) -> TestClient:
     db = str(tmp_path_factory.mktemp("paste") / "s.db")
     Store.open(db).close()
-    return TestClient(create_app(db), raise_server_exceptions=False)
+    return TestClient(create_app(db, paste_wait_s=120), raise_server_exceptions=False)  # the result at once
 
 
 @pytest.fixture
