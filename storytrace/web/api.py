@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
@@ -73,8 +75,17 @@ async def api_compare(body: CompareIn, state: WebState = Depends(web_state)) -> 
                                      f"(also articles[{seen[a.id]}])")
         seen[a.id] = i
     check_request_articles(arts)  # before the queue: a bad record never waits for the pipeline
-    async with state.compare_gate:
-        report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+    if state.compare_waiting >= state.compare_queue_limit:  # back-pressure: say so now, not in minutes
+        raise HTTPException(503, f"busy: {state.compare_waiting} compares are waiting or running; try again later",
+                            headers={"Retry-After": str(state.retry_after())})
+    state.compare_waiting += 1
+    try:
+        async with state.compare_gate:
+            started = time.monotonic()
+            report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+            state.compare_seconds = 0.8 * state.compare_seconds + 0.2 * (time.monotonic() - started)
+    finally:
+        state.compare_waiting -= 1
     return JSONResponse(report if body.include_text else without_text(report))
 
 

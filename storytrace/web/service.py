@@ -72,6 +72,16 @@ class WebState:
     # compare requests queue here, in the event loop, rather than each holding a worker thread
     # while it waits for the pipeline: pages and reads stay responsive under a burst of compares
     compare_gate: asyncio.Semaphore = dataclasses.field(default_factory=lambda: asyncio.Semaphore(1))
+    #: compare requests waiting or running at once; one more is answered 503 at once (set by hand:
+    #: a queue this long waits about eight analyses, a minute on 2 cores)
+    compare_queue_limit: int = 8
+    compare_waiting: int = 0
+    #: a running mean of one compare's seconds, for the Retry-After of a 503
+    compare_seconds: float = 5.0
+
+    def retry_after(self) -> int:
+        """Seconds a refused compare should wait: the queue ahead of it at the recent pace."""
+        return max(1, round(self.compare_waiting * self.compare_seconds))
 
 
 def web_state(request: Request) -> WebState:

@@ -390,3 +390,17 @@ def test_the_app_state_is_shared_through_app_state(client: TestClient, db: str) 
     state = client.app.state.web
     assert state.db_path == db and state.analyses is client.app.state.analyses and state.token == TOKEN
     assert state.max_body == 5_000_000 and state.max_compare_chars > 0
+
+
+def test_compare_answers_503_with_retry_after_at_once_when_the_queue_is_full(db: str) -> None:
+    app = create_app(db, token=TOKEN)
+    state = app.state.web
+    state.compare_waiting, state.compare_seconds = state.compare_queue_limit, 4.0  # a full queue
+    body = {"articles": [{"text": "The council approved the budget on Monday."},
+                         {"text": "On Monday the council approved the budget."}]}
+    r = TestClient(app).post("/api/compare", json=body)
+    assert r.status_code == 503 and "busy" in r.json()["detail"]
+    assert r.headers["retry-after"] == str(state.compare_queue_limit * 4)
+    state.compare_waiting = 0  # with room again the same request is served, and the count is back to 0
+    r = TestClient(app).post("/api/compare", json=body)
+    assert r.status_code == 200 and state.compare_waiting == 0
