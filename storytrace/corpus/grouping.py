@@ -139,12 +139,18 @@ def lsh_bands(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def embed_text(a: Article, lead_chars: int) -> str:
-    """Title + lead: the title, then the first ``lead_chars`` characters of the text after it."""
+def title_and_body(a: Article) -> tuple[str, str]:
+    """The title and the text after it (the text without the title when it starts with it), stripped."""
     title = (a.title or "").strip()
     text = (a.text or "").strip()
     if title and text.startswith(title):
         text = text[len(title):].lstrip()
+    return title, text
+
+
+def embed_text(a: Article, lead_chars: int) -> str:
+    """Title + lead: the title, then the first ``lead_chars`` characters of the text after it."""
+    title, text = title_and_body(a)
     if title and text == "":
         return title
     lead = text[:lead_chars]
@@ -157,10 +163,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 def lead_sentences(a: Article, lead_chars: int) -> list[str]:
     """The sentences (or lines) of the text after the title that the lead can draw on: up to twice
     ``lead_chars`` characters, so that sentences dropped as boilerplate can be made up for."""
-    title = (a.title or "").strip()
-    text = (a.text or "").strip()
-    if title and text.startswith(title):
-        text = text[len(title):].lstrip()
+    _, text = title_and_body(a)
     return [p.strip() for p in _SENTENCE_END.split(text[: 2 * lead_chars]) if p.strip()]
 
 

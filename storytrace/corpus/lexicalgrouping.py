@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from storytrace.corpus.grouping import has_lead_text, title_and_body
 from storytrace.corpus.lexical import SparseVector, vectorize
 from storytrace.corpus.linkage import AverageLinkGraph
 from storytrace.fitted import corpus_value
@@ -27,23 +28,13 @@ from storytrace.model import Article
 
 def lexical_text(a: Article) -> str:
     """The title, then the text (without the title again when it starts with it)."""
-    title = (a.title or "").strip()
-    text = (a.text or "").strip()
-    if title and text.startswith(title):
-        text = text[len(title):].lstrip()
+    title, text = title_and_body(a)
     return f"{title}\n{text}" if title else text
-
-
-def has_text(a: Article) -> bool:
-    """Whether the article has text beyond its title (then the lead cut applies)."""
-    title = (a.title or "").strip()
-    text = (a.text or "").strip()
-    return bool(text) and text != title and len(text) > len(title) + 40
 
 
 def is_lexical_corpus(articles: Sequence[Article]) -> bool:
     """Whether most ``articles`` have text beyond their title (then average link applies)."""
-    return sum(has_text(a) for a in articles) * 2 >= len(articles)
+    return sum(has_lead_text(a) for a in articles) * 2 >= len(articles)
 
 
 def vectors(articles: Sequence[Article]) -> list[SparseVector]:
@@ -64,4 +55,4 @@ def group_by_average_link(articles: Sequence[Article], cut: float | None = None,
     return graph.stories()
 
 
-__all__ = ["group_by_average_link", "has_text", "is_lexical_corpus", "lexical_text", "vectors"]
+__all__ = ["group_by_average_link", "is_lexical_corpus", "lexical_text", "vectors"]
