@@ -70,7 +70,6 @@ class AverageLinkGraph:
     floor: float | None = None
     posting_cap: int = 20_000
     ids: list[str] = field(default_factory=list)
-    vectors: list[SparseVector] = field(default_factory=list)
     edges: list[dict[int, float]] = field(default_factory=list)  # per article: neighbour -> cosine (>= floor)
     _postings: dict[int, _Postings] = field(default_factory=dict)
     _parent: list[int] = field(default_factory=list)
@@ -98,10 +97,8 @@ class AverageLinkGraph:
             near = self.edges[i]
             root = i
             for r in sorted({self._find(j) for j, s in near.items() if s >= self.cut}):
-                dirty.discard(r)
                 root = self._union(root, r)
-            dirty.discard(i)
-            dirty.add(self._find(root))
+            dirty.add(root)  # roots merged away later are found again below
         changed: list[int] = []
         for root in sorted({self._find(r) for r in dirty}):
             members = self._members[root]
@@ -113,7 +110,6 @@ class AverageLinkGraph:
     def _insert(self, article_id: str, vector: SparseVector) -> int:
         i = len(self.ids)
         self.ids.append(article_id)
-        self.vectors.append(vector)
         self.edges.append({})
         self._parent.append(i)
         self._members[i] = [i]
