@@ -125,18 +125,20 @@ def counterpart_links(
             if row[j] < floor:
                 continue
             words = content_words(s.text)
-            contained = bool(words) and len(words & content_words(src.sentences[j].text)) / len(words) >= merge_c
+
+            def shared(k: int) -> int:
+                return len(words & content_words(src.sentences[k].text))
+
+            contained = bool(words) and shared(j) / len(words) >= merge_c
             if j in src_taken and not (contained or j in before | after):
                 if excerpt:
                     continue  # a summary leaves most of its source free: a mutual best among them is chance
                 j = _free_mutual_best(prob, row, s.index, src_taken, sources_of)
-                if j is None or row[j] < floor or \
-                        len(content_words(s.text) & content_words(src.sentences[j].text)) < MIN_SHARED_WORDS:
+                if j is None or row[j] < floor or shared(j) < MIN_SHARED_WORDS:
                     continue
             # beside the part of a split sentence its neighbour took, and about the same things
             # (not in a summary: its invented sentences sit beside summarised ones and share their names)
-            placed = not excerpt and j in before | after and \
-                len(words & content_words(src.sentences[j].text)) >= MIN_SHARED_WORDS
+            placed = not excerpt and j in before | after and shared(j) >= MIN_SHARED_WORDS
             (candidates if row[j] < tau and not placed else unvetoed).append(related(s, j, row[j]))
     if judge is not None and candidates:
         verdicts = judge([(docs[l.b].sentences[l.b_index].text, docs[l.a].sentences[l.a_index].text)

@@ -34,12 +34,12 @@ from __future__ import annotations
 import re
 
 from storytrace.compare.differences.attribution import conduits
-from storytrace.compare.differences.change import Change, StoryView
-from storytrace.compare.differences.entities import names_in
+from storytrace.compare.differences.change import Change, StoryView, in_sentence
+from storytrace.compare.differences.entities import PLACE_ORG, names_in
 from storytrace.compare.quotes import same_speaker
 from storytrace.model import COMMON_SOURCE, Document, Entity
 
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+NAME_LABELS = frozenset({"PERSON"}) | PLACE_ORG
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -87,11 +87,12 @@ def detect(view: StoryView) -> list[Change]:
                 if any(_has_other_name(docs[k], j, s.text) for k, j in aligned[s.index]):
                     continue  # a name in another's place: entity_changed
                 kind_of = "whom" if e.label == "PERSON" else "which"
+                other, j = aligned[s.index][0]
                 out.append(Change(
                     "unsupported_addition", "medium", did, (e.start, e.end),
                     f"This version names {e.text} in a claim the other versions make, {kind_of} none of them "
                     f"mentions.",
-                    aligned[s.index][0][0], _sentence_span(docs[aligned[s.index][0][0]], aligned[s.index][0][1]),
+                    other, in_sentence(docs[other].sentences[j], None),
                 ))
     return out
 
@@ -101,11 +102,6 @@ def _has_other_name(other: Document, j: int, mine: str) -> bool:
     sentence, does not mention: the new name may stand in its place."""
     here = " ".join(_key_words(mine))
     return any(" ".join(_key_words(x.text)) not in here for x in names_in(other, other.sentences[j]))
-
-
-def _sentence_span(doc: Document, j: int) -> tuple[int, int]:
-    s = doc.sentences[j]
-    return (s.start, s.end)
 
 
 __all__ = ["NAME_LABELS", "detect"]
