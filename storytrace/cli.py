@@ -239,6 +239,16 @@ def _open_store(db: str, create: bool, read_only: bool = False):
         _fail(f"--db {db}: cannot use this file name ({exc})")
 
 
+def _store_failed(store, db: str, exc: BaseException, err: Console, kept: str) -> None:
+    """Close ``store`` and exit: EXIT_ENV with a one-line error when the environment failed (what was
+    committed before is ``kept``), else as an internal error."""
+    store.close()
+    problem = _environment_failure(exc)
+    if problem is not None:
+        _fail(f"{db}: {problem}; {kept}", EXIT_ENV)
+    _internal(err, exc)
+
+
 def _environment_failure(exc: BaseException) -> str | None:
     """What went wrong around us (disk full, store locked or read-only), or None for anything else."""
     from storytrace.corpus.store import environment_problem
@@ -361,11 +371,7 @@ def ingest(paths: tuple[str, ...], db: str, mapping: str | None, batch_size: int
                   "run the same command again to complete the ingest", highlight=False)
         sys.exit(130)
     except Exception as exc:  # the environment (disk full, locked, read-only), or a bug on our side
-        store.close()
-        problem = _environment_failure(exc)
-        if problem is not None:
-            _fail(f"{db}: {problem}; the batches committed before it are kept", EXIT_ENV)
-        _internal(err, exc)
+        _store_failed(store, db, exc, err, "the batches committed before it are kept")
         return
     totals = store.counts()
     store.close()
@@ -721,11 +727,7 @@ def analyze(story_ids: tuple[str, ...], all_stories: bool, db: str, max_articles
         _fail(f"no story {exc.args[0]!r} in {db} (list them with `storytrace stories --db {db}`)")
         return
     except Exception as exc:  # the store failed (disk full, locked, read-only), or a bug on our side
-        store.close()
-        problem = _environment_failure(exc)
-        if problem is not None:
-            _fail(f"{db}: {problem}; the stories analysed before it are kept", EXIT_ENV)
-        _internal(err, exc)
+        _store_failed(store, db, exc, err, "the stories analysed before it are kept")
         return
     store.close()
     if as_json:
