@@ -197,27 +197,34 @@ def run_tfidf_avglink(arts, threshold: float) -> dict[str, str]:
 # ---------------------------------------------------------------- order dependence
 
 
+def assign_in_batches(articles, batch: int) -> tuple[dict[str, str], list[float]]:
+    """`CorpusGrouper.assign` over an in-memory store, ``batch`` articles at a time, as `storytrace
+    ingest` hands them over: (article id -> story id, seconds per batch)."""
+    from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.store import Store
+
+    out: dict[str, str] = {}
+    seconds: list[float] = []
+    with Store.open(":memory:") as st, st.transaction():
+        g = CorpusGrouper(st)
+        for lo in range(0, len(articles), batch):
+            t0 = time.perf_counter()
+            out.update(g.assign(articles[lo:lo + batch]))
+            seconds.append(time.perf_counter() - t0)
+    return out, seconds
+
+
 def bench_order(dataset: str, data: Path, limit: int | None, as_json: bool, seeds: int = 4,
                 batch: int = 1000) -> dict:
     """BCubed F1 of each grouper over ``seeds`` shuffled ingest orders, ``batch`` articles at a time
     (as `storytrace ingest` hands them over), and the spread (max - min) between orders."""
-    from storytrace.corpus.grouping import CorpusGrouper
     from storytrace.corpus.lexicalgrouping import group_by_average_link
     from storytrace.corpus.metrics import cluster_scores
-    from storytrace.corpus.store import Store
 
     arts, gold, eval_ids = load(dataset, data, limit)
     ids = eval_ids if len(eval_ids) != len(gold) else list(gold)
 
-    def online(order):
-        with Store.open(":memory:") as st, st.transaction():
-            g = CorpusGrouper(st)
-            out: dict[str, str] = {}
-            for lo in range(0, len(order), batch):
-                out.update(g.assign(order[lo:lo + batch]))
-            return out
-
-    methods = {"storytrace": online, "storytrace-avglink": lambda order: group_by_average_link(order, batch=batch)}
+    methods = {"storytrace": lambda order: assign_in_batches(order, batch)[0], "storytrace-avglink": lambda order: group_by_average_link(order, batch=batch)}
     res: dict = {"dataset": dataset, "limit": limit, "batch": batch, "methods": {}}
     for name, run in methods.items():
         f1s = []
@@ -249,9 +256,7 @@ def bench_boilerplate(data: Path, limit: int | None, as_json: bool, batch: int =
     it: records/s as the store grows, the stories made and BCubed F1, against the headlines alone."""
     from collections import Counter
 
-    from storytrace.corpus.grouping import CorpusGrouper
     from storytrace.corpus.metrics import scores_for
-    from storytrace.corpus.store import Store
     from storytrace.model import Article
 
     arts, gold, _ = load_uci(data, limit or 100_000)
@@ -262,14 +267,8 @@ def bench_boilerplate(data: Path, limit: int | None, as_json: bool, batch: int =
     res: dict = {"n": len(arts), "runs": {}}
     for name, docs in runs.items():
         t0 = time.perf_counter()
-        rates = []
-        with Store.open(":memory:") as st, st.transaction():
-            g = CorpusGrouper(st)
-            out: dict[str, str] = {}
-            for lo in range(0, len(docs), batch):
-                t1 = time.perf_counter()
-                out.update(g.assign(docs[lo:lo + batch]))
-                rates.append(batch / max(time.perf_counter() - t1, 1e-9))
+        out, seconds = assign_in_batches(docs, batch)
+        rates = [batch / max(t, 1e-9) for t in seconds]
         sizes = Counter(out.values())
         r = {"wall_s": time.perf_counter() - t0, "stories": len(sizes), "largest": max(sizes.values()),
              "rate_first_10": sum(rates[:10]) / len(rates[:10]), "rate_last_10": sum(rates[-10:]) / len(rates[-10:]),
