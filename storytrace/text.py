@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 STOPWORDS = frozenset(
@@ -15,15 +16,22 @@ STOPWORDS = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased words that are not function words, possessive 's removed."""
+@lru_cache(maxsize=1 << 16)
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased words that are not function words, possessive 's removed.
+
+    Cached (derivation and the detectors ask for the same sentences' words many times over); the
+    result is a frozenset, so no caller can change what another one reads."""
     out = set()
     for w in words(text):
-        w = re.sub(r"['’]s$", "", w)
+        w = _POSSESSIVE.sub("", w)
         if w not in STOPWORDS and len(w) > 1:
             out.add(w)
-    return out
+    return frozenset(out)

@@ -82,10 +82,10 @@ def agreement_against(
     Only y's sentences aligned to both x and a third version are read, so that
     omissions and additions do not count, only rewording.
     """
-    to_x = _links_by_sentence(links[(y.id, x.id)])
+    to_x = _links_by_sentence(links.get((y.id, x.id), []))
     shared = total = 0
     for z in others:
-        to_z = _links_by_sentence(links[(y.id, z.id)])
+        to_z = _links_by_sentence(links.get((y.id, z.id), []))
         for i in set(to_x) & set(to_z):
             departures = content_words(y.sentences[i].text) - _words_of(x, to_x[i])
             total += len(departures)
@@ -117,6 +117,8 @@ def infer_derivation(
     candidates: list[DerivationEdge] = []
     shared_members: dict[str, list[str]] = {}
     for xid, yid in combinations(docs, 2):
+        if (xid, yid) not in reuse:
+            continue  # not a candidate pair (compare/candidates.py): never aligned
         x, y = docs[xid], docs[yid]
         x_in_y, y_in_x = reuse[(xid, yid)].total, reuse[(yid, xid)].total
         if max(x_in_y, y_in_x) < derived_cov:
@@ -125,9 +127,10 @@ def infer_derivation(
                 candidates.append(excerpt)
             continue
         others = [d for d in docs.values() if d.id not in (xid, yid)]
-        # y's departures from x that a third version shares, and the reverse
-        agree_y, dep_y = agreement_against(y, x, others, links) if others else (0, 0)
-        agree_x, dep_x = agreement_against(x, y, others, links) if others else (0, 0)
+        # y's departures from x that a third version shares, and the reverse (third versions aligned with both)
+        witnesses = [z for z in others if (xid, z.id) in reuse and (yid, z.id) in reuse]
+        agree_y, dep_y = agreement_against(y, x, witnesses, links) if witnesses else (0, 0)
+        agree_x, dep_x = agreement_against(x, y, witnesses, links) if witnesses else (0, 0)
         share_y = agree_y / dep_y if dep_y >= MIN_DEPARTURES else None
         share_x = agree_x / dep_x if dep_x >= MIN_DEPARTURES else None
         time_order = _order(x, y)
@@ -155,8 +158,8 @@ def infer_derivation(
             )
             confidence_base = 0.45
         else:
-            loss_xy = detail_loss(x, y, links[(xid, yid)])
-            loss_yx = detail_loss(y, x, links[(yid, xid)])
+            loss_xy = detail_loss(x, y, links.get((xid, yid), []))
+            loss_yx = detail_loss(y, x, links.get((yid, xid), []))
             sign = (y_in_x - x_in_y) + 0.5 * (loss_xy - loss_yx) / max(1, loss_xy + loss_yx)
             forward = sign >= 0
             if sign == 0:
@@ -217,12 +220,12 @@ def _primary_sources(
         by_dst.setdefault(e.derived, []).append(e)
     out: list[DerivationEdge] = []
     for dst, edges in by_dst.items():
-        edges.sort(key=lambda e: -len(_aligned_sentences(links[(dst, e.source)])))
-        covered = _aligned_sentences(links[(dst, edges[0].source)])
+        edges.sort(key=lambda e: -len(_aligned_sentences(links.get((dst, e.source), []))))
+        covered = _aligned_sentences(links.get((dst, edges[0].source), []))
         out.append(edges[0])
         n = len(docs[dst].sentences)
         for e in edges[1:]:
-            extra = _aligned_sentences(links[(dst, e.source)]) - covered
+            extra = _aligned_sentences(links.get((dst, e.source), [])) - covered
             if len(extra) >= max(2, 0.1 * n):
                 covered |= extra
                 out.append(DerivationEdge(e.source, e.derived, "partially", e.confidence,

@@ -262,19 +262,22 @@ def group_stories(
     """Agglomerative clustering of ``ids`` over pairwise P(same story).
 
     Linkage: the mean, over every member of both groups, of its highest probability to a member
-    of the other group (a symmetric nearest-neighbour average). Two versions drawn from one source
+    of the other group (a symmetric nearest-neighbour average); a member with no pair in ``prob``
+    to the other group (never compared: compare/candidates.py) is left out of the mean. Two versions drawn from one source
     need not share text with each other (a summary and a blend can take different parts), so plain
     average linkage would split them; each must still find a close version across, so one shared
     background sentence does not pull a distractor in.
     """
     clusters: list[list[str]] = [[i] for i in ids]
 
-    def p(x: str, y: str) -> float:
-        return prob.get((x, y), prob.get((y, x), 0.0))
+    def p(x: str, y: str) -> float | None:
+        return prob.get((x, y), prob.get((y, x)))
 
     def linkage(a: list[str], b: list[str]) -> float:
-        best = [max(p(x, y) for y in b) for x in a] + [max(p(x, y) for x in a) for y in b]
-        return sum(best) / len(best)
+        # a member never compared with the other group (compare/candidates.py) gives no evidence either way
+        best = [max(known) for x in a if (known := [v for y in b if (v := p(x, y)) is not None])]
+        best += [max(known) for y in b if (known := [v for x in a if (v := p(x, y)) is not None])]
+        return sum(best) / len(best) if best else 0.0
 
     cut = float(table()[model_name]["cut"]) if "cut" in table()[model_name] else threshold("story_same")
     while len(clusters) > 1:
@@ -289,6 +292,18 @@ def group_stories(
         i, j = pair
         clusters[i] = clusters[i] + clusters[j]
         del clusters[j]
+    return _numbered(clusters, ids)
+
+
+def with_members(stories: list[Story], members_of: dict[str, list[str]], ids: list[str]) -> list[Story]:
+    """``stories`` with each member's ``members_of`` (its near-copies) added, ordered and numbered
+    as :func:`group_stories` orders them, by ``ids``."""
+    clusters = [[m for a in st.article_ids for m in [a, *members_of.get(a, [])]] for st in stories]
+    return _numbered(clusters, ids)
+
+
+def _numbered(clusters: list[list[str]], ids: list[str]) -> list[Story]:
+    """Largest first, then by the first member's place in ``ids``; members in ``ids`` order."""
     order = {a: k for k, a in enumerate(ids)}
     clusters = [sorted(c, key=order.__getitem__) for c in clusters]
     clusters.sort(key=lambda c: (-len(c), order[c[0]]))

@@ -1,7 +1,10 @@
 """The compare pipeline: articles in, stories with their full analysis out.
 
-segment -> embed -> align every pair (sentences, then the claims left over) -> group into stories -> per story:
-reuse shares, derivation, differences (findings), fusion (brief).
+segment -> embed -> (many versions: set near-copies aside, compare/nearcopies.py) -> align the candidate
+pairs (every pair of a few versions, each one's likeliest sources of many: compare/candidates.py; sentences,
+then the claims left over) -> group into stories -> per story: reuse shares, derivation, differences
+(findings), fusion (brief). A near-copy is aligned with its source and its representative by text alone and
+joins its representative's story.
 Each stage is a module of pure functions; this one only wires them.
 """
 
@@ -13,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from storytrace.compare.align import PairAlignment, align_sentences, reuse_shares
+from storytrace.compare.candidates import ALL_PAIRS_UP_TO, candidate_pairs, document_vectors
 from storytrace.compare.claimalign import claim_links
 from storytrace.compare.counterparts import counterpart_links
 from storytrace.compare.derivation import infer_derivation
@@ -22,12 +26,15 @@ from storytrace.compare.grouping import (
     excerpt_probability,
     group_stories,
     is_excerpt_pair,
+    with_members,
     same_story_probability,
     story_pair_features,
 )
-from storytrace.model import Alignment, Article, Comparison, Document, PairReuse, Story, StoryAnalysis
+from storytrace.compare.nearcopies import NearCopy, align_near_copy, near_copies, signatures
+from storytrace.model import Alignment, Article, Comparison, DerivationEdge, Document, PairReuse, Story, StoryAnalysis
 from storytrace.compare.pairscore import PairScorer
 from storytrace.compare.segment import segment
+from storytrace.fitted import threshold
 
 # Called with a step name; a step over many items ends with "done/total" ("aligning pairs 3/45"),
 # from which a shell can show counts and an ETA.
@@ -55,8 +62,13 @@ def compare_articles(
     docs = {a.id: segment(a) for a in articles}
     progress("embedding sentences")
     emb, claim_emb = _embed(docs, encoder)
-
-    pairs = list(combinations(docs, 2))
+    copies: list[NearCopy] = []
+    if len(docs) > ALL_PAIRS_UP_TO:
+        progress("setting near-copies aside")
+        copies = near_copies(docs, signatures(docs))
+    copied = {c.copy for c in copies}
+    distinct = {i: d for i, d in docs.items() if i not in copied}
+    pairs = candidate_pairs(distinct, document_vectors(distinct, emb))
     progress(f"aligning pairs 0/{len(pairs)}")
     judge = claim_judge()
     links: dict[tuple[str, str], list[Alignment]] = {}
@@ -83,18 +95,31 @@ def compare_articles(
         if excerpt:  # a summary or excerpt shares too little text to look like a version
             same[(x, y)] = max(same[(x, y)], excerpt_probability(docs[x], docs[y]))
         progress(f"aligning pairs {done}/{len(pairs)}")
+    for c in copies:
+        for other in {c.source, c.representative}:
+            forward = align_near_copy(docs[other], docs[c.copy])
+            links[(other, c.copy)] = forward
+            links[(c.copy, other)] = sorted((l.reversed() for l in forward), key=lambda l: (l.a_index, l.b_index))
+            reuse[(other, c.copy)] = reuse_shares(docs[other], c.copy, links[(other, c.copy)])
+            reuse[(c.copy, other)] = reuse_shares(docs[c.copy], other, links[(c.copy, other)])
 
     progress("grouping stories")
-    stories = group_stories(list(docs), same)
+    stories = group_stories(list(distinct), same)
+    if copies:
+        members_of: dict[str, list[str]] = {}
+        for c in copies:
+            members_of.setdefault(c.representative, []).append(c.copy)
+        stories = with_members(stories, members_of, list(docs))
     analyses = []
     for k, story in enumerate(stories):
         progress(f"analysing stories {k}/{len(stories)}")
-        analyses.append(analyse_story(story, docs, links, reuse, probability))
+        analyses.append(analyse_story(story, docs, links, reuse, probability, copies))
     return Comparison(list(articles), docs, stories, analyses)
 
 
 def _embed(docs: dict[str, Document], encoder) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Embeddings of every sentence and of every claim (one batch); a one-claim sentence's claim reuses its vector."""
+    """Embeddings of every sentence and of every claim (one batch, each distinct text once); a one-claim
+    sentence's claim reuses its vector."""
     texts = [s.text for d in docs.values() for s in d.sentences]
     own: list[tuple[str, int]] = []  # (doc id, claim row) of the claims that are a part of their sentence
     for d in docs.values():
@@ -103,7 +128,9 @@ def _embed(docs: dict[str, Document], encoder) -> tuple[dict[str, np.ndarray], d
             if (c.start, c.end) != (s.start, s.end):
                 own.append((d.id, k))
                 texts.append(c.text)
-    vectors = encoder.encode(texts)
+    distinct_texts = list(dict.fromkeys(texts))  # versions of one story repeat most of their sentences
+    row_of = {t: k for k, t in enumerate(distinct_texts)}
+    vectors = encoder.encode(distinct_texts)[[row_of[t] for t in texts]] if texts else encoder.encode([])
     emb: dict[str, np.ndarray] = {}
     offset = 0
     for d in docs.values():
@@ -128,20 +155,38 @@ def analyse_story(
     links: dict[tuple[str, str], list[Alignment]],
     reuse: dict[tuple[str, str], PairReuse],
     probability: dict[tuple[str, str], np.ndarray] | None = None,
+    copies: list[NearCopy] = (),
 ) -> StoryAnalysis:
     """Derivation, then (with the sentence-pair probabilities) a counterpart for each derived
-    sentence left unaligned, then differences and the brief over the links."""
+    sentence left unaligned, then differences and the brief over the links.
+
+    ``links`` and ``reuse`` hold the pairs that were computed (every pair of a few versions); a
+    near-copy in ``copies`` derives from its source, and the rest of the derivation is inferred
+    among the distinct versions."""
     members = {i: docs[i] for i in story.article_ids}
-    pairs = [(x, y) for x in members for y in members if x != y]
+    pairs = [(x, y) for x in members for y in members if x != y and (x, y) in reuse]
     story_links = {p: links[p] for p in pairs}
     story_reuse = {p: reuse[p] for p in pairs}
-    derivation = infer_derivation(members, story_links, story_reuse)
+    copy_of = {c.copy: c for c in copies if c.copy in members}
+    distinct = {i: d for i, d in members.items() if i not in copy_of}
+    derivation = infer_derivation(distinct, story_links, story_reuse)
+    derivation += [_copy_edge(c, story_reuse[(c.copy, c.source)].total) for c in copy_of.values()]
     judge = claim_judge()
     if probability is not None:
         story_links = counterpart_links(members, story_links, derivation, probability, judge)
     findings = find_differences(members, story_links, derivation)
     brief = fuse_brief(members, story_links, findings, derivation)
-    alignments = [l for x, y in combinations(members, 2) for l in story_links[(x, y)]]
+    alignments = [l for x, y in combinations(members, 2) for l in story_links.get((x, y), [])]
     return StoryAnalysis(
         story, members, alignments, [story_reuse[p] for p in pairs], derivation, findings, brief
+    )
+
+
+def _copy_edge(c: NearCopy, carried: float) -> DerivationEdge:
+    level = "wholly" if carried >= threshold("wholly_coverage") else "partially"
+    return DerivationEdge(
+        c.source, c.copy, level, round(min(0.6 + 0.35 * carried, 0.95), 2),
+        f"{c.copy} is a near-copy of {c.source}: an estimated {c.resemblance:.0%} of their three-word "
+        f"sequences are shared and {carried:.0%} of {c.copy}'s sentences are found there with at most a "
+        "few words changed",
     )

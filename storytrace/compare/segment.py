@@ -7,7 +7,10 @@ Neumann 2020, "PySBD: Pragmatic Sentence Boundary Disambiguation", NLP-OSS),
 which keeps abbreviations such as "St. Petersburg" and "U.S. General" whole
 and returns character spans. A line is a heading when it is short and does not
 end in sentence punctuation. Entities come from spaCy's small English NER
-(``en_core_web_sm``), run once over the whole text. Quotes and attributions
+(``en_core_web_sm``), run over each line (a paragraph of wire copy: its
+window of a few tokens does not reach across paragraphs anyway). Lines are
+cut and tagged once per process and text: the versions of one story repeat
+most of their paragraphs, and a hundred of them cost little more than one. Quotes and attributions
 (speech events: who is said to state what) come from `quotes`, once per article;
 claims (the clauses of each sentence) from `claims`.
 """
@@ -74,8 +77,8 @@ def split_sentences(article_id: str, text: str) -> list[Sentence]:
             sentences.append(Sentence(article_id, len(sentences), s, e, text[s:e], is_heading=True))
             continue
         first = len(sentences)
-        for span in _segmenter().segment(line):
-            s, e = _trimmed(text, line_start + span.start, line_start + span.end)
+        for span_start, span_end in _line_spans(line):
+            s, e = _trimmed(text, line_start + span_start, line_start + span_end)
             # pySBD can leave a closing quote mark at the head of the next sentence
             # ("...has failed.” Ukraine prepared..."): give it back to the one it closes.
             if len(sentences) > first and text[s:s + 1] in _CLOSING_MARKS and text[s + 1:s + 2].isspace():
@@ -87,12 +90,34 @@ def split_sentences(article_id: str, text: str) -> list[Sentence]:
     return sentences
 
 
+@lru_cache(maxsize=1 << 14)
+def _line_spans(line: str) -> tuple[tuple[int, int], ...]:
+    return tuple((span.start, span.end) for span in _segmenter().segment(line))
+
+
+_LINE_ENTITIES: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_LINE_ENTITIES_MAX = 1 << 14  # lines kept; the cache is emptied when it is full
+
+
 def find_entities(article_id: str, text: str) -> list[Entity]:
-    doc = _ner()(text)
+    """Named entities of ``text``, found line by line (each distinct line tagged once per process)."""
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    new = list(dict.fromkeys(line for _, line in lines if line not in _LINE_ENTITIES))
+    if len(_LINE_ENTITIES) + len(new) > _LINE_ENTITIES_MAX:
+        _LINE_ENTITIES.clear()
+        new = list(dict.fromkeys(line for _, line in lines))
+    for line, doc in zip(new, _ner().pipe(new)):
+        _LINE_ENTITIES[line] = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents
+                                     if e.label_ in _ENTITY_LABELS)
     return [
-        Entity(article_id, ent.start_char, ent.end_char, ent.text, ent.label_)
-        for ent in doc.ents
-        if ent.label_ in _ENTITY_LABELS
+        Entity(article_id, at + s, at + e, text[at + s : at + e], label)
+        for at, line in lines
+        for s, e, label in _LINE_ENTITIES[line]
     ]
 
 

@@ -109,7 +109,7 @@ def _third_party_says_deviant(change: Change, view: StoryView, pair: AlignedPair
     src, si = pair.src, pair.src_index
     votes = 0
     for z in others:
-        for l in view.links[(z.id, src.id)]:
+        for l in view.links.get((z.id, src.id), []):
             if l.b_index != si:
                 continue
             # z's sentence against each side; close_wording stays on, as it always has for votes
@@ -156,6 +156,8 @@ def find_differences(
         if e.source != COMMON_SOURCE:
             sources_of.setdefault(e.derived, set()).add(e.source)
     for xid, yid in combinations(docs, 2):
+        if not links.get((xid, yid)):
+            continue  # nothing aligned (or never aligned: compare/candidates.py), so nothing changed
         x, y = docs[xid], docs[yid]
         oriented = _edge_between(x, y, derivation)
         if oriented is None and sources_of.get(xid, set()) & sources_of.get(yid, set()):

@@ -74,6 +74,7 @@ unnamed medium is all that is compared ("local media" = "state media").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Literal
 
@@ -200,7 +201,12 @@ def _subject_phrase(text: str, end: int) -> tuple[int, str]:
 
 def conduits(text: str, quote_spans: list[tuple[int, int]] | None = None) -> list[Conduit]:
     """The sourcing frames of sentence ``text`` (``quote_spans``: quoted words, ignored), in order."""
-    m_text = _masked(text, quote_spans or [])
+    return list(_conduits(text, tuple(quote_spans or ())))
+
+
+@lru_cache(maxsize=1 << 14)  # the versions of one story repeat their sentences
+def _conduits(text: str, quote_spans: tuple[tuple[int, int], ...]) -> tuple[Conduit, ...]:
+    m_text = _masked(text, list(quote_spans))
     out: list[Conduit] = []
     taken: list[tuple[int, int]] = []
 
@@ -231,7 +237,7 @@ def conduits(text: str, quote_spans: list[tuple[int, int]] | None = None) -> lis
     for m in _WORD_RE.finditer(m_text):
         if m.group(0).lower() in DISTANCING_VERBS and not any(s <= m.start() < e for s, e in taken):
             out.append(Conduit("distancing", m.group(0).lower(), None, None, m.span()))
-    return sorted(out, key=lambda c: c.span)
+    return tuple(sorted(out, key=lambda c: c.span))
 
 
 def _outlet_ok(name: str, frame: str) -> bool:

@@ -113,13 +113,13 @@ def omissions(story: StoryView) -> list[Change]:
         src, dst = docs[e.source], docs[e.derived]
         if is_excerpt_pair(src, dst):
             continue  # a summary or excerpt (a third of its source or less) leaves out by design
-        kept = {l.a_index: l.b_index for l in links[(src.id, dst.id)]}
+        kept = {l.a_index: l.b_index for l in links.get((src.id, dst.id), [])}
         for s in src.sentences:
             if s.is_heading or s.index in kept:
                 continue
             repeated_by = [
                 z for z in docs
-                if z not in (src.id, dst.id) and any(l.a_index == s.index for l in links[(src.id, z)])
+                if z not in (src.id, dst.id) and any(l.a_index == s.index for l in links.get((src.id, z), []))
             ]
             if not repeated_by or _merged_into_neighbour(s, dst, kept):
                 continue
@@ -131,12 +131,19 @@ def omissions(story: StoryView) -> list[Change]:
                 dst.id,
                 (anchor, anchor),
                 f"{dst.id} derives from {src.id} but leaves out this sentence, "
-                f"which {', '.join(repeated_by)} also carries.",
+                f"which {_listed(repeated_by)} also carries.",
                 src.id,
                 (s.start, s.end),
                 text=s.text,  # the span in the derived version is empty: show what was left out
             ))
     return out
+
+
+def _listed(ids: list[str], shown: int = 3) -> str:
+    """``a, b, c`` or, for a long list, ``a, b, c and 12 other versions``."""
+    if len(ids) <= shown + 1:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:shown])} and {len(ids) - shown} other versions"
 
 
 __all__ = ["detect", "omissions", "unsupported_additions"]

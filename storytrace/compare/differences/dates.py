@@ -68,6 +68,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
@@ -211,6 +212,12 @@ def _day(s: str | None) -> int | None:
 
 def extract_dates(text: str) -> list[DateMention]:
     """Date mentions in ``text``, in order, without overlaps."""
+    return list(_dates(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _dates(text: str) -> tuple[DateMention, ...]:
+    # cached: the versions of one story repeat their sentences, and each pair reads them again
     found: list[DateMention] = []
 
     def free(s: int, e: int) -> bool:
@@ -250,7 +257,7 @@ def extract_dates(text: str) -> list[DateMention]:
         if free(m.start(), m.end()) and is_year_token(text, m.start(), m.end()):
             found.append(DateMention(m.start(), m.end(), m.group(), year=int(m.group())))
     found.sort(key=lambda d: d.start)
-    return found
+    return tuple(found)
 
 
 # ------------------------------------------------------------------ resolution

@@ -78,6 +78,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
@@ -619,7 +620,13 @@ class _Scanner:
 
 def extract_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text``, in order; offsets index ``text``."""
-    return _Scanner(text).run()
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    # cached: the versions of one story repeat their sentences, and each pair reads them again
+    return tuple(_Scanner(text).run())
 
 
 def extract_vague_phrases(text: str) -> list[VaguePhrase]:

@@ -66,6 +66,7 @@ recall: subtle shifts are allowed to go unreported.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Literal
 
@@ -504,6 +505,7 @@ def _strength_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str
     return PolarityChange(kind, first_a, first_b, "low", f"{' '.join(parts)}: {what}.")
 
 
+@lru_cache(maxsize=1 << 14)  # the versions of one story repeat their sentence pairs
 def compare_polarity(a: str, b: str) -> PolarityChange | None:
     """The claim-level polarity/strength difference between aligned sentences, or None."""
     found = _antonym(a, b) or _negation_flip(a, b)

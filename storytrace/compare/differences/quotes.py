@@ -97,6 +97,8 @@ def detect(view: StoryView) -> list[Change]:
 def _differ(only_a: list[str], only_b: list[str], other: str = "the other version") -> str:
     """A plain sentence on how the words of a quote differ from ``other``'s."""
     removed, added = " ".join(only_a), " ".join(only_b)
+    if only_a and sorted(w.lower() for w in only_a) == sorted(w.lower() for w in only_b):
+        return f'The quoted words are the same but in another order: "{added}" stand elsewhere in {other}.'
     if removed and added:
         return f'The quoted words differ: this version has "{added}" where {other} has "{removed}".'
     if added:
