@@ -274,3 +274,4 @@ class Comparison:
     documents: dict[str, Document]
     stories: list[Story]
     analyses: list[StoryAnalysis]
+    near_copies: dict[str, str] = field(default_factory=dict)  # near-copy id -> the version it copies

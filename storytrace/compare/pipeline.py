@@ -114,7 +114,7 @@ def compare_articles(
     for k, story in enumerate(stories):
         progress(f"analysing stories {k}/{len(stories)}")
         analyses.append(analyse_story(story, docs, links, reuse, probability, copies))
-    return Comparison(list(articles), docs, stories, analyses)
+    return Comparison(list(articles), docs, stories, analyses, {c.copy: c.source for c in copies})
 
 
 def _embed(docs: dict[str, Document], encoder) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

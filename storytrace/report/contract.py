@@ -17,11 +17,32 @@ def _word_changes(link: Alignment, texts: dict[str, str]) -> list[dict[str, Any]
             for w in link.word_changes]
 
 
+def _add_reuse_summaries(c: Comparison, articles: list[dict[str, Any]]) -> None:
+    compared: dict[str, int] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for an in c.analyses:
+        for r in an.reuse:
+            compared[r.a] = compared.get(r.a, 0) + 1
+            if r.total > best.get(r.a, (0.0, ""))[0]:
+                best[r.a] = (r.total, r.b)
+    for entry in articles:
+        aid = entry["id"]
+        share, where = best.get(aid, (0.0, None))
+        entry["reuse_summary"] = {
+            "compared_with": compared.get(aid, 0),
+            "most_found_in": {"article": where, "total": round(share, 4)} if where else None,
+            "near_copy_of": c.near_copies.get(aid),
+        }
+
+
 def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str, Any]:
     """``{"articles", "stories", "pairs", "derivation", "findings", "brief"}`` plus extras.
 
-    ``pairs`` lists every ordered pair inside a story; ``a_in_b`` is the share of
-    ``a``'s sentences found in ``b``; each alignment lists its ``word_changes``
+    ``pairs`` lists every ordered pair inside a story that was compared (every pair of a few
+    versions; of many, each one's likeliest sources: compare/candidates.py); ``a_in_b`` is the share of
+    ``a``'s sentences found in ``b``; each article's ``reuse_summary`` says how many versions it was
+    compared with, where most of it is found, and which version it is a near-copy of (or null);
+    each alignment lists its ``word_changes``
     (replaced, deleted and inserted words, spans and texts on both sides). Spans are ``[start, end)`` character offsets
     into the article text as read. Each derivation edge, finding and brief entry
     also names its ``story``.
@@ -44,13 +65,15 @@ def comparison_to_dict(c: Comparison, *, include_text: bool = True) -> dict[str,
             entry["text"] = a.text
         articles.append(entry)
     texts = {a.id: a.text for a in c.articles}
+    _add_reuse_summaries(c, articles)
     pairs, derivation, findings, brief = [], [], [], []
     for an in c.analyses:
         sid = an.story.id
+        by_pair: dict[tuple[str, str], list[Alignment]] = {}
+        for l in an.alignments:
+            by_pair.setdefault((l.a, l.b), []).append(l)
         for r in an.reuse:
-            pair_links = [l for l in an.alignments if (l.a, l.b) == (r.a, r.b)] or [
-                l for l in an.alignments if (l.a, l.b) == (r.b, r.a)
-            ]
+            pair_links = by_pair.get((r.a, r.b)) or by_pair.get((r.b, r.a), [])
             flipped = bool(pair_links) and pair_links[0].a != r.a
             pairs.append(
                 {

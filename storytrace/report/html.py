@@ -367,6 +367,51 @@ def _article_table(r: _Report, ids: list[str], with_story: bool = False) -> str:
     )
 
 
+# Set by hand: a matrix or a graph of more versions than this does not fit a page (nor a reader's eye);
+# a bigger story gets one row per version instead.
+MATRIX_MAX_VERSIONS = 24
+
+
+def _reuse_by_version(r: _Report, ids: list[str]) -> str:
+    """One row per version: what it was taken from, how much of it is found there, its findings."""
+    sources: dict[str, list[dict]] = {}
+    for e in r.derivation:
+        sources.setdefault(as_str(e.get("derived")), []).append(e)
+    counts: dict[str, int] = {}
+    for f in r.findings:
+        counts[as_str(f.get("article"))] = counts.get(as_str(f.get("article")), 0) + 1
+    rows = []
+    for aid in ids:
+        a = r.by_id[aid]
+        summary = a.get("reuse_summary") if isinstance(a.get("reuse_summary"), dict) else {}
+        taken = []
+        for e in sources.get(aid, []):
+            src = as_str(e.get("source"))
+            shares = r.reuse.get((aid, src))
+            found = f" {_pct(min(1.0, sum(shares.values())))}" if shares else ""
+            button = (f"<button type=\"button\" class=\"cellbtn\" data-pair-a=\"{esc(src)}\" "
+                      f"data-pair-b=\"{esc(aid)}\" title=\"open {esc(src)} and {esc(aid)} side by side\">"
+                      f"{_id_name(r, src)}{found}</button>"
+                      if src in r.by_id else _id_name(r, src))
+            taken.append(f"{button} <small>{esc(e.get('level'))}</small>")
+        copy = summary.get("near_copy_of")
+        rows.append(
+            f"<tr><td>{_id_name(r, aid)}</td><td class=\"title\">{_name_cell(a)}</td>"
+            f"<td>{'<br>'.join(taken) or '—'}</td><td>{'near-copy' if copy else ''}</td>"
+            f"<td class=\"num\">{esc(summary.get('compared_with', ''))}</td>"
+            f"<td class=\"num\">{counts.get(aid, 0)}</td></tr>"
+        )
+    return (
+        "<div class=\"tablewrap\"><table class=\"arts\"><thead><tr><th>Version</th><th>Title (or first sentence)</th>"
+        "<th>Taken from (share of its sentences found there)</th><th></th><th class=\"num\">Compared with</th>"
+        "<th class=\"num\">Findings</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+        f"<p class=\"note\">{len(ids)} versions: too many for a matrix or a graph (more than {MATRIX_MAX_VERSIONS}). "
+        "A near-copy is the same text as the version it was taken from up to small edits, and was aligned with "
+        "it by its text alone; each other version was compared with its nearest versions only. Click a source "
+        "to open the pair side by side.</p>"
+    )
+
+
 def _bar(shares: dict[str, float]) -> str:
     parts = "".join(
         f"<i class=\"b-{k}\" style=\"width:{shares[k] * 100:.1f}%\"></i>" for k in KINDS if shares[k] > 0
@@ -423,7 +468,8 @@ def _derivation(r: _Report, st: dict, uid: str,
     ids = st["articles"]
     idset = set(ids)
     edges = [e for e in r.derivation if as_str(e.get("derived")) in idset]
-    svg = f"<div class=\"graphwrap\">{graph_svg(r.by_id, ids, edges, uid, node_href)}</div>"
+    svg = ("" if len(ids) > MATRIX_MAX_VERSIONS  # drawn as a table instead (_reuse_by_version)
+           else f"<div class=\"graphwrap\">{graph_svg(r.by_id, ids, edges, uid, node_href)}</div>")
     legend = (
         "<p class=\"note\"><span class=\"lg-line wholly\"></span> wholly "
         "<span class=\"lg-line partially\"></span> partially "
@@ -790,14 +836,16 @@ def render_html(
         sid = f"story-{k + 1}"
         nav.insert(k, f"<a href=\"#{sid}\">Story {esc(truncate(st['id'], 30))}</a>")
         graph, evidence = _derivation(r, st, f"g{k + 1}", node_href)
+        if len(st["articles"]) > MATRIX_MAX_VERSIONS:
+            body = f"<div><h3>Reuse by version</h3>{_reuse_by_version(r, st['articles'])}</div>"
+        else:
+            body = (f"{_article_table(r, st['articles'])}"
+                    f"<div class=\"{'twocol' if len(st['articles']) <= 4 else 'stack'}\">"
+                    f"<div><h3>Reuse matrix</h3>{_matrix(r, st['articles'])}</div>"
+                    f"<div><h3>Derivation</h3>{graph}</div></div>")
         story_html.append(
             f"<section class=\"story\" id=\"{sid}\"><h2>Story <code>{esc(st['id'])}</code> "
-            f"<small>{len(st['articles'])} articles</small></h2>"
-            f"{_article_table(r, st['articles'])}"
-            f"<div class=\"{'twocol' if len(st['articles']) <= 4 else 'stack'}\">"
-            f"<div><h3>Reuse matrix</h3>{_matrix(r, st['articles'])}</div>"
-            f"<div><h3>Derivation</h3>{graph}</div>"
-            f"</div>{evidence}</section>"
+            f"<small>{len(st['articles'])} articles</small></h2>{body}{evidence}</section>"
         )
     if r.single:
         nav.insert(len(r.multi), "<a href=\"#other\">Other stories</a>")

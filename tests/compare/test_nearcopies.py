@@ -119,3 +119,11 @@ def test_many_light_edits_form_one_story_and_the_planted_figure_is_found() -> No
     hits = [f for f in main.findings if f.article == "planted" and f.kind == "number_changed"]
     assert any(f.span[0] <= at < f.span[1] for f in hits)
     assert not [f for f in main.findings if f.kind == "number_changed" and f.article != "planted"]
+    # the JSON lists the computed pairs and, per version, what it was compared with and copies
+    from storytrace.report.contract import comparison_to_dict
+
+    doc = comparison_to_dict(comparison, include_text=False)
+    assert len(doc["pairs"]) == len(main.reuse)
+    summary = {a["id"]: a["reuse_summary"] for a in doc["articles"]}
+    assert summary["v01"]["near_copy_of"] == "wire" and summary["wire"]["near_copy_of"] is None
+    assert summary["v01"]["most_found_in"]["total"] == 1.0 and summary["other"]["compared_with"] == 0

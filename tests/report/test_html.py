@@ -273,6 +273,31 @@ def test_matrix_and_stories(page_html: str) -> None:
         assert f'<option value="{aid}">' in page_html
 
 
+def test_a_story_of_many_versions_gets_a_row_per_version_not_a_matrix_or_graph() -> None:
+    from storytrace.report.html import MATRIX_MAX_VERSIONS
+
+    n = MATRIX_MAX_VERSIONS + 3
+    ids = [f"v{k:02d}" for k in range(n)]
+    rep = {
+        "articles": [{"id": aid, "text": f"Version {aid} of the story.", "n_sentences": 1,
+                      "reuse_summary": {"compared_with": 4, "most_found_in": None,
+                                        "near_copy_of": "v00" if k % 2 else None}} for k, aid in enumerate(ids)],
+        "stories": [{"id": "big", "articles": ids}],
+        "pairs": [{"a": aid, "b": "v00", "a_in_b": {"verbatim": 0.5, "edited": 0.25, "paraphrase": 0.0},
+                   "alignments": []} for aid in ids[1:]],
+        "derivation": [{"source": "v00", "derived": aid, "level": "wholly", "confidence": 0.9, "evidence": "x"}
+                       for aid in ids[1:]],
+        "findings": [{"article": "v03", "kind": "number_changed", "severity": "high", "span": [0, 7],
+                      "text": "Version", "explanation": "e"}],
+    }
+    out = render_html(rep)
+    assert "Reuse by version" in out and 'class="matrix"' not in out and "<svg" not in out
+    assert out.count('data-pair-a="v00" data-pair-b=') == n - 1  # each version opens with its source
+    assert "75%" in out and out.count(">near-copy<") == n // 2
+    small = dict(rep, stories=[{"id": "small", "articles": ids[:3]}])
+    assert 'class="matrix"' in render_html(small) and "Reuse by version" not in render_html(small)
+
+
 def test_degenerate_reports_render() -> None:
     for rep in ({}, {"articles": []}, {"articles": [{"id": "x", "text": "Only one."}]},
                 {"articles": [{"id": "a", "text": "A"}, {"id": "b"}], "stories": [{"id": "s", "articles": ["a", "b"]}],
