@@ -614,15 +614,20 @@ def _short_time(stamp: str | None, with_time: bool = True) -> str:
 @click.option("--max-articles", default=50, show_default=True, type=click.IntRange(1, MAX_COMPARE_ARTICLES),
               help="Compare at most this many of the story's articles (the earliest seen).")
 @click.option("--max-findings", default=40, show_default=True, help="Findings listed per story in the terminal view.")
+@click.option("--reanalyse", is_flag=True, help="Analyse the story again even when `storytrace analyze` kept a "
+              "current analysis of it.")
 @_SEVERITY_OPTION
 @_LABEL_OPTION
 def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text: bool, max_articles: int,
-          max_findings: int, min_severity: str | None = None, labels: tuple[str, ...] = ()) -> None:
+          max_findings: int, reanalyse: bool = False, min_severity: str | None = None,
+          labels: tuple[str, ...] = ()) -> None:
     """The full compare analysis of one stored story (ids from `storytrace stories`).
 
     Runs the same analysis as `storytrace compare` on the story's articles:
-    reuse, derivation, findings and the fused brief. Exit code 2 when the
-    store is missing or there is no such story. The store is only read.
+    reuse, derivation, findings and the fused brief; or reads the one
+    `storytrace analyze` kept, when the story has not changed since
+    (--reanalyse: run it anyway). Exit code 2 when the store is missing or
+    there is no such story. The store is only read.
 
     \b
     Examples:
@@ -631,12 +636,14 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
       storytrace story s-orlen-derailment-wire --html story.html --severity medium
       storytrace story s-orlen-derailment-wire --json --no-text > story.json
     """
-    from storytrace.corpus.stories import StoryNotFound, load_story
+    from storytrace.corpus.stories import StoryNotFound, load_story, stored_analysis
 
     _check_output(html_path)
     store = _open_store(db, create=False, read_only=True)
+    include_text = not no_text or bool(html_path)
     try:
         story = load_story(store, story_id, max_articles=max_articles)
+        kept = None if reanalyse else stored_analysis(store, story, include_text=include_text)
     except StoryNotFound:
         _fail(f"no story {story_id!r} in {db} (list them with `storytrace stories --db {db}`)")
         return
@@ -649,8 +656,14 @@ def story(story_id: str, db: str, as_json: bool, html_path: str | None, no_text:
     if len(story.articles) > len(story.compared):  # said before the (slow) analysis starts
         err.print(f"[yellow]note:[/] story {_safe(story_id)} has {len(story.articles):,} articles; comparing the "
                   f"{len(story.compared)} earliest (--max-articles)", highlight=False)
-    doc = _run_pipeline(lambda progress: story.analyse(include_text=not no_text or bool(html_path),
-                                                       progress=progress), err, show_progress=not as_json)
+    if kept is not None:
+        computed_at, doc = kept
+        if not as_json:
+            err.print(f"[dim]the analysis `storytrace analyze` kept ({_short_time(computed_at)} UTC); "
+                      "--reanalyse runs it again[/]", highlight=False)
+    else:
+        doc = _run_pipeline(lambda progress: story.analyse(include_text=include_text, progress=progress),
+                            err, show_progress=not as_json)
     corpus_story = doc.pop("corpus_story")
     from storytrace.report.names import apply_labels
 

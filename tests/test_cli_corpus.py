@@ -163,6 +163,38 @@ def test_analyze_all_then_stories_show_the_counts_and_a_rerun_skips(db) -> None:
     assert "analysed 0" in flat and "skipped 2" in flat
 
 
+def test_story_reads_the_analysis_analyze_kept_until_the_story_changes(db, tmp_path, monkeypatch) -> None:
+    import storytrace.compare
+
+    story_id = "s-orlen-derailment-wire"
+    fresh = json.loads(run("story", story_id, "--db", db, "--json").stdout)
+    assert run("analyze", story_id, "--db", db).exit_code == 0
+    real = storytrace.compare.compare_articles
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the pipeline ran")
+
+    monkeypatch.setattr(storytrace.compare, "compare_articles", refuse)
+    kept_run = run("story", story_id, "--db", db, "--json")
+    assert kept_run.exit_code == 0, kept_run.output
+    kept = json.loads(kept_run.stdout)
+    for part in ("findings", "derivation", "brief", "pairs", "stories"):
+        assert kept[part] == fresh[part], part
+    assert [a["text"] for a in kept["articles"]] == [a["text"] for a in fresh["articles"]]
+    assert "--reanalyse runs it again" in " ".join(run("story", story_id, "--db", db).output.split())
+    assert run("story", story_id, "--db", db, "--reanalyse", "--json").exit_code != 0  # it does run the pipeline
+    # a new version of the story: the kept analysis is not of its content any more
+    monkeypatch.setattr(storytrace.compare, "compare_articles", real)
+    wire = next(a for a in fresh["articles"] if a["id"] == "orlen-derailment-wire")
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "orlen-copy", "text": wire["text"], "published_at": "2026-04-17T08:00:00Z"})
+                     + "\n", encoding="utf-8")
+    assert run("ingest", str(extra), "--db", db).exit_code == 0
+    monkeypatch.setattr(storytrace.compare, "compare_articles", refuse)
+    changed = run("story", story_id, "--db", db, "--json")
+    assert changed.exit_code == 1 and "the pipeline ran" in changed.output
+
+
 def test_analyze_by_id_forced_with_the_bar(db) -> None:
     result = run("analyze", "s-brantwick-fire-wire", "--db", db, "--progress", "--force")
     assert result.exit_code == 0, result.output

@@ -14,7 +14,9 @@ Each story is analysed by `storytrace.corpus.stories` (`load_story`, then
 compare pipeline's models load once for the whole run. After each story its
 findings counts go to the store (`Store.save_story_stats`, the ``web`` table
 the web app's stories list reads), keyed by `story_key` of the articles
-analysed. A story whose saved key matches its current members (ids and
+analysed, and the analysis itself (`Store.save_story_analysis`, without texts),
+which ``storytrace story ID`` and the web app's story page then read instead of
+analysing again (`storytrace.corpus.stories.stored_analysis`). A story whose saved key matches its current members (ids and
 content hashes of the compared articles; no texts read) is skipped: a rerun,
 or a run after an interrupted one, analyses only what is missing or changed.
 
@@ -239,7 +241,7 @@ def _analyse_one(store: Store, sid: str, max_articles: int, summary: AnalyzeSumm
         return
     c = finding_counts(doc)
     # the key of the articles analysed (read now), not of the plan: a story changed meanwhile is redone next run
-    store.save_story_stats(StoryStats(sid, story.key, len(story.compared), c["total"], c["high"], c["medium"],
-                                      c["low"]))
+    store.save_story_analysis(StoryStats(sid, story.key, len(story.compared), c["total"], c["high"], c["medium"],
+                                         c["low"]), {k: v for k, v in doc.items() if k != "corpus_story"})
     summary.analysed += 1
     summary.findings += c["total"]

@@ -26,8 +26,10 @@ set in one transaction:
 * ``"grouping"`` (``meta.grouping_schema_version``): the state of the incremental
   grouper (`storytrace.corpus.grouping.CorpusGrouper`), read and written through
   the ``grouping_*`` methods.
-* ``"web"`` (``meta.web_schema_version``): the web app's findings counts per
-  story (`Store.story_stats`, `Store.save_story_stats`).
+* ``"web"`` (``meta.web_schema_version``): the findings counts per story
+  (`Store.story_stats`, `Store.save_story_stats`) and the analyses themselves,
+  without texts (`Store.story_analysis`, `Store.save_story_analysis`), as
+  ``storytrace analyze`` and the web app computed them.
 
 The first step of ``"grouping"`` and ``"web"`` adopts the tables that files
 written before those sets existed already hold (``CREATE TABLE IF NOT EXISTS``
@@ -79,6 +81,7 @@ import json
 import os
 import sqlite3
 import urllib.parse
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -228,6 +231,12 @@ _WEB_V1 = """
 CREATE TABLE IF NOT EXISTS web_story_stats (story_id TEXT PRIMARY KEY, key TEXT NOT NULL, n_articles INTEGER NOT NULL, findings INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL, computed_at TEXT NOT NULL);
 """
 
+# the analyses themselves (the compare contract without texts, zlib-compressed JSON), so a story's page and
+# `storytrace story ID` read what `storytrace analyze` computed instead of computing it again
+_WEB_V2 = """
+CREATE TABLE IF NOT EXISTS web_story_analysis (story_id TEXT PRIMARY KEY, key TEXT NOT NULL, report BLOB NOT NULL, computed_at TEXT NOT NULL);
+"""
+
 #: ``MIGRATIONS[k]`` takes the ``"store"`` tables from schema version ``k`` to ``k + 1``
 #: (version 0 is an empty file). Append; never edit a released step.
 MIGRATIONS: list[str] = [_V1]
@@ -254,7 +263,7 @@ class MigrationSet:
 MIGRATION_SETS: tuple[MigrationSet, ...] = (
     MigrationSet("store", "schema_version", tuple(MIGRATIONS)),  # the key files have always had
     MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1, _GROUPING_V2)),
-    MigrationSet("web", "web_schema_version", (_WEB_V1,)),
+    MigrationSet("web", "web_schema_version", (_WEB_V1, _WEB_V2)),
 )
 
 
@@ -326,6 +335,10 @@ class IngestRun:
     conflicts: int
     errors: int
     error_sample: list[dict]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -933,17 +946,43 @@ class Store:
                 out[row[0]] = StoryStats(*row)
         return out
 
+    def story_analysis(self, story_id: str) -> tuple[str, str, dict] | None:
+        """(key, computed_at, report) of the analysis kept for this story, or None.
+
+        Raises `sqlite3.Error` when it cannot be read (a read-only store that predates it)."""
+        row = self.conn.execute("SELECT key, computed_at, report FROM web_story_analysis WHERE story_id = ?",
+                                (story_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], json.loads(zlib.decompress(row[2]).decode("utf-8"))
+
+    def save_story_analysis(self, stats: StoryStats, report: Mapping) -> None:
+        """Keep one story's findings counts and its analysis (``report``: the compare contract, whose
+        article texts are not kept), in one transaction, replacing what was kept for it."""
+        computed_at = stats.computed_at or _now()
+        slim = dict(report, articles=[{k: v for k, v in a.items() if k != "text"} for a in report.get("articles", [])])
+        blob = zlib.compress(json.dumps(slim, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+        with self.transaction():
+            self._write_stats(stats, computed_at)
+            self.conn.execute(
+                "INSERT INTO web_story_analysis(story_id, key, report, computed_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(story_id) DO UPDATE SET key = excluded.key, report = excluded.report, "
+                "computed_at = excluded.computed_at", (stats.story_id, stats.key, blob, computed_at))
+
     def save_story_stats(self, stats: StoryStats) -> None:
         """Keep one story's findings counts (replacing what was kept for it)."""
-        computed_at = stats.computed_at or _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        computed_at = stats.computed_at or _now()
         with self.transaction():
-            self.conn.execute(
-                "INSERT INTO web_story_stats(story_id, key, n_articles, findings, high, medium, low, computed_at) "
-                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(story_id) DO UPDATE SET key = excluded.key, "
-                "n_articles = excluded.n_articles, findings = excluded.findings, high = excluded.high, "
-                "medium = excluded.medium, low = excluded.low, computed_at = excluded.computed_at",
-                (stats.story_id, stats.key, stats.n_articles, stats.findings, stats.high, stats.medium, stats.low,
-                 computed_at))
+            self._write_stats(stats, computed_at)
+
+    def _write_stats(self, stats: StoryStats, computed_at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO web_story_stats(story_id, key, n_articles, findings, high, medium, low, computed_at) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(story_id) DO UPDATE SET key = excluded.key, "
+            "n_articles = excluded.n_articles, findings = excluded.findings, high = excluded.high, "
+            "medium = excluded.medium, low = excluded.low, computed_at = excluded.computed_at",
+            (stats.story_id, stats.key, stats.n_articles, stats.findings, stats.high, stats.medium, stats.low,
+             computed_at))
 
     # ----------------------------------------------------------------- checks
 

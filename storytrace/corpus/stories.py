@@ -8,7 +8,8 @@ order given, which for a stored story is ingest order), the first
 
 * the web app's story pages: `analyse_stored_story` (`load_story`, then
   `LoadedStory.analyse`); ``storytrace story ID`` calls the two itself, to say
-  what it compares before the (slow) analysis starts;
+  what it compares before the (slow) analysis starts; both read the analysis
+  ``storytrace analyze`` kept instead, when it is current (`stored_analysis`);
 * the web app's findings counts and analysis cache: `story_key` over
   `compared_members` (ids and content hashes, no texts read);
 * the Spark job, which holds a story's rows rather than a store:
@@ -40,6 +41,7 @@ __all__ = [
     "load_story",
     "select_story",
     "story_key",
+    "stored_analysis",
 ]
 
 DEFAULT_MAX_ARTICLES = 50
@@ -127,6 +129,27 @@ def load_story(store: Store, story_id: str, *, max_articles: int = DEFAULT_MAX_A
     # the store's order is already earliest first, and it is the order `compared_members`
     # sees from `Store.story_members`: never re-sorted here, so the two always agree
     return LoadedStory(info.to_dict(), articles, compared_members(articles, max_articles))
+
+
+def stored_analysis(store: Store, story: LoadedStory, *, include_text: bool = True) -> tuple[str, dict] | None:
+    """(computed_at, the analysis) kept in the store for ``story`` by ``storytrace analyze`` or the web app,
+    when it is of the story's current content (its `story_key`); else None. The same document as
+    `LoadedStory.analyse` gives (texts filled in from ``story`` when ``include_text``)."""
+    import sqlite3
+
+    try:
+        found = store.story_analysis(story.id)
+    except sqlite3.Error:  # a read-only store from before analyses were kept
+        return None
+    if found is None or found[0] != story.key:
+        return None
+    computed_at, doc = found[1], found[2]
+    if include_text:
+        texts = {a.id: a.text for a in story.compared}
+        for entry in doc.get("articles", []):
+            entry["text"] = texts.get(entry.get("id"), "")
+    doc["corpus_story"] = story.corpus_story()
+    return computed_at, doc
 
 
 def analyse_stored_story(store: Store, story_id: str, *, max_articles: int = DEFAULT_MAX_ARTICLES,

@@ -35,7 +35,7 @@ from fastapi import HTTPException, Request
 
 from storytrace.corpus.ingest import ingest_articles
 from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
-from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key
+from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key, stored_analysis
 from storytrace.model import SEVERITY_RANK, Article
 from storytrace.progress import StepCounter, parse_step, time_left
 from storytrace.readers.checks import article_problem
@@ -172,15 +172,21 @@ class Analyses:
         with PIPELINE_LOCK:
             with self._lock:  # another request may have computed it meanwhile
                 hit = self._cache.get(key)
+            fresh = False
             if hit is None:
                 with self.store() as s:
                     story = load_story(s, story_id, max_articles=self.max_articles)
-                # an article stored before the record check existed (or under looser limits) would
-                # fail inside the analysis (spaCy's length error: a 500); it is named instead
-                check_stored_articles(story.compared)
-                doc = story.analyse()
-                self.computed += 1
-                hit = StoryAnalysis.from_doc(doc, key)
+                    kept = stored_analysis(s, story)  # what `storytrace analyze` (or an earlier run) kept
+                if kept is not None:
+                    hit = StoryAnalysis.from_doc(kept[1], story.key)
+                else:
+                    # an article stored before the record check existed (or under looser limits) would
+                    # fail inside the analysis (spaCy's length error: a 500); it is named instead
+                    check_stored_articles(story.compared)
+                    doc = story.analyse()
+                    self.computed += 1
+                    hit = StoryAnalysis.from_doc(doc, story.key)
+                    fresh = True
         if hit.shown != compared:  # an ingest changed the story meanwhile: the key is not this analysis'
             return hit
         with self._lock:
@@ -188,15 +194,17 @@ class Analyses:
             self._cache.move_to_end(key)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
-        self._save_stats(story_id, hit)
+        if fresh:
+            self._save(story_id, hit)
         return hit
 
-    def _save_stats(self, story_id: str, an: StoryAnalysis) -> None:
+    def _save(self, story_id: str, an: StoryAnalysis) -> None:
+        """Keep the counts and the analysis, so the list shows them and a restart does not analyse again."""
         c = finding_counts(an.report)
         try:
             with self.store() as s:
-                s.save_story_stats(StoryStats(story_id, an.key, len(an.shown), c["total"], c["high"], c["medium"],
-                                              c["low"]))
+                s.save_story_analysis(StoryStats(story_id, an.key, len(an.shown), c["total"], c["high"],
+                                                 c["medium"], c["low"]), an.report)
         except (HTTPException, sqlite3.Error):
             pass  # read-only or busy: the page still works, the count shows later
 

@@ -189,7 +189,7 @@ def test_every_table_owner_has_a_versioned_migration_set(tmp_path):
     with Store.open(tmp_path / "s.db") as s:
         assert s.schema_versions() == {m.owner: m.version for m in MIGRATION_SETS}
         meta = dict(s.conn.execute("SELECT key, value FROM meta"))
-        assert meta == {"schema_version": "1", "grouping_schema_version": "2", "web_schema_version": "1"}
+        assert meta == {"schema_version": "1", "grouping_schema_version": "2", "web_schema_version": "2"}
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"grp_meta", "grp_story", "grp_article", "web_story_stats"} <= tables
         assert s.check() == []
@@ -224,7 +224,7 @@ def test_an_old_format_store_opens_reads_and_ingests(current_store, tmp_path):
         assert dict(c.execute("SELECT key, value FROM meta")) == {"schema_version": "1"}
     with Store.open(old, create=False) as s:
         # the new sets adopted the tables as they were: the file now equals a fresh store's schema
-        assert s.schema_versions() == {"store": 1, "grouping": 2, "web": 1}
+        assert s.schema_versions() == {"store": 1, "grouping": 2, "web": 2}
         assert schema(s.conn) == schema(Store.open(":memory:").conn)
         assert s.check() == []
         assert s.counts()["articles"] == 8 and s.story_count() == 4
@@ -258,10 +258,13 @@ def test_a_read_only_old_store_is_still_readable(current_store, tmp_path):
     assert [a.id for a in s.story("s-orlen-derailment-wire")[1]][0] == "orlen-derailment-wire"
     with pytest.raises(sqlite3.Error):  # what the web app shows as "not analysed yet"
         s.story_stats(["s-orlen-derailment-wire"])
+    from storytrace.corpus.stories import load_story, stored_analysis
+
+    assert stored_analysis(s, load_story(s, "s-orlen-derailment-wire")) is None  # analysed afresh, not a crash
     problems = s.check()
     assert sorted(problems) == [
         "grouping tables at schema version 0, expected 2 (open the store writable once to upgrade them)",
-        "web tables at schema version 0, expected 1 (open the store writable once to upgrade them)"]
+        "web tables at schema version 0, expected 2 (open the store writable once to upgrade them)"]
     conn.close()
     # a read-only file whose corpus tables are not there (or too old) cannot be used at all
     empty = tmp_path / "empty.db"

@@ -51,6 +51,23 @@ def client(db: str) -> TestClient:
     return TestClient(create_app(db, token=TOKEN, paste_wait_s=120))  # the paste result at once
 
 
+def test_a_story_analysed_by_analyze_is_served_without_analysing_it_again(tmp_path) -> None:
+    path = str(tmp_path / "analysed.db")
+    with Store.open(path) as store:
+        ingest_paths(store, [str(EXAMPLES)])
+    assert CliRunner().invoke(main, ["analyze", "s-brantwick-fire-wire", "--db", path]).exit_code == 0
+    app = TestClient(create_app(path, token=TOKEN))
+    r = app.get("/api/stories/s-brantwick-fire-wire")
+    assert r.status_code == 200 and all(a.get("text") for a in r.json()["articles"])
+    assert app.app.state.analyses.computed == 0  # read from the store
+    # a story nobody analysed is analysed once, and kept for the next process
+    assert app.get("/api/stories/s-orlen-derailment-wire").status_code == 200
+    assert app.app.state.analyses.computed == 1
+    again = TestClient(create_app(path, token=TOKEN))
+    assert again.get("/stories/s-orlen-derailment-wire").status_code == 200
+    assert again.app.state.analyses.computed == 0
+
+
 def assert_escaped(page: str) -> None:
     low = page.lower()
     assert "<script>alert(1)" not in low
