@@ -852,9 +852,13 @@ def _is_loopback(host: str) -> bool:
               help="Worker processes (each loads the models; one analysis at a time per worker).")
 @click.option("--body-timeout", default=30, show_default=True, type=click.IntRange(1),
               help="Seconds the next part of a request body may take to arrive (then 408, connection closed).")
+@click.option("--compare-processes", default="auto", show_default=True,
+              help="Processes that run POST /api/compare, so pages and reads stay fast meanwhile (each loads "
+                   "the models): a number, 0 (in the server's own process, one at a time), or auto (one per CPU "
+                   "as memory allows, at most 8). With --workers, per worker.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the stories page in a web browser.")
 def serve(db: str, host: str, port: int, max_body: int, max_articles: int, create: bool, workers: int,
-          open_browser: bool, body_timeout: int = 30) -> None:
+          open_browser: bool, body_timeout: int = 30, compare_processes: str = "auto") -> None:
     """Serve the stories, story, compare and paste pages and the HTTP API.
 
     \b
@@ -871,6 +875,15 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
       storytrace serve --db new.db --create            # an empty store, fill it over the API
       STORYTRACE_TOKEN=$(openssl rand -hex 16) storytrace serve --host 0.0.0.0 --port 8080
     """
+    from storytrace.web.pool import default_processes
+
+    if compare_processes == "auto":
+        processes = default_processes()
+    elif compare_processes.isdigit() and int(compare_processes) <= 64:
+        processes = int(compare_processes)
+    else:
+        raise click.BadParameter(f"{compare_processes!r} is not a number from 0 to 64 or auto",
+                                 param_hint="--compare-processes")
     token = os.environ.get("STORYTRACE_TOKEN") or None
     if not _is_loopback(host) and not token:
         _fail(f"refusing to serve on {host}: it is not a loopback address and STORYTRACE_TOKEN is not set. "
@@ -902,6 +915,7 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
     err.print(f"[bold]storytrace serve[/] {url}  db: {_safe(db)} · writes: "
               + ("[green]enabled[/] (bearer token from STORYTRACE_TOKEN)" if token
                  else "disabled (set STORYTRACE_TOKEN to allow POST /api/articles)")
+              + f" · compares in {processes or 'the server'}{' processes' if processes else ''}"
               + f" · API docs: {url}docs", highlight=False)
     if token and len(token) < 16:
         err.print("[yellow]warning:[/] STORYTRACE_TOKEN is short; use 16+ random characters", highlight=False)
@@ -912,13 +926,14 @@ def serve(db: str, host: str, port: int, max_body: int, max_articles: int, creat
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
     if workers == 1:
         app = create_app(db, token=token, max_body=max_body, max_articles=max_articles, warm_up=True,
-                         body_timeout=body_timeout)
+                         body_timeout=body_timeout, compare_processes=processes)
         uvicorn.run(app, host=host.strip("[]"), port=port, log_level="info", timeout_keep_alive=5,
                     timeout_graceful_shutdown=10)
     else:
         os.environ.update({"STORYTRACE_DB": db, "STORYTRACE_MAX_BODY": str(max_body),
                            "STORYTRACE_MAX_ARTICLES": str(max_articles), "STORYTRACE_WARM_UP": "1",
-                           "STORYTRACE_BODY_TIMEOUT": str(body_timeout)})
+                           "STORYTRACE_BODY_TIMEOUT": str(body_timeout),
+                           "STORYTRACE_COMPARE_PROCESSES": str(processes)})
         uvicorn.run("storytrace.web.app:app_from_env", factory=True, workers=workers, host=host.strip("[]"),
                     port=port, log_level="info", timeout_keep_alive=5, timeout_graceful_shutdown=10)
 

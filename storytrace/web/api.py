@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Security
@@ -19,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from storytrace.corpus.store import content_hash
 from storytrace.web.guard import bearer, token_matches
 from storytrace.web.schemas import CompareIn, IngestIn, to_article
-from storytrace.web.service import WebState, analysis_or_404, check_request_articles, ingest_request, \
-    list_stories, run_compare, web_state, without_text
+from storytrace.web.service import WebState, analysis_or_404, check_compare_size, check_request_articles, \
+    ingest_request, list_stories, run_compare, web_state, without_text
 
 __all__ = ["router"]
 
@@ -82,11 +83,24 @@ async def api_compare(body: CompareIn, state: WebState = Depends(web_state)) -> 
     try:
         async with state.compare_gate:
             started = time.monotonic()
-            report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+            if state.compare_pool is None:
+                report = await run_in_threadpool(run_compare, arts, state.max_compare_chars)
+            else:  # in a worker process: this process stays free for pages and reads
+                check_compare_size(arts, state.max_compare_chars)  # its 413 here, not pickled from a worker
+                report = await _in_pool(state, arts)
             state.compare_seconds = 0.8 * state.compare_seconds + 0.2 * (time.monotonic() - started)
     finally:
         state.compare_waiting -= 1
     return JSONResponse(report if body.include_text else without_text(report))
+
+
+async def _in_pool(state: WebState, arts: list) -> dict:
+    from storytrace.web.pool import BrokenProcessPool
+
+    try:
+        return await asyncio.wrap_future(state.compare_pool.submit(arts, state.max_compare_chars))
+    except BrokenProcessPool:  # a worker died (killed for memory?): the next request gets a new pool
+        raise HTTPException(503, "a compare worker stopped; try again", headers={"Retry-After": "5"}) from None
 
 
 @router.post("/api/articles", tags=["articles"], summary="Ingest articles into the store (bearer token)",

@@ -38,7 +38,7 @@ __all__ = ["DEFAULT_MAX_BODY", "app_from_env", "create_app"]
 def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_MAX_BODY, *,
                max_articles: int = 50, max_compare_chars: int = DEFAULT_MAX_COMPARE_CHARS,
                warm_up: bool = False, body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
-               paste_wait_s: float = 1.5) -> FastAPI:
+               paste_wait_s: float = 1.5, compare_processes: int = 0) -> FastAPI:
     """The storytrace web app over the store at ``db_path``.
 
     ``token``: the bearer token write endpoints require (None: writes are refused).
@@ -46,7 +46,8 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
     articles compared (the earliest seen). ``warm_up``: load the models at start-up.
     ``body_timeout``: seconds the next part of a request body may take (then 408, connection
     closed; None: no limit). ``paste_wait_s``: how long a paste result page waits for its
-    analysis before it shows the progress instead.
+    analysis before it shows the progress instead. ``compare_processes``: worker processes
+    for ``POST /api/compare`` (`storytrace.web.pool`; 0: in this process, one at a time).
     """
     db_path = os.fspath(db_path)
     analyses = Analyses(db_path, max_articles=max_articles)
@@ -56,7 +57,16 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
     async def lifespan(_app: FastAPI):
         if warm_up:
             threading.Thread(target=_warm, name="storytrace-warm-up", daemon=True).start()
-        yield
+        state: WebState = _app.state.web
+        if compare_processes > 0:
+            from storytrace.web.pool import ComparePool
+
+            state.use_pool(ComparePool(compare_processes))
+        try:
+            yield
+        finally:
+            if state.compare_pool is not None:
+                state.compare_pool.shutdown()
 
     app = FastAPI(
         title="storytrace",
@@ -133,10 +143,11 @@ def _mount_docs(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     """An app configured from the environment (``uvicorn --factory``, ``serve --workers``):
     STORYTRACE_DB, STORYTRACE_TOKEN, STORYTRACE_MAX_BODY, STORYTRACE_MAX_ARTICLES, STORYTRACE_WARM_UP,
-    STORYTRACE_BODY_TIMEOUT."""
+    STORYTRACE_BODY_TIMEOUT, STORYTRACE_COMPARE_PROCESSES."""
     return create_app(os.environ.get("STORYTRACE_DB", "storytrace.db"),
                       token=os.environ.get("STORYTRACE_TOKEN") or None,
                       max_body=int(os.environ.get("STORYTRACE_MAX_BODY", DEFAULT_MAX_BODY)),
                       max_articles=int(os.environ.get("STORYTRACE_MAX_ARTICLES", 50)),
                       warm_up=os.environ.get("STORYTRACE_WARM_UP", "") == "1",
-                      body_timeout=float(os.environ.get("STORYTRACE_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT)))
+                      body_timeout=float(os.environ.get("STORYTRACE_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT)),
+                      compare_processes=int(os.environ.get("STORYTRACE_COMPARE_PROCESSES", 0)))

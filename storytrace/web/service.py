@@ -12,7 +12,9 @@
   its own thread whose step, counts and time left a page polls.
 
 The compare pipeline's models are process-wide, so one analysis runs at a time
-(`PIPELINE_LOCK`).
+in this process (`PIPELINE_LOCK`); with worker processes (`storytrace.web.pool`,
+``serve --compare-processes``) compares and story analyses run there, as many at
+once as there are processes.
 """
 
 from __future__ import annotations
@@ -78,10 +80,21 @@ class WebState:
     compare_waiting: int = 0
     #: a running mean of one compare's seconds, for the Retry-After of a 503
     compare_seconds: float = 5.0
+    #: worker processes for compares (`storytrace.web.pool.ComparePool`); None: in this process
+    compare_pool: Any = None
+
+    def use_pool(self, pool: Any) -> None:
+        """Run compares and story analyses in ``pool``: as many compares at once as it has processes,
+        the queue as long per process."""
+        self.compare_pool = pool
+        self.analyses.pool = pool
+        self.compare_gate = asyncio.Semaphore(pool.processes)
+        self.compare_queue_limit = 8 * pool.processes
 
     def retry_after(self) -> int:
         """Seconds a refused compare should wait: the queue ahead of it at the recent pace."""
-        return max(1, round(self.compare_waiting * self.compare_seconds))
+        running = self.compare_pool.processes if self.compare_pool is not None else 1
+        return max(1, round(self.compare_waiting * self.compare_seconds / running))
 
 
 def web_state(request: Request) -> WebState:
@@ -132,6 +145,7 @@ class Analyses:
         self._cache: OrderedDict[str, StoryAnalysis] = OrderedDict()
         self._lock = threading.Lock()
         self.computed = 0  # analyses run (tests look at it)
+        self.pool: Any = None  # worker processes (storytrace.web.pool.ComparePool); None: in this process
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Store]:
@@ -169,7 +183,8 @@ class Analyses:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        with PIPELINE_LOCK:
+        # in worker processes many at once; in this process one at a time
+        with (contextlib.nullcontext() if self.pool is not None else PIPELINE_LOCK):
             with self._lock:  # another request may have computed it meanwhile
                 hit = self._cache.get(key)
             fresh = False
@@ -183,7 +198,10 @@ class Analyses:
                     # an article stored before the record check existed (or under looser limits) would
                     # fail inside the analysis (spaCy's length error: a 500); it is named instead
                     check_stored_articles(story.compared)
-                    doc = story.analyse()
+                    if self.pool is not None:
+                        doc = {**self.pool.analyse(story.compared), "corpus_story": story.corpus_story()}
+                    else:
+                        doc = story.analyse()
                     self.computed += 1
                     hit = StoryAnalysis.from_doc(doc, story.key)
                     fresh = True

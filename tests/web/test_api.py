@@ -409,6 +409,36 @@ def test_the_app_state_is_shared_through_app_state(client: TestClient, db: str) 
     assert state.max_body == 5_000_000 and state.max_compare_chars > 0
 
 
+def test_compares_run_in_worker_processes_with_a_queue_per_process(tmp_path) -> None:
+    db = str(tmp_path / "pool.db")
+    with Store.open(db) as store:
+        ingest_paths(store, [str(EXAMPLES)])
+    body = {"articles": [{"id": "x", "text": "The council approved a budget of 5 million euros on Monday."},
+                         {"id": "y", "text": "On Monday the council approved a budget of 6 million euros."}]}
+    with TestClient(create_app(db, token=TOKEN)) as local:
+        expected = local.post("/api/compare", json=body).json()
+    with TestClient(create_app(db, token=TOKEN, compare_processes=2)) as client:
+        state = client.app.state.web
+        assert state.compare_pool is not None and state.compare_pool.processes == 2
+        assert state.compare_queue_limit == 16
+        r = client.post("/api/compare", json=body)
+        assert r.status_code == 200
+        assert r.json()["findings"] == expected["findings"] and r.json()["pairs"] == expected["pairs"]
+        # the size check still answers from the server, before any worker
+        big = {"articles": [{"text": "word " * 120_000}, {"text": "word " * 120_000}]}
+        assert client.post("/api/compare", json=big).status_code in (413, 422)
+        state.compare_waiting, state.compare_seconds = state.compare_queue_limit, 4.0
+        r = client.post("/api/compare", json=body)
+        assert r.status_code == 503 and r.headers["retry-after"] == str(16 * 4 // 2)
+        state.compare_waiting = 0
+        # a story page's analysis runs in a worker too, and gives the same document
+        story = client.get("/api/stories/s-brantwick-fire-wire").json()
+        assert state.analyses.computed == 1 and story["corpus_story"]["id"] == "s-brantwick-fire-wire"
+    with TestClient(create_app(db, token=TOKEN)) as local:
+        # (read back from the store, where the worker's analysis was kept)
+        assert local.get("/api/stories/s-brantwick-fire-wire").json()["findings"] == story["findings"]
+
+
 def test_compare_answers_503_with_retry_after_at_once_when_the_queue_is_full(db: str) -> None:
     app = create_app(db, token=TOKEN)
     state = app.state.web

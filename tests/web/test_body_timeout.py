@@ -182,3 +182,23 @@ def test_serve_takes_the_body_timeout(tmp_path, monkeypatch) -> None:
     res = CliRunner().invoke(main, ["serve", "--db", db, "--port", "0"])
     assert res.exit_code == 0 and made["body_timeout"] == 30
     assert "--body-timeout" in CliRunner().invoke(main, ["serve", "--help"]).output
+
+
+def test_serve_sizes_the_compare_processes_to_the_machine_or_takes_a_number(tmp_path, monkeypatch) -> None:
+    uvicorn = pytest.importorskip("uvicorn")
+    from click.testing import CliRunner
+
+    from storytrace.cli import main
+    from storytrace.web.pool import default_processes
+
+    db = str(tmp_path / "s.db")
+    Store.open(db).close()
+    made: dict = {}
+    monkeypatch.setattr("storytrace.web.app.create_app", lambda *a, **kw: made.update(kw) or "APP")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: made.update(app=app))
+    assert CliRunner().invoke(main, ["serve", "--db", db, "--port", "0"]).exit_code == 0
+    assert made["compare_processes"] == default_processes() >= 1
+    assert CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", "--compare-processes", "0"]).exit_code == 0
+    assert made["compare_processes"] == 0
+    bad = CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", "--compare-processes", "many"])
+    assert bad.exit_code == 2 and "--compare-processes" in bad.output and "Traceback" not in bad.output
