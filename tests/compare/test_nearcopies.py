@@ -127,3 +127,31 @@ def test_many_light_edits_form_one_story_and_the_planted_figure_is_found() -> No
     summary = {a["id"]: a["reuse_summary"] for a in doc["articles"]}
     assert summary["v01"]["near_copy_of"] == "wire" and summary["wire"]["near_copy_of"] is None
     assert summary["v01"]["most_found_in"]["total"] == 1.0 and summary["other"]["compared_with"] == 0
+
+
+def test_the_pruned_analysis_agrees_with_the_full_one(monkeypatch) -> None:
+    """Consistency: near-copies and candidate pairs find what aligning every pair finds."""
+    from storytrace.compare import compare_articles, pipeline
+    from storytrace.compare import candidates as candidates_module
+
+    articles = [_article("wire", WIRE, 0)] + [_article(f"v{k:02d}", _light_edit(k), k) for k in range(1, 6)]
+    planted = [p.replace("230 dock workers", "320 dock workers") for p in _light_edit(6)]
+    articles += [_article("planted", planted, 6), _article("other", OTHER, 7)]
+    full = compare_articles(articles)
+    for module in (pipeline, candidates_module):
+        monkeypatch.setattr(module, "ALL_PAIRS_UP_TO", 3)
+    pruned = compare_articles(articles)
+    assert sorted(s.article_ids for s in pruned.stories) == sorted(s.article_ids for s in full.stories)
+    assert pruned.near_copies and not full.near_copies
+
+    def figures(c) -> set:
+        return {(f.article, f.kind, f.span) for a in c.analyses for f in a.findings
+                if f.kind in ("number_changed", "date_changed", "quote_altered", "speaker_changed")}
+
+    def derived(c) -> set:
+        return {e.derived for a in c.analyses for e in a.derivation}
+
+    assert figures(pruned) == figures(full) and ("planted", "number_changed") in {f[:2] for f in figures(full)}
+    assert derived(pruned) == derived(full)
+    full_pairs = sum(len(a.reuse) for a in full.analyses)
+    assert sum(len(a.reuse) for a in pruned.analyses) < full_pairs
