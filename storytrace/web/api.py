@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from storytrace.corpus.store import content_hash
 from storytrace.web.guard import bearer, token_matches
-from storytrace.web.schemas import CompareIn, IngestIn, to_article
+from storytrace.web.schemas import CompareIn, IngestIn, checked_records, to_article
+from storytrace.web.service import INGEST_SOURCE as INGEST_ORIGIN
 from storytrace.web.service import WebState, analysis_or_404, check_compare_size, check_request_articles, \
     ingest_request, list_stories, run_compare, web_state, without_text
 
@@ -108,14 +109,22 @@ async def _in_pool(state: WebState, arts: list) -> dict:
 def api_ingest(body: IngestIn, credentials: HTTPAuthorizationCredentials | None = Security(bearer),
                state: WebState = Depends(web_state)) -> JSONResponse:
     """Store and group articles (as `storytrace ingest --json`). Idempotent: the same id with the
-    same text is `unchanged`; the same id with another text is a conflict (the stored one is kept)."""
+    same text is `unchanged`; the same id with another text is a conflict (the stored one is kept).
+    Each record is checked on its own: a bad one is listed in ``error_list`` (``index``, ``message``)
+    and skipped, the others are stored (``ok`` false). A request with no good record is a 422."""
     # the Guard middleware checked already; checked again so the route is safe without it
     if credentials is None or not token_matches(credentials.credentials, state.token):
         raise HTTPException(401, "invalid bearer token", headers={"www-authenticate": "Bearer"})
-    arts = [to_article(a, a.id, f"POST /api/articles:articles[{i}]") for i, a in enumerate(body.articles)]
-    # all or nothing: a request with a bad record stores none of it, and says which and why
-    check_request_articles(arts)
-    return JSONResponse(ingest_request(state.db_path, arts, state.write_lock))
+    good, bad = checked_records(body.articles)
+    if not good:
+        msg = "; ".join(f"articles[{e['index']}]: {e['message']}" for e in bad[:8]) + (" …" if len(bad) > 8 else "")
+        raise HTTPException(422, f"invalid request: no article could be stored: {msg}")
+    report = ingest_request(state.db_path, good, state.write_lock)
+    if bad:
+        report["errors"] += len(bad)
+        report["error_list"] = [{"file": INGEST_ORIGIN, "line": None, **e} for e in bad] + report["error_list"]
+        report["ok"] = False
+    return JSONResponse(report)
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -52,10 +52,41 @@ class CompareIn(BaseModel):
 
 
 class IngestIn(BaseModel):
-    articles: list[StoredArticleIn] = Field(..., min_length=1, max_length=10_000)
+    # each record is checked on its own (`StoredArticleIn`, then the record check of `ingest`): a bad
+    # one is reported by its index and skipped, the good ones are stored
+    articles: list[Any] = Field(..., min_length=1, max_length=10_000, json_schema_extra={
+        "items": StoredArticleIn.model_json_schema()},
+        description="articles as StoredArticleIn; a bad one is reported in error_list and skipped")
 
 
 def to_article(a: ArticleIn, fallback_id: str, origin: str) -> Article:
     """The `Article` a request body's article stands for (``fallback_id`` when it has no id)."""
     return Article(id=a.id if a.id is not None else fallback_id, text=a.text, title=a.title, source=a.source,
                    url=a.url, published_at=a.published_at, origin=origin)
+
+
+def checked_records(records: list[Any]) -> tuple[list[Article], list[dict]]:
+    """(the good records as articles, one ``{"index", "id", "message"}`` per bad one): each record is
+    validated as `StoredArticleIn`, then by `ingest`'s record check."""
+    from pydantic import ValidationError
+
+    from storytrace.readers.checks import article_problem
+
+    good: list[Article] = []
+    bad: list[dict] = []
+    for i, raw in enumerate(records):
+        rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        try:
+            a = StoredArticleIn.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ())) or "record"
+            bad.append({"index": i, "id": rid, "message": f"{where}: {first.get('msg', 'invalid')}"})
+            continue
+        article = to_article(a, a.id, f"POST /api/articles:articles[{i}]")
+        problem = article_problem(article)
+        if problem:
+            bad.append({"index": i, "id": rid, "message": problem})
+        else:
+            good.append(article)
+    return good, bad

@@ -304,7 +304,7 @@ def test_ingest_is_idempotent(client: TestClient, db: str) -> None:
     with Store.open(db) as store:
         assert store.check() == []
     r = client.post("/api/articles", json={"articles": [{"text": "no id"}]}, headers=AUTH)
-    assert r.status_code == 422 and "articles[0].id" in r.json()["detail"]
+    assert r.status_code == 422 and "articles[0]: id" in r.json()["detail"]
     r = client.post("/api/articles", content=b"{oops", headers={**AUTH, "content-type": "application/json"})
     assert r.status_code == 400
 

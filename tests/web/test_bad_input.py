@@ -66,24 +66,31 @@ def test_compare_applies_the_record_check(client: TestClient, no_analysis, text:
 
 
 @pytest.mark.parametrize("text, words", BAD, ids=["invisible", "quotes", "sentence"])
-def test_ingest_applies_the_record_check_and_stores_nothing(client: TestClient, db: str, text: str,
-                                                           words: str) -> None:
-    body = {"articles": [{"id": "ok", "text": GOOD}, {"id": "bad", "text": text}]}
+def test_ingest_applies_the_record_check_skips_the_bad_record_and_stores_the_rest(
+        client: TestClient, db: str, text: str, words: str) -> None:
+    good_id = f"ok-{len(text)}"
+    body = {"articles": [{"id": good_id, "text": GOOD}, {"id": "bad", "text": text}]}
     r = client.post("/api/articles", json=body, headers=AUTH)
-    assert r.status_code == 422, r.text
-    detail = r.json()["detail"]
-    assert words in detail and "articles[1]" in detail and "'bad'" in detail
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["added"] == 1 and doc["errors"] == 1 and doc["ok"] is False
+    (error,) = doc["error_list"]
+    assert error["index"] == 1 and error["id"] == "bad" and words in error["message"]
     with Store.open(db) as store:
-        assert store.articles(["ok", "bad"]) == []
-    # without the bad record the rest is stored
-    r = client.post("/api/articles", json={"articles": body["articles"][:1]}, headers=AUTH)
-    assert r.status_code == 200 and r.json()["added"] == 1
+        assert [a.id for a in store.articles([good_id, "bad"])] == [good_id]
 
 
-def test_ingest_names_every_bad_record(client: TestClient) -> None:
-    body = {"articles": [{"id": "a", "text": ENDLESS}, {"id": "b", "text": GOOD}, {"id": "c", "text": QUOTES}]}
-    detail = client.post("/api/articles", json=body, headers=AUTH).json()["detail"]
-    assert "articles[0]" in detail and "articles[2]" in detail and "articles[1]" not in detail
+def test_ingest_names_every_bad_record_and_refuses_a_request_with_no_good_one(client: TestClient, db: str) -> None:
+    body = {"articles": [{"id": "a", "text": ENDLESS}, {"id": "b2", "text": GOOD + " More."}, {"id": "c", "text": QUOTES},
+                         {"text": "no id"}, 7, {"id": "d", "text": "   "}]}
+    doc = client.post("/api/articles", json=body, headers=AUTH).json()
+    assert [e["index"] for e in doc["error_list"]] == [0, 2, 3, 4, 5] and doc["added"] == 1
+    assert "id" in doc["error_list"][2]["message"] and doc["error_list"][2]["id"] is None
+    r = client.post("/api/articles", json={"articles": [{"id": "a", "text": ENDLESS}, {"text": "x"}]}, headers=AUTH)
+    assert r.status_code == 422 and "no article could be stored" in r.json()["detail"]
+    assert "articles[0]" in r.json()["detail"] and "articles[1]" in r.json()["detail"]
+    with Store.open(db) as store:
+        assert store.articles(["a", "c", "d"]) == []
 
 
 def test_an_article_over_the_character_limit_in_a_big_body_is_a_422(client: TestClient) -> None:
