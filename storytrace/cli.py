@@ -855,7 +855,7 @@ def _is_loopback(host: str) -> bool:
 @click.option("--compare-processes", default="auto", show_default=True,
               help="Processes that run POST /api/compare, so pages and reads stay fast meanwhile (each loads "
                    "the models): a number, 0 (in the server's own process, one at a time), or auto (one per CPU "
-                   "as memory allows, at most 8). With --workers, per worker.")
+                   "but one, as memory allows, 1 to 8). With --workers, per worker.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the stories page in a web browser.")
 def serve(db: str, host: str, port: int, max_body: int, max_articles: int, create: bool, workers: int,
           open_browser: bool, body_timeout: int = 30, compare_processes: str = "auto") -> None:

@@ -7,9 +7,11 @@ analysed (their pages) in a pool of processes (``spawn``: no state forked
 from the server's threads), each of which loads the models once at its start. A pool whose
 process died (killed for memory, say) is replaced on the next request.
 
-``processes`` is sized to the machine by `default_processes`: one per CPU, at most as many
-as the memory holds at about 1 GB each (set by hand: a worker with the models loaded and a
-ten-article compare peaks near 0.7 GB), at most 8.
+``processes`` is sized to the machine by `default_processes`: one per CPU but one (that one
+stays with the server's own process, which parses the requests, answers the pages and writes
+the answers; on 2 CPUs a second compare process made the pages slower and no compare faster),
+at most as many as the memory holds at about 1 GB each (set by hand: a worker with the models
+loaded and a ten-article compare peaks near 0.7 GB), at least 1, at most 8.
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ _MAX_PROCESSES = 8  # set by hand
 
 
 def default_processes() -> int:
-    """Worker processes for this machine: one per CPU, as memory allows, 1 to 8."""
+    """Worker processes for this machine: one per CPU but one, as memory allows, 1 to 8."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError, AttributeError):
         memory_gb = _GB_PER_PROCESS * cpus
-    return max(1, min(cpus, int(memory_gb / _GB_PER_PROCESS), _MAX_PROCESSES))
+    return max(1, min(cpus - 1, int(memory_gb / _GB_PER_PROCESS), _MAX_PROCESSES))
 
 
 def _load_models() -> None:
