@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storytrace.model import Alignment, Document, PairReuse
+from storytrace.compare.pairfeatures import analyse
 from storytrace.compare.pairscore import PairMatrix, PairScorer
 from storytrace.fitted import threshold
 from storytrace.compare.worddiff import word_changes
@@ -61,9 +62,11 @@ def align_sentences(
     links: list[Alignment] = []
     if prob.size == 0:
         return PairAlignment(a.id, b.id, links, matrix)
-    # containment of b_j's words in a_i: score b against a once and transpose
+    # containment of b_j's words in a_i from the same shared-word counts: |a_i & b_j| / |b_j|
     contain_ab = matrix.containment
-    contain_ba = scorer.score_matrix(b_texts, a_texts, b_emb, a_emb).containment.T
+    a_size = np.array([max(len(analyse(t).content), 1) for t in a_texts], dtype=np.float64)
+    b_size = np.array([max(len(analyse(t).content), 1) for t in b_texts], dtype=np.float64)
+    contain_ba = contain_ab * a_size[:, None] / b_size[None, :]
 
     def make(i: int, j: int) -> Alignment:
         sa, sb = a.sentences[i], b.sentences[j]

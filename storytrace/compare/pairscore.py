@@ -56,6 +56,15 @@ kind cut-offs verbatim 0.911 / edited 0.599 / paraphrase 0.204 (Clough-Stevenson
 10 x 5-fold CV accuracy 0.733 +/- 0.097). These and the data each was fitted on
 are in the json's ``training`` entry; `training/train_pair_scorer.py` regenerates it (seeded, deterministic).
 `bench/pairs.py` (``storytrace bench pairs``) measures all of it on the test splits.
+
+Long texts: the trees are evaluated for every pair of a grid of up to ``FULL_GRID_UP_TO`` pairs.
+A bigger grid (two texts of hundreds of sentences) is blocked as in record linkage (Christen 2012,
+"A survey of indexing techniques for scalable record linkage and deduplication", IEEE TKDE 24(9)):
+only each sentence's ``CANDIDATES`` nearest by MiniLM cosine, in either direction, and the pairs of
+equal text are scored; every other pair gets probability 0, so the trees' work grows with the
+sentences, not with their product. Set by hand: ``FULL_GRID_UP_TO`` = 40,000 (200 x 200 sentences,
+about 2 s), ``CANDIDATES`` = 8 (a sentence's counterpart, when it has one, is among its 3 nearest
+by cosine in all but a few cases; alignment links one-to-one and merges at most a few).
 """
 
 from __future__ import annotations
@@ -72,6 +81,8 @@ import numpy as np
 from storytrace.fitted import load
 from storytrace.compare.pairfeatures import FEATURE_NAMES, STOPWORDS, pair_features
 
+FULL_GRID_UP_TO = 40_000  # set by hand (see the module docstring)
+CANDIDATES = 8  # set by hand
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _STOP = STOPWORDS
 KINDS = ("verbatim", "edited", "paraphrase", "related", "unrelated")
@@ -207,10 +218,21 @@ class PairScorer:
         if n == 0 or m == 0:
             return PairMatrix(np.zeros((n, m)), np.empty((n, m), dtype=object), np.zeros((n, m)))
         X, cont = pair_features(a_texts, b_texts, a_emb, b_emb)
-        prob = self.probability_from_features(X)
         na = np.array([_norm(t) for t in a_texts], dtype=object)
         nb = np.array([_norm(t) for t in b_texts], dtype=object)
         same = na[:, None] == nb[None, :]
+        if n * m <= FULL_GRID_UP_TO:
+            prob = self.probability_from_features(X)
+        else:  # blocked: the trees only for each sentence's nearest candidates (module docstring)
+            cos = X[..., FEATURE_NAMES.index("cos")]
+            k = min(CANDIDATES, m, n)
+            keep = same.copy()
+            rows = np.argpartition(-cos, k - 1, axis=1)[:, :k]
+            keep[np.arange(n)[:, None], rows] = True
+            cols = np.argpartition(-cos, k - 1, axis=0)[:k, :]
+            keep[cols, np.arange(m)[None, :]] = True
+            prob = np.zeros((n, m))
+            prob[keep] = self.probability_from_features(X[keep])
         kind = self.kind_from_features(X, prob, same)
         return PairMatrix(prob, kind, cont.astype(np.float64))
 
