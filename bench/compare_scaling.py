@@ -14,7 +14,12 @@ Each size runs in its own process: the models are loaded and a small compare (3 
 article) runs untimed first, so the figure is warm; then ``compare_articles`` on the N versions is timed, and the process's peak RSS
 is read after it. ``--unrelated 20`` adds a run on 20 unrelated articles (MultiNews, one per cluster).
 
-    python -m bench.compare_scaling [--sizes 10,30,100,300] [--unrelated 20] [--timeout 900] [--json]
+``--long 100,200,400,600`` adds runs on two versions of one long text of that many sentences (WikiRef220
+paragraphs one after another; the second drops one in ten and rewords some): the time below the per-article
+sentence limit (600, readers/limits.py).
+
+    python -m bench.compare_scaling [--sizes 10,30,100,300] [--unrelated 20] [--long 100,200,400,600]
+                                    [--timeout 900] [--json]
 """
 
 from __future__ import annotations
@@ -142,6 +147,20 @@ def unrelated_articles(n: int) -> list[dict]:
     return out
 
 
+def long_pair(n: int) -> list[dict]:
+    """Two versions of one text of ``n`` sentences (see the module docstring)."""
+    rows = [json.loads(line) for line in WIKIREF.open(encoding="utf-8")]
+    sentences: list[str] = []
+    for r in sorted(rows, key=lambda r: r["id"]):
+        for para in _paragraphs(r["text"]):
+            if len(para) > 60 and para[-1] in '.!?"':
+                sentences += [s for s in re.split(r"(?<=[.!?])\s+", para) if len(s) > 40]
+    a = sentences[:n]
+    rng = random.Random(SEED)
+    b = [_reword(s, rng) if rng.random() < 0.3 else s for s in a if rng.random() > 0.1]
+    return [{"id": "long-a", "text": "\n\n".join(a)}, {"id": "long-b", "text": "\n\n".join(b)}]
+
+
 def run_one(spec: dict) -> dict:
     """In a child process: warm up, then time one compare and read the peak RSS."""
     from storytrace.compare import compare_articles
@@ -154,6 +173,8 @@ def run_one(spec: dict) -> dict:
     compare_articles(articles([dict(r, id="w" + r["id"]) for r in warm_rows]))
     if spec["kind"] == "unrelated":
         rows, planted = unrelated_articles(spec["n"]), []
+    elif spec["kind"] == "long":
+        rows, planted = long_pair(spec["n"]), []
     else:
         rows, planted = build_versions(spec["n"], pick_article(spec.get("article")))
     t = time.perf_counter()
@@ -168,7 +189,7 @@ def run_one(spec: dict) -> dict:
                for f in findings):
             found += 1
     pairs = sum(len(a.reuse) for a in comparison.analyses)
-    return {"kind": spec["kind"], "versions": len(rows), "wall_s": round(wall, 2), "peak_rss_mb": round(rss_mb),
+    return {"kind": spec["kind"], "versions": spec["n"] if spec["kind"] == "long" else len(rows), "wall_s": round(wall, 2), "peak_rss_mb": round(rss_mb),
             "stories": len(comparison.stories), "planted": len(planted), "planted_found": found,
             "findings": len(findings), "pairs_reported": pairs}
 
@@ -177,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,30,100,300")
     ap.add_argument("--unrelated", type=int, default=20, help="unrelated articles in one more run (0: none)")
+    ap.add_argument("--long", default="", help="sentence counts of two-version long-text runs, e.g. 100,200,400,600")
     ap.add_argument("--article", help="WikiRef220 id of the article the versions are built from")
     ap.add_argument("--timeout", type=float, default=900, help="seconds one size may run")
     ap.add_argument("--json", action="store_true")
@@ -188,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     specs = [{"kind": "versions", "n": int(n), "article": args.article} for n in args.sizes.split(",") if n]
     if args.unrelated:
         specs.append({"kind": "unrelated", "n": args.unrelated, "article": args.article})
+    specs += [{"kind": "long", "n": int(n), "article": args.article} for n in args.long.split(",") if n]
     results = []
     for spec in specs:
         cmd = [sys.executable, "-m", "bench.compare_scaling", "--child", json.dumps(spec)]
@@ -200,10 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(row)
         if not args.json:
             print(_line(row), flush=True)
-    timed = [r for r in results if r["kind"] == "versions" and "wall_s" in r]
-    exponents = {f"{a['versions']}-{b['versions']}": round(math.log(b["wall_s"] / a["wall_s"]) /
-                                                          math.log(b["versions"] / a["versions"]), 2)
-                 for a, b in zip(timed, timed[1:])}
+    exponents = {}
+    for kind in ("versions", "long"):
+        timed = [r for r in results if r["kind"] == kind and "wall_s" in r]
+        exponents.update({f"{kind} {a['versions']}-{b['versions']}": round(
+            math.log(b["wall_s"] / a["wall_s"]) / math.log(b["versions"] / a["versions"]), 2)
+            for a, b in zip(timed, timed[1:])})
     if args.json:
         print(json.dumps({"runs": results, "growth_exponents": exponents}, indent=2))
     else:
