@@ -45,8 +45,8 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
     ``max_body``: the request body cap in bytes. ``max_articles``: a story's
     articles compared (the earliest seen). ``warm_up``: load the models at start-up.
     ``body_timeout``: seconds the next part of a request body may take (then 408, connection
-    closed; None: no limit). ``paste_wait_s``: how long a paste result page waits for its
-    analysis before it shows the progress instead. ``compare_processes``: worker processes
+    closed; None: no limit). ``paste_wait_s``: how long a paste result page, or the page of a
+    stored story not analysed yet, waits for its analysis before it shows the progress instead. ``compare_processes``: worker processes
     for ``POST /api/compare`` (`storytrace.web.pool`; 0: in this process, one at a time).
     """
     db_path = os.fspath(db_path)

@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from storytrace.corpus.stories import StoryNotFound
 from storytrace.web import views
 from storytrace.web.schemas import MAX_COMPARE
 from storytrace.web.service import (WebState, analysis_or_404, check_compare_size, list_stories, read_uploads,
@@ -50,9 +52,39 @@ def stories_page(q: str = "", sort: str = "", page_no: int = Query(1, alias="pag
     return page(views.stories_page(doc, q=q, sort=sort, page=page_no, per_page=per))
 
 
+@router.get("/story-jobs")
+def story_job(id: str = Query(..., max_length=1000), state: WebState = Depends(web_state)) -> JSONResponse:
+    """A story analysis's progress, for its page (as `paste_job`); 404 when none is running."""
+    job = state.story_jobs.get(id)
+    if job is None:
+        raise HTTPException(404, f"no analysis of story {id!r} is running")
+    return JSONResponse({**job.status(), "result": "/stories/" + quote(id, safe="")},
+                        headers={"cache-control": "no-store"})
+
+
 @router.get("/stories/{story_id:path}")
-def story_page(story_id: str, state: WebState = Depends(web_state)) -> HTMLResponse:
-    an = analysis_or_404(state.analyses, story_id)
+async def story_page(story_id: str, state: WebState = Depends(web_state)) -> HTMLResponse:
+    """A stored story: its analysis at once when it is ready (in memory or kept in the store); else
+    its progress while it runs (reloading itself), then the story."""
+    try:
+        an = await run_in_threadpool(state.analyses.ready, story_id)
+    except StoryNotFound:
+        raise HTTPException(404, f"no story {story_id!r} in the store") from None
+    if an is None:
+        job = state.story_job(story_id)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + state.paste_wait_s  # a short analysis shows the story at once
+        while not job.finished.is_set() and loop.time() < until:
+            await asyncio.sleep(0.05)
+        if not job.finished.is_set():
+            here = "/stories/" + quote(story_id, safe="")
+            return HTMLResponse(views.story_progress_page(job.status(), "/story-jobs?id=" + quote(story_id, safe=""),
+                                                          here, story_id),
+                                headers={"content-security-policy": views.PROGRESS_CSP, "cache-control": "no-store"})
+        if job.error:
+            status, message = job.error
+            return page(views.error_page(status, message, links=[("All stories", "/")]), status)
+        an = await run_in_threadpool(analysis_or_404, state.analyses, story_id)
     return page(views.story_page(an), csp=False)
 
 

@@ -82,6 +82,42 @@ class WebState:
     compare_seconds: float = 5.0
     #: worker processes for compares (`storytrace.web.pool.ComparePool`); None: in this process
     compare_pool: Any = None
+    #: stored stories being analysed for their pages, by story id (`story_job`)
+    story_jobs: dict = dataclasses.field(default_factory=dict)
+
+    def story_job(self, story_id: str) -> PasteJob:
+        """The running (or just finished) analysis of a stored story for its page; started when there is
+        none. At most 8 run at once (more: 503, as for pasted texts)."""
+        with self.write_lock:
+            job = self.story_jobs.get(story_id)
+            if job is not None and not (job.finished.is_set() and job.error):
+                return job
+            running = sum(1 for j in self.story_jobs.values() if not j.finished.is_set())
+            if running >= 8:
+                raise HTTPException(503, f"this server is busy ({running} story analyses running): try again "
+                                         "in a minute", headers={"retry-after": "30"})
+            job = PasteJob(story_id)
+            self.story_jobs[story_id] = job
+        analyses = self.analyses
+
+        def work() -> None:
+            try:
+                analyses.get(story_id, progress=job.progress)
+                job.finish({})
+            except StoryNotFound:
+                job.finish(error=(404, f"no story {story_id!r} in the store"))
+            except HTTPException as exc:
+                job.finish(error=(exc.status_code, str(exc.detail)))
+            except Exception as exc:  # a bug on our side: said briefly, the trace on the server's log
+                log.exception("analysis of story %s failed", story_id)
+                job.finish(error=(500, f"the analysis failed (internal error: {type(exc).__name__})"))
+            with self.write_lock:  # a finished job is only needed until its page reloads
+                if len(self.story_jobs) > 64:
+                    for sid in [s for s, j in self.story_jobs.items() if j.finished.is_set()][:32]:
+                        del self.story_jobs[sid]
+
+        threading.Thread(target=work, name="storytrace-story-analysis", daemon=True).start()
+        return job
 
     def use_pool(self, pool: Any) -> None:
         """Run compares and story analyses in ``pool``: as many compares at once as it has processes,
@@ -174,8 +210,29 @@ class Analyses:
         compared = compared_members(members, self.max_articles)
         return story_key(story_id, compared), [aid for aid, _ in compared]
 
-    def get(self, story_id: str) -> StoryAnalysis:
-        """The analysis of one story (`StoryNotFound`: no such story); computed once per content."""
+    def ready(self, story_id: str) -> StoryAnalysis | None:
+        """The story's analysis when it needs no computing (in memory, or kept in the store); else None.
+        `StoryNotFound`: no such story."""
+        with self.store() as s:
+            key, compared = self._key(s, story_id)
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return hit
+            kept = stored_analysis(s, load_story(s, story_id, max_articles=self.max_articles))
+        if kept is None:
+            return None
+        hit = StoryAnalysis.from_doc(kept[1], key)
+        if hit.shown == compared:
+            with self._lock:
+                self._cache[key] = hit
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return hit
+
+    def get(self, story_id: str, progress: Callable[[str], None] | None = None) -> StoryAnalysis:
+        """The analysis of one story (`StoryNotFound`: no such story); computed once per content.
+        ``progress`` gets the pipeline's steps when it runs in this process."""
         with self.store() as s:
             key, compared = self._key(s, story_id)
         with self._lock:
@@ -199,9 +256,11 @@ class Analyses:
                     # fail inside the analysis (spaCy's length error: a 500); it is named instead
                     check_stored_articles(story.compared)
                     if self.pool is not None:
+                        if progress is not None:
+                            progress("analysing in a worker process")
                         doc = {**self.pool.analyse(story.compared), "corpus_story": story.corpus_story()}
                     else:
-                        doc = story.analyse()
+                        doc = story.analyse(progress=progress)
                     self.computed += 1
                     hit = StoryAnalysis.from_doc(doc, story.key)
                     fresh = True

@@ -401,17 +401,31 @@ def paste_progress_page(status: dict, status_url: str, result_url: str) -> str:
     """A paste analysis that is still running: its step, counts and time left (``status``: the
     ``/paste/jobs/KEY`` document), kept up to date by `_progress_js`; reloaded every
     `PROGRESS_REFRESH_S` seconds without script, until the result page shows the result."""
+    return progress_page(status, status_url, result_url, "Analysing the pasted texts…", ("Paste other texts", "/paste"),
+                         title="Paste texts")
+
+
+def story_progress_page(status: dict, status_url: str, result_url: str, story_id: str) -> str:
+    """A stored story whose analysis is running (nobody had opened it, nor `storytrace analyze`
+    analysed it): as `paste_progress_page`, until its page shows the story."""
+    return progress_page(status, status_url, result_url, f"Analysing story {story_id}…", ("All stories", "/"),
+                         title="Stories")
+
+
+def progress_page(status: dict, status_url: str, result_url: str, heading: str, back: tuple[str, str],
+                  title: str) -> str:
+    """An analysis that is still running (see `paste_progress_page`)."""
     total, done = status.get("total"), status.get("done")
     bar = (f"<progress id=\"job-bar\" max=\"{int(total)}\" value=\"{int(done or 0)}\">{int(done or 0)}/{int(total)}"
            "</progress>" if total else "<progress id=\"job-bar\"></progress>")
     body = (
         f"<section id=\"job\" class=\"paste\" data-status=\"{_e(status_url)}\" data-result=\"{_e(result_url)}\">"
-        "<h2>Analysing the pasted texts…</h2>"
+        f"<h2>{_e(heading)}</h2>"
         f"<p class=\"jobstep\" role=\"status\" aria-live=\"polite\"><span id=\"job-step\">{_e(status.get('text'))}"
         f"</span></p><p>{bar}</p>"
         "<p class=\"note\">The result opens here when the analysis has finished (this page updates itself). "
-        f"<a href=\"{_e(result_url)}\">Reload</a> · <a href=\"/paste\">Paste other texts</a>.</p></section>"
+        f"<a href=\"{_e(result_url)}\">Reload</a> · <a href=\"{_e(back[1])}\">{_e(back[0])}</a>.</p></section>"
         f"<script>{_progress_js()}</script>"
     )
     head = f"<noscript><meta http-equiv=\"refresh\" content=\"{PROGRESS_REFRESH_S}\"></noscript>"
-    return layout("Paste texts", body, active="Paste texts", subtitle="analysing…", csp=PROGRESS_CSP, head=head)
+    return layout(title, body, active=title, subtitle="analysing…", csp=PROGRESS_CSP, head=head)

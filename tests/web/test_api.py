@@ -68,6 +68,27 @@ def test_a_story_analysed_by_analyze_is_served_without_analysing_it_again(tmp_pa
     assert again.app.state.analyses.computed == 0
 
 
+def test_a_story_page_not_analysed_yet_shows_the_progress_then_the_story(tmp_path) -> None:
+    path = str(tmp_path / "progress.db")
+    with Store.open(path) as store:
+        ingest_paths(store, [str(EXAMPLES)])
+    app = TestClient(create_app(path, token=TOKEN, paste_wait_s=0))
+    r = app.get("/stories/s-orlen-derailment-wire")
+    assert r.status_code == 200 and "Analysing story s-orlen-derailment-wire" in r.text
+    assert 'data-status="/story-jobs?id=s-orlen-derailment-wire"' in r.text
+    assert "script-src 'sha256-" in r.headers["content-security-policy"]
+    job = app.app.state.web.story_jobs["s-orlen-derailment-wire"]
+    status = app.get("/story-jobs", params={"id": "s-orlen-derailment-wire"}).json()
+    assert {"step", "done", "total", "eta_s", "finished", "text"} <= set(status)
+    assert status["result"] == "/stories/s-orlen-derailment-wire"
+    assert job.finished.wait(120)
+    done = app.get("/stories/s-orlen-derailment-wire")
+    assert done.status_code == 200 and "Analysing story" not in done.text and "orlen-derailment-courier" in done.text
+    assert app.app.state.analyses.computed == 1  # the page did not analyse it a second time
+    assert app.get("/story-jobs", params={"id": "s-nope"}).status_code == 404
+    assert app.get("/stories/s-nope").status_code == 404
+
+
 def assert_escaped(page: str) -> None:
     low = page.lower()
     assert "<script>alert(1)" not in low
