@@ -35,10 +35,11 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from storytrace.corpus.analysis import current_counts, finding_counts
 from storytrace.corpus.ingest import ingest_articles
 from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
 from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key, stored_analysis
-from storytrace.model import SEVERITY_RANK, Article
+from storytrace.model import Article
 from storytrace.progress import StepCounter, parse_step, time_left
 from storytrace.readers.checks import article_problem
 
@@ -161,16 +162,6 @@ class StoryAnalysis:
         return cls(info, list(cs["articles"]), list(cs["compared"]), report, key, cs)
 
 
-def finding_counts(report: dict) -> dict[str, int]:
-    counts = {k: 0 for k in SEVERITY_RANK}
-    for f in report.get("findings") or []:
-        sev = f.get("severity")
-        if sev in counts:
-            counts[sev] += 1
-    counts["total"] = len(report.get("findings") or [])
-    return counts
-
-
 class Analyses:
     """Story analyses, cached in memory per story key; findings counts kept in the store."""
 
@@ -287,25 +278,8 @@ class Analyses:
 
     def counts_for(self, store: Store, infos: Sequence[StoryInfo]) -> dict[str, dict | None]:
         """Findings counts for these stories: as saved when they match the story's current
-        content; 0 for a one-article story; None when not analysed yet."""
-        out: dict[str, dict | None] = {i.id: None for i in infos}
-        multi = [i.id for i in infos if i.size > 1]
-        for i in infos:
-            if i.size <= 1:
-                out[i.id] = {"total": 0, "high": 0, "medium": 0, "low": 0}
-        if not multi:
-            return out
-        try:
-            stats = store.story_stats(multi)
-        except sqlite3.Error:
-            return out  # a read-only store from before the counts were kept: "–"
-        if not stats:
-            return out
-        members = store.story_members([sid for sid in multi if sid in stats])
-        for sid, st in stats.items():
-            if story_key(sid, compared_members(members.get(sid, []), self.max_articles)) == st.key:
-                out[sid] = {"total": st.findings, "high": st.high, "medium": st.medium, "low": st.low}
-        return out
+        content; 0 for a one-article story; None when not analysed yet (`corpus.analysis.current_counts`)."""
+        return current_counts(store, infos, max_articles=self.max_articles)
 
 
 def analysis_or_404(analyses: Analyses, story_id: str) -> StoryAnalysis:
