@@ -165,7 +165,9 @@ def test_serve_closes_the_connection_of_a_stalled_body(tmp_path) -> None:
         thread.join(10)
 
 
-def test_serve_takes_the_body_timeout(tmp_path, monkeypatch) -> None:
+@pytest.fixture
+def serve_args(tmp_path, monkeypatch):
+    """Runs `storytrace serve ARGS` without serving: (the CLI's result, the create_app keywords it chose)."""
     uvicorn = pytest.importorskip("uvicorn")
     from click.testing import CliRunner
 
@@ -176,29 +178,29 @@ def test_serve_takes_the_body_timeout(tmp_path, monkeypatch) -> None:
     made: dict = {}
     monkeypatch.setattr("storytrace.web.app.create_app", lambda *a, **kw: made.update(kw) or "APP")
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: made.update(app=app))
-    res = CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", "--body-timeout", "7"])
+
+    def run(*args: str):
+        made.clear()
+        return CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", *args]), made
+
+    return run
+
+
+def test_serve_takes_the_body_timeout(serve_args) -> None:
+    res, made = serve_args("--body-timeout", "7")
     assert res.exit_code == 0, res.output
     assert made["app"] == "APP" and made["body_timeout"] == 7
-    res = CliRunner().invoke(main, ["serve", "--db", db, "--port", "0"])
+    res, made = serve_args()
     assert res.exit_code == 0 and made["body_timeout"] == 30
-    assert "--body-timeout" in CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "--body-timeout" in serve_args("--help")[0].output
 
 
-def test_serve_sizes_the_compare_processes_to_the_machine_or_takes_a_number(tmp_path, monkeypatch) -> None:
-    uvicorn = pytest.importorskip("uvicorn")
-    from click.testing import CliRunner
-
-    from storytrace.cli import main
+def test_serve_sizes_the_compare_processes_to_the_machine_or_takes_a_number(serve_args) -> None:
     from storytrace.web.pool import default_processes
 
-    db = str(tmp_path / "s.db")
-    Store.open(db).close()
-    made: dict = {}
-    monkeypatch.setattr("storytrace.web.app.create_app", lambda *a, **kw: made.update(kw) or "APP")
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: made.update(app=app))
-    assert CliRunner().invoke(main, ["serve", "--db", db, "--port", "0"]).exit_code == 0
-    assert made["compare_processes"] == default_processes() >= 1
-    assert CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", "--compare-processes", "0"]).exit_code == 0
-    assert made["compare_processes"] == 0
-    bad = CliRunner().invoke(main, ["serve", "--db", db, "--port", "0", "--compare-processes", "many"])
+    res, made = serve_args()
+    assert res.exit_code == 0 and made["compare_processes"] == default_processes() >= 1
+    res, made = serve_args("--compare-processes", "0")
+    assert res.exit_code == 0 and made["compare_processes"] == 0
+    bad, _ = serve_args("--compare-processes", "many")
     assert bad.exit_code == 2 and "--compare-processes" in bad.output and "Traceback" not in bad.output
