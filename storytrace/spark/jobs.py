@@ -181,7 +181,9 @@ def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: 
         else:
             raise ValueError(f"unknown format {fmt!r}")
         # keep the input order (file, then position): monotonically_increasing_id is ordered that way
-        raw = raw.withColumn("_seq", F.monotonically_increasing_id()).withColumn("_file", F.input_file_name())
+        raw = _numbered_rows(raw.withColumn("_seq", F.monotonically_increasing_id())
+                             .withColumn("_file", F.input_file_name()).withColumn("_pid", F.spark_partition_id()))
+        unit = "record" if fmt == "csv" else "row"  # a CSV record may span lines: its number, not its line
         # CSV headers are matched case-insensitively, like storytrace ingest
         lower = {c.lower(): c for c in raw.columns}
         wanted = {f: lower.get(cmap[f].lower(), cmap[f]) for f in ARTICLE_FIELDS}
@@ -190,14 +192,14 @@ def read_input(spark, paths: Sequence[str], fmt: str | None = None, column_map: 
         if missing:
             raise ValueError(f"input lacks the field(s) {', '.join(map(repr, missing))}; "
                              f"found {', '.join(c for c in raw.columns if not c.startswith('_'))} (use --map)")
-        sel = raw.select(*cols, "_seq", "_file")
+        sel = raw.select(*cols, "_seq", "_file", "_row")
         identity = {f: f for f in ARTICLE_FIELDS}
 
         def norm(batches):
             for pdf in batches:
                 items = []
                 for row in pdf.to_dict("records"):
-                    name = _local_path(row["_file"])  # rows of a multi-line CSV have no line number here
+                    name = f"{_local_path(row['_file'])} {unit} {int(row['_row'])}"
                     rec = normalise_record({f: row.get(f) for f in ARTICLE_FIELDS}, identity, name)
                     rid = row.get("id")  # pandas gives a missing id as NaN: never shown as "nan"
                     items.append((int(row["_seq"]), name, rec, rid if isinstance(rid, str) else None))
@@ -236,16 +238,24 @@ def _numbered_lines(spark, paths: Sequence[str]):
     consecutive, and a file's splits are read by tasks in file order (Spark sorts splits by size,
     stably, and packs them in that order; a gzip file is one split), so a line's number is its place
     in its task plus the lines of the file's earlier tasks (a small aggregate, broadcast)."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     lines = spark.read.text(list(paths)).withColumn("_seq", F.monotonically_increasing_id()) \
         .withColumn("_file", F.input_file_name()).withColumn("_pid", F.spark_partition_id())
-    spans = lines.groupBy("_file", "_pid").agg(F.min("_seq").alias("_first"), F.count("*").alias("_n"))
+    return _numbered_rows(lines).select("value", "_seq", "_file", F.col("_row").alias("_line"))
+
+
+def _numbered_rows(df):
+    """``df`` (with ``_seq``, ``_file``, ``_pid``) plus ``_row``: each row's place in its file, from 1,
+    counted as `_numbered_lines` counts lines (no shuffle of the data)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    spans = df.groupBy("_file", "_pid").agg(F.min("_seq").alias("_first"), F.count("*").alias("_n"))
     before = Window.partitionBy("_file").orderBy("_pid").rowsBetween(Window.unboundedPreceding, -1)
     spans = spans.withColumn("_before", F.coalesce(F.sum("_n").over(before), F.lit(0)))
-    return lines.join(F.broadcast(spans.select("_file", "_pid", "_first", "_before")), ["_file", "_pid"]) \
-        .select("value", "_seq", "_file", (F.col("_seq") - F.col("_first") + F.col("_before") + 1).alias("_line"))
+    return df.join(F.broadcast(spans.select("_file", "_pid", "_first", "_before")), ["_file", "_pid"]) \
+        .withColumn("_row", F.col("_seq") - F.col("_first") + F.col("_before") + 1)
 
 
 def _local_path(uri: str) -> str:

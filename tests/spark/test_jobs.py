@@ -225,3 +225,23 @@ def test_malformed_lines_and_conflicts_are_reported_as_ingest_reports_them(spark
     err = capsys.readouterr().err
     assert f"{first}:7: article id 'a' is already stored with a different text" in err
     assert f"{first}:5:" in err and "Traceback" not in err
+
+
+def test_bad_csv_and_parquet_rows_are_named_by_their_place_in_their_file(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ok = "The council approved the new bridge over the Tamsey on Monday, officials said."
+    csv_path = tmp_path / "in.csv"
+    # record 2 spans two lines (a quoted line break): its number is 2, its line would be 3
+    csv_path.write_text('id,text\na,"' + ok + '"\nb,"' + ok + '\nWork starts in May."\nc,\nd,"' + ok + ' More."\n',
+                        encoding="utf-8")
+    summary = st.run_group(spark, [str(csv_path)], str(tmp_path / "out-csv"), fmt="csv", pairs=False)
+    assert summary["articles"] == 3 and summary["errors"] == 1
+    errors = pq.read_table(tmp_path / "out-csv" / "errors").to_pydict()
+    assert errors["origin"] == [f"{csv_path} record 3"], errors
+    pq_path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": [ok, "", ok + " Again, later."]}), pq_path)
+    summary = st.run_group(spark, [str(pq_path)], str(tmp_path / "out-pq"), fmt="parquet", pairs=False)
+    assert summary["errors"] == 1
+    assert pq.read_table(tmp_path / "out-pq" / "errors").to_pydict()["origin"] == [f"{pq_path} row 2"]
