@@ -26,11 +26,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from storytrace.model import Article
 from storytrace.web import api, pages
 from storytrace.web.errors import install_error_handlers
 from storytrace.web.guard import DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_BODY, Guard
-from storytrace.web.service import DEFAULT_MAX_COMPARE_CHARS, Analyses, WebState, run_compare
+from storytrace.web.service import DEFAULT_MAX_COMPARE_CHARS, Analyses, WebState, warm_up
 
 __all__ = ["DEFAULT_MAX_BODY", "app_from_env", "create_app"]
 
@@ -56,7 +55,7 @@ def create_app(db_path: str, token: str | None = None, max_body: int = DEFAULT_M
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
         if warm_up:
-            threading.Thread(target=_warm, name="storytrace-warm-up", daemon=True).start()
+            threading.Thread(target=warm_up, name="storytrace-warm-up", daemon=True).start()
         state: WebState = _app.state.web
         if compare_processes > 0:
             from storytrace.web.pool import ComparePool
@@ -96,15 +95,6 @@ async def _security_headers(request: Request, call_next) -> Response:
     response.headers.setdefault("referrer-policy", "no-referrer")
     response.headers.setdefault("x-frame-options", "DENY")
     return response
-
-
-def _warm() -> None:
-    """Load the models once so the first request is not slow."""
-    try:
-        run_compare([Article("warm-a", "The council met on Monday. It approved the budget."),
-                     Article("warm-b", "On Monday the council met and approved the budget.")], 10_000)
-    except Exception:  # a warm-up failure shows up again on the first real request
-        pass
 
 
 def _version() -> str:

@@ -42,14 +42,10 @@ def default_processes() -> int:
 
 
 def _load_models() -> None:
-    """Each worker loads the models once, at its start (a tiny compare)."""
-    from storytrace.web.service import run_compare
+    """Each worker loads the models once, at its start."""
+    from storytrace.web.service import warm_up
 
-    try:
-        run_compare([Article("warm-a", "The council met on Monday. It approved the budget."),
-                     Article("warm-b", "On Monday the council met and approved the budget.")], 10_000)
-    except Exception:  # a failure shows up again on the first real request
-        pass
+    warm_up()
 
 
 def _compare(articles: Sequence[Article], max_chars: int) -> dict:
@@ -77,26 +73,23 @@ class ComparePool:
         return concurrent.futures.ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_load_models)
 
-    def submit(self, articles: Sequence[Article], max_chars: int) -> concurrent.futures.Future:
-        """Queue one compare. A pool broken by a dead process is replaced first."""
+    def _submit(self, fn, *args) -> concurrent.futures.Future:
+        """Queue ``fn(*args)`` in a worker. A pool broken by a dead process is replaced first."""
         with self._lock:
             try:
-                return self._executor.submit(_compare, list(articles), max_chars)
+                return self._executor.submit(fn, *args)
             except BrokenProcessPool:
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = self._start()
-                return self._executor.submit(_compare, list(articles), max_chars)
+                return self._executor.submit(fn, *args)
+
+    def submit(self, articles: Sequence[Article], max_chars: int) -> concurrent.futures.Future:
+        """Queue one compare; a future of its contract."""
+        return self._submit(_compare, list(articles), max_chars)
 
     def analyse(self, articles: Sequence[Article]) -> dict:
         """The compare contract of a stored story's compared articles, computed in a worker (blocks)."""
-        with self._lock:
-            try:
-                future = self._executor.submit(_analyse, list(articles))
-            except BrokenProcessPool:
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._start()
-                future = self._executor.submit(_analyse, list(articles))
-        return future.result()
+        return self._submit(_analyse, list(articles)).result()
 
     def shutdown(self) -> None:
         with self._lock:

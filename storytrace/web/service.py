@@ -72,6 +72,8 @@ class WebState:
     #: how long a paste result page waits for its analysis before it shows the progress instead
     paste_wait_s: float = 1.5
     write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    #: guards `story_jobs` (not `write_lock`: a page must not wait for an ingest)
+    jobs_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     # compare requests queue here, in the event loop, rather than each holding a worker thread
     # while it waits for the pipeline: pages and reads stay responsive under a burst of compares
     compare_gate: asyncio.Semaphore = dataclasses.field(default_factory=lambda: asyncio.Semaphore(1))
@@ -89,7 +91,7 @@ class WebState:
     def story_job(self, story_id: str) -> PasteJob:
         """The running (or just finished) analysis of a stored story for its page; started when there is
         none. At most 8 run at once (more: 503, as for pasted texts)."""
-        with self.write_lock:
+        with self.jobs_lock:
             job = self.story_jobs.get(story_id)
             if job is not None and not (job.finished.is_set() and job.error):
                 return job
@@ -112,7 +114,7 @@ class WebState:
             except Exception as exc:  # a bug on our side: said briefly, the trace on the server's log
                 log.exception("analysis of story %s failed", story_id)
                 job.finish(error=(500, f"the analysis failed (internal error: {type(exc).__name__})"))
-            with self.write_lock:  # a finished job is only needed until its page reloads
+            with self.jobs_lock:  # a finished job is only needed until its page reloads
                 if len(self.story_jobs) > 64:
                     for sid in [s for s, j in self.story_jobs.items() if j.finished.is_set()][:32]:
                         del self.story_jobs[sid]
@@ -427,6 +429,16 @@ def run_compare(articles: Sequence[Article], max_chars: int, progress: Callable[
         return comparison_to_dict(compare_articles(list(articles), progress=progress))
     finally:
         PIPELINE_LOCK.release()
+
+
+def warm_up() -> None:
+    """Load the compare models once (a tiny compare), so the first request is not slow; a failure
+    shows up again on the first real request."""
+    try:
+        run_compare([Article("warm-a", "The council met on Monday. It approved the budget."),
+                     Article("warm-b", "On Monday the council met and approved the budget.")], 10_000)
+    except Exception:
+        pass
 
 
 def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
