@@ -197,20 +197,29 @@ def run_tfidf_avglink(arts, threshold: float) -> dict[str, str]:
 # ---------------------------------------------------------------- order dependence
 
 
-def assign_in_batches(articles, batch: int) -> tuple[dict[str, str], list[float]]:
-    """`CorpusGrouper.assign` over an in-memory store, ``batch`` articles at a time, as `storytrace
-    ingest` hands them over: (article id -> story id, seconds per batch)."""
+def assign_in_batches(articles, batch: int, ingest_rule: bool = False) -> tuple[dict[str, str], list[float]]:
+    """`CorpusGrouper.assign` (or, with ``ingest_rule``, `StoryGrouper.assign`: what `storytrace ingest`
+    runs) over an in-memory store, ``batch`` articles at a time, as `storytrace ingest` hands them
+    over: (article id -> story id, seconds per batch)."""
     from storytrace.corpus.grouping import CorpusGrouper
+    from storytrace.corpus.storygrouping import StoryGrouper
     from storytrace.corpus.store import Store
 
     out: dict[str, str] = {}
     seconds: list[float] = []
     with Store.open(":memory:") as st, st.transaction():
-        g = CorpusGrouper(st)
+        g = StoryGrouper(st) if ingest_rule else CorpusGrouper(st)
         for lo in range(0, len(articles), batch):
             t0 = time.perf_counter()
-            out.update(g.assign(articles[lo:lo + batch]))
+            chunk = articles[lo:lo + batch]
+            if ingest_rule:
+                st.add_articles(chunk)
+                st.assign(g.assign(chunk))  # earlier articles the batch moved are moved in the store
+            else:
+                out.update(g.assign(chunk))
             seconds.append(time.perf_counter() - t0)
+        if ingest_rule:
+            out = st.membership([a.id for a in articles])
     return out, seconds
 
 
@@ -224,7 +233,9 @@ def bench_order(dataset: str, data: Path, limit: int | None, as_json: bool, seed
     arts, gold, eval_ids = load(dataset, data, limit)
     ids = eval_ids if len(eval_ids) != len(gold) else list(gold)
 
-    methods = {"storytrace": lambda order: assign_in_batches(order, batch)[0], "storytrace-avglink": lambda order: group_by_average_link(order, batch=batch)}
+    methods = {"storytrace": lambda order: assign_in_batches(order, batch)[0],
+               "storytrace-avglink": lambda order: group_by_average_link(order, batch=batch),
+               "storytrace ingest": lambda order: assign_in_batches(order, batch, ingest_rule=True)[0]}
     res: dict = {"dataset": dataset, "limit": limit, "batch": batch, "methods": {}}
     for name, run in methods.items():
         f1s = []
@@ -265,9 +276,10 @@ def bench_boilerplate(data: Path, limit: int | None, as_json: bool, batch: int =
         "headline alone": [Article(a.id, a.title, title=a.title) for a in arts],
     }
     res: dict = {"n": len(arts), "runs": {}}
-    for name, docs in runs.items():
+    for name, docs, rule in [(n, d, rule) for n, d in runs.items() for rule in (False, True)]:
+        name = f"{name}{' (ingest rule)' if rule else ''}"
         t0 = time.perf_counter()
-        out, seconds = assign_in_batches(docs, batch)
+        out, seconds = assign_in_batches(docs, batch, ingest_rule=rule)
         rates = [batch / max(t, 1e-9) for t in seconds]
         sizes = Counter(out.values())
         r = {"wall_s": time.perf_counter() - t0, "stories": len(sizes), "largest": max(sizes.values()),
@@ -275,7 +287,7 @@ def bench_boilerplate(data: Path, limit: int | None, as_json: bool, batch: int =
              "bcubed_f1": scores_for(out, gold).bcubed_f1}
         res["runs"][name] = r
         if not as_json:
-            print(f"{name:<28} {len(docs):>7} articles: {r['stories']:>6} stories, largest {r['largest']:>5}; "
+            print(f"{name:<42} {len(docs):>7} articles: {r['stories']:>6} stories, largest {r['largest']:>5}; "
                   f"{r['rate_first_10']:,.0f} records/s over the first 10 batches, {r['rate_last_10']:,.0f} over the "
                   f"last 10; BCubed F1 {r['bcubed_f1']:.3f}; {r['wall_s']:.0f} s", flush=True)
     return res

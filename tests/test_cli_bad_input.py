@@ -76,7 +76,8 @@ def test_printable_replaces_controls_and_keeps_text():
 def test_stories_prints_markup_and_escapes_inert(tmp_path):
     p = tmp_path / "odd.jsonl"
     recs = [{"id": "[bold]a[/]", "title": "\x1b]0;pwned\x07[red]T", "text": GOOD},
-            {"id": "\x1b[2Jb", "title": "[/]", "source": "[link=file:///x]s", "text": GOOD + " Again."}]
+            {"id": "\x1b[2Jb", "title": "[/]", "source": "[link=file:///x]s",
+                 "text": "A magnitude 6.1 earthquake struck near Izmir on Tuesday, the governor said."}]
     p.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     db = tmp_path / "s.db"
     assert run("ingest", str(p), "--db", str(db)).exit_code == 0

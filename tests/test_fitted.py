@@ -265,7 +265,8 @@ def test_write_entries_keeps_other_entries(tmp_path):
 
 
 def test_corpus_grouping_entries_say_how_they_were_fitted():
-    assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours", "avglink_cut_lead"]
+    assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours", "avglink_cut_lead",
+                            "avglink_boilerplate_df"]
     for name, entry in CORPUS.items():
         assert set(entry) == {"value", "data", "objective", "fit"}, name
         assert all(isinstance(entry[k], str) and entry[k].strip() for k in ("data", "objective", "fit")), name

@@ -2,8 +2,9 @@
 
 `ingest_batch(store, articles)` is the one way articles enter a store: in ONE
 transaction it stores them (`Store.add_articles`: idempotent by id + content
-hash), groups the new ones (`storytrace.corpus.grouping.CorpusGrouper.assign`,
-or `CorpusGrouper.adopt` when their stories are given, as from the Spark job),
+hash), groups the new ones (`storytrace.corpus.storygrouping.StoryGrouper.assign`,
+which can move earlier articles with text to another story too, or `StoryGrouper.adopt`
+when their stories are given, as from the Spark job),
 records the memberships and the stories' stats (`Store.assign`), and writes the
 run's counts. Its callers:
 
@@ -29,7 +30,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from storytrace.corpus.grouping import CorpusGrouper
+from storytrace.corpus.storygrouping import StoryGrouper
 from storytrace.corpus.store import Conflict, Store
 from storytrace.model import Article
 from storytrace.readers.records import IngestError, check_column_map, expand_paths, iter_records, with_iso_published_at
@@ -70,7 +71,7 @@ def ingest_batch(
     store: Store,
     articles: Sequence[Article],
     *,
-    grouper: CorpusGrouper | None = None,
+    grouper: StoryGrouper | None = None,
     stories: Mapping[str, str] | None = None,
     run_id: int | None = None,
     run: RunCounts = RunCounts(),
@@ -80,13 +81,13 @@ def ingest_batch(
 
     Idempotent: an article stored already with the same text is ``unchanged`` and keeps its
     story; the same id with another text is a conflict (the stored version is kept). The new
-    articles are grouped by ``grouper.assign`` (default: a `CorpusGrouper` over ``store``;
+    articles are grouped by ``grouper.assign`` (default: a `StoryGrouper` over ``store``;
     pass one to keep its cache across batches), or, when ``stories`` gives their story ids
     (article id -> story id, e.g. the Spark job's), taken as given with ``grouper.adopt``.
     With a ``run_id``, the run's row gets ``run`` (its counts before this batch, bad records
     included) plus this batch, and ``status`` when given; the result's ``run`` holds them.
     """
-    grouper = grouper if grouper is not None else CorpusGrouper(store)
+    grouper = grouper if grouper is not None else StoryGrouper(store)
     with store.transaction():
         res = store.add_articles(articles, run_id=run_id)
         out = BatchResult(added=res.added, unchanged=res.unchanged, conflicts=res.conflicts)
@@ -100,7 +101,9 @@ def ingest_batch(
                 if lost:
                     raise RuntimeError(f"the grouper gave no story for {len(lost)} new article(s), e.g. {lost[0]!r}")
                 out.stories = {a.id: mapping[a.id] for a in res.added}
-            out.touched = store.assign(out.stories)
+                out.touched = store.assign(mapping)  # earlier articles the grouping moved, too
+            if stories is not None:
+                out.touched = store.assign(out.stories)
         if run_id is not None:
             out.run = replace(run, records=run.records + len(articles), added=run.added + len(res.added),
                               unchanged=run.unchanged + len(res.unchanged),
@@ -110,7 +113,7 @@ def ingest_batch(
 
 
 def ingest_articles(store: Store, articles: Sequence[Article], *, source: str = "articles",
-                    grouper: CorpusGrouper | None = None) -> IngestReport:
+                    grouper: StoryGrouper | None = None) -> IngestReport:
     """Ingest articles held in memory as one batch and one run (``paths``: ``[source]``).
 
     The run is ``done`` with the batch, or ``failed`` (and nothing of the batch stored) when
@@ -230,7 +233,7 @@ def ingest_paths(
     ``limit`` stops after that many records (good or bad); ``estimate_total``
     counts input lines first so ``progress`` can show an ETA; ``max_bytes``
     caps a file's size (None: no cap). ``grouper`` defaults to
-    ``CorpusGrouper(store)``. If anything raises (a ``progress``
+    ``StoryGrouper(store)``. If anything raises (a ``progress``
     callback, the grouper), the open batch is rolled back, the run is marked
     failed and the exception propagates; committed batches stay.
     Raises `ValueError` for a bad ``column_map`` and `IngestError` for a
@@ -242,7 +245,7 @@ def ingest_paths(
     check_column_map(column_map)
     files = expand_paths(list(paths))
     if grouper is None:
-        grouper = CorpusGrouper(store)  # one for the whole run: its cache spans the batches
+        grouper = StoryGrouper(store)  # one for the whole run: its cache spans the batches
     start = time.monotonic()
     units = estimate_units(files) if estimate_total else None
     report = IngestReport(run_id=None, paths=[str(p) for p in paths])

@@ -662,6 +662,20 @@ class Store:
                 yield _article(row[1:])
             last = rows[-1][0]
 
+    def iter_grouped_articles(self, batch: int = 1000) -> Iterator[Article]:
+        """Every stored article that has a story, in ingest order, read ``batch`` rows at a time."""
+        last = 0
+        cols = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLS.split(","))
+        while True:
+            rows = self.conn.execute(
+                f"SELECT a.n, {cols} FROM articles a JOIN memberships m ON m.article_id = a.id "
+                "WHERE a.n > ? ORDER BY a.n LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row[1:])
+            last = rows[-1][0]
+
     def article_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
@@ -870,6 +884,26 @@ class Store:
         """The generation of the grouping state (0: never written)."""
         row = self.conn.execute("SELECT value FROM grp_meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
+
+    def lexical_generation(self) -> int:
+        """The generation of the average-link grouping (`storytrace.corpus.storygrouping`), 0: never written.
+
+        Bumped in the caller's transaction by each batch it groups, so a rolled-back batch or another
+        process's batch shows as a generation the in-memory state does not know."""
+        row = self.conn.execute("SELECT value FROM grp_meta WHERE key = 'lexical_generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def bump_lexical_generation(self) -> int:
+        with self.transaction():
+            generation = self.lexical_generation() + 1
+            self.conn.execute("INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('lexical_generation', ?)",
+                              (str(generation),))
+            return generation
+
+    def grouping_members_ids(self) -> Iterator[str]:
+        """The ids of the articles the headline grouper grouped (its ``grp_article`` rows)."""
+        for (aid,) in self.conn.execute("SELECT article_id FROM grp_article"):
+            yield aid
 
     def grouping_stories(self) -> Iterator[GroupStoryRow]:
         """Every grouped story, by dense index."""

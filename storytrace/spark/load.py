@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from storytrace.corpus.grouping import CorpusGrouper
+from storytrace.corpus.storygrouping import StoryGrouper
 from storytrace.corpus.ingest import RunCounts, ingest_batch
 from storytrace.corpus.store import Store
 from storytrace.model import Article
@@ -23,7 +23,7 @@ def load_parquet(store: Store, folder: str, *, batch_size: int = 5000,
 
     Reads the Parquet files with pyarrow, in batches of ``batch_size``, each batch stored by
     `storytrace.corpus.ingest.ingest_batch` in one transaction: the articles (idempotent by id
-    and text), their Spark story as membership, and the grouper's state (`CorpusGrouper.adopt`:
+    and text), their Spark story as membership, and the grouper's state (`StoryGrouper.adopt`:
     centroid sums, time spans, MinHash digests), so a later ``storytrace ingest`` adds new
     articles to these stories. Articles already stored keep their story (counted as
     ``unchanged``). ``progress(done, total)`` is called per batch."""
@@ -40,7 +40,7 @@ def load_parquet(store: Store, folder: str, *, batch_size: int = 5000,
         raise ValueError(f"{folder}: the articles table lacks {', '.join(sorted(need - names))} "
                          "(expected the output of `storytrace spark group`)")
     total = data.count_rows()
-    grouper = CorpusGrouper(store)  # one for the whole load: its cache spans the batches
+    grouper = StoryGrouper(store)  # one for the whole load: its cache spans the batches
     stories_before = store.story_count()
     run_id = store.start_run([folder])
     counts = RunCounts()

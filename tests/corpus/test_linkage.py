@@ -76,3 +76,21 @@ def test_add_reports_the_articles_whose_story_may_have_changed():
     assert g.add("y", _vec({5: 1.0})) == [1]  # nothing in common: alone
     assert sorted(g.add("w", _vec({1: 1.0, 2: 0.2}))) == [0, 2]
     assert g.stories() == {"x": "s-w", "y": "s-y", "w": "s-w"}
+
+
+def test_replacing_vectors_gives_the_clusters_of_the_new_vectors():
+    items = list(_corpus(seed=5).items())
+    rng = random.Random(6)
+    # a shared block of buckets pulls every article of stories 0-5 into one blob
+    blob = {aid: _vec({**{int(b): 1.0 for b in v.index}, **{50_000 + k: 3.0 for k in range(30)}})
+            for aid, v in items if int(aid[1:3]) < 6}
+    start = [(aid, blob.get(aid, v)) for aid, v in items]
+    g = AverageLinkGraph(0.2)
+    g.add_many([a for a, _ in start], [v for _, v in start])
+    assert len({g.stories()[a] for a in blob}) == 1  # the block made one story of six
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    for lo in range(0, len(order), 7):  # the block taken out again, a few articles at a time
+        chunk = [i for i in order[lo:lo + 7] if items[i][0] in blob]
+        g.replace_many(chunk, [items[i][1] for i in chunk])
+    assert g.stories() == _group(items, 0.2, batch=len(items))

@@ -215,8 +215,8 @@ def current_store(tmp_path_factory):
 
 
 def test_an_old_format_store_opens_reads_and_ingests(current_store, tmp_path):
-    from storytrace.corpus.grouping import CorpusGrouper
     from storytrace.corpus.ingest import ingest_paths
+    from storytrace.corpus.storygrouping import StoryGrouper
     from tests.helpers import EXAMPLES
 
     old = make_old_store(tmp_path / "old.db", current_store)
@@ -234,13 +234,13 @@ def test_an_old_format_store_opens_reads_and_ingests(current_store, tmp_path):
         assert "brantwick-fire-wire" in {r[0] for r in s.search("warehouse")}
         # the grouper continues the stored state: a copy joins its original's story
         wire = s.articles(["orlen-derailment-wire"])[0]
-        copy = Article("copy", wire.text, title=wire.title, published_at=wire.published_at, origin="copy")
-        before = CorpusGrouper(s).stories()
+        copy = Article("copy", wire.text, title=wire.title, published_at="2026-04-17T09:00:00Z", origin="copy")
+        before = s.story_count()
         with s.transaction():
             s.add_articles([copy])
-            s.assign(CorpusGrouper(s).assign([copy]))
+            s.assign(StoryGrouper(s).assign([copy]))
         assert s.membership(["copy"]) == {"copy": "s-orlen-derailment-wire"}
-        assert len(CorpusGrouper(s).stories()) == len(before)
+        assert s.story_count() == before
         new = tmp_path / "new.jsonl"
         new.write_text('{"id": "late", "text": "The Vantry council approved a footbridge on Tuesday."}\n',
                        encoding="utf-8")
@@ -273,15 +273,22 @@ def test_a_read_only_old_store_is_still_readable(current_store, tmp_path):
         Store.attach(sqlite3.connect(f"file:{empty}?mode=ro", uri=True, isolation_level=None), str(empty))
 
 
-def test_check_covers_the_grouping_state(current_store, tmp_path):
-    import shutil
+def test_check_covers_the_grouping_state(tmp_path):
+    from storytrace.corpus.ingest import ingest_articles
+    from storytrace.readers.records import read_articles
+    from tests.helpers import EXAMPLES
 
-    path = tmp_path / "g.db"
-    shutil.copy(current_store, path)
-    with Store.open(path) as s:
+    # headlines alone: the grouper whose state lives in the grouping tables (storygrouping.py)
+    heads = [Article(a.id, a.title, title=a.title, published_at=a.published_at)
+             for a in read_articles([EXAMPLES]) if a.title]
+    with Store.open(tmp_path / "g.db") as s:
+        ingest_articles(s, heads)
         assert s.check() == []
-        s.conn.execute("UPDATE grp_story SET n = n + 1 WHERE story_id = 's-orlen-derailment-wire'")
+        wire = s.membership(["orlen-derailment-wire"])["orlen-derailment-wire"]
+        other = s.membership(["brantwick-fire-wire"])["brantwick-fire-wire"]
+        assert wire != other
+        s.conn.execute("UPDATE grp_story SET n = n + 1 WHERE story_id = ?", (wire,))
         assert any("grouping: story sizes differ" in p for p in s.check())
-        s.conn.execute("UPDATE grp_story SET n = n - 1 WHERE story_id = 's-orlen-derailment-wire'")
-        s.assign({"orlen-derailment-wire": "s-brantwick-fire-wire"})  # behind the grouper's back
+        s.conn.execute("UPDATE grp_story SET n = n - 1 WHERE story_id = ?", (wire,))
+        s.assign({"orlen-derailment-wire": other})  # behind the grouper's back
         assert any("grouping and memberships disagree" in p for p in s.check())

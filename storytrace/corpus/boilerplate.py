@@ -1,0 +1,82 @@
+"""Boilerplate by sentence frequency: a sentence that many articles of a corpus carry says nothing about their story.
+
+Method: every sentence (or line) an article is read by is hashed, case,
+punctuation and spacing ignored (`storytrace.corpus.grouping.phrase_hash`),
+and the corpus counts how many distinct articles carry each hash. A sentence
+carried by ``limit`` articles or more is boilerplate (a scraper's "enable
+JavaScript" page, an archive notice, a newsletter footer, a disclaimer) and
+is left out of the text an article is grouped by: document-frequency
+filtering of repeated text blocks, as in the boilerplate removal of web
+corpora (Broder et al. 1997, "Syntactic clustering of the Web"; Pomikálek
+2011, "Removing Boilerplate and Duplicate Content from Web Corpora", ch. 4).
+
+Counting as articles arrive, a sentence can cross the limit after some of
+its carriers were grouped with it: ``SentenceFrequency.add`` returns those
+earlier carriers, so the grouper reads them again without it. What counts as
+boilerplate is then a function of the *set* of articles seen, never of
+their order. Memory: one counter per distinct sentence, and the carriers of
+each sentence until it crosses the limit (at most ``limit - 1`` of them).
+
+Parameter: ``limit`` (``avglink_boilerplate_df``), fitted with the average
+link cut (`storytrace.corpus.lexicalgrouping`; storytrace/data/corpus_grouping.json
+says on what and to which objective). Story mates share sentences too (wire
+copy), so the limit must sit above the size of a story's group of copies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from storytrace.corpus.grouping import phrase_hash
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences and lines of ``text``, stripped, in order (a plain split: it only has to be repeatable)."""
+    return [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+
+
+def sentence_hashes(text: str) -> list[int]:
+    """`phrase_hash` of each sentence of ``text``, in order."""
+    return [phrase_hash(s) for s in sentences(text)]
+
+
+def without(text: str, boilerplate: set[int]) -> str:
+    """``text`` without the sentences whose hash is in ``boilerplate`` (the others joined by a space)."""
+    if not boilerplate:
+        return text
+    parts = sentences(text)
+    kept = [s for s in parts if phrase_hash(s) not in boilerplate]
+    return text if len(kept) == len(parts) else " ".join(kept)
+
+
+@dataclass
+class SentenceFrequency:
+    """How many distinct articles carry each sentence hash; those carried by ``limit`` or more are boilerplate."""
+
+    limit: int
+    boilerplate: set[int] = field(default_factory=set)
+    _count: dict[int, int] = field(default_factory=dict)
+    _carriers: dict[int, list[int]] = field(default_factory=dict)
+
+    def add(self, article: int, hashes: Iterable[int]) -> set[int]:
+        """Count article ``article``'s sentences; the earlier articles carrying a sentence that became boilerplate now."""
+        earlier: set[int] = set()
+        for h in set(hashes):
+            if h in self.boilerplate:
+                continue
+            n = self._count.get(h, 0) + 1
+            if n >= self.limit:
+                self.boilerplate.add(h)
+                earlier.update(self._carriers.pop(h, ()))
+                self._count.pop(h, None)
+            else:
+                self._count[h] = n
+                self._carriers.setdefault(h, []).append(article)
+        return earlier
+
+
+__all__ = ["SentenceFrequency", "sentence_hashes", "sentences", "without"]
