@@ -62,8 +62,19 @@ class SentenceFrequency:
     _count: dict[int, int] = field(default_factory=dict)
     _carriers: dict[int, list[int]] = field(default_factory=dict)
 
-    def add(self, article: int, hashes: Iterable[int]) -> set[int]:
-        """Count article ``article``'s sentences; the earlier articles carrying a sentence that became boilerplate now."""
+    def would_be(self, batch: Iterable[Iterable[int]]) -> set[int]:
+        """The boilerplate once the articles with these sentence hashes are counted too (nothing is counted)."""
+        extra: dict[int, int] = {}
+        for hashes in batch:
+            for h in set(hashes):
+                if h not in self.boilerplate:
+                    extra[h] = extra.get(h, 0) + 1
+        return self.boilerplate | {h for h, n in extra.items() if self._count.get(h, 0) + n >= self.limit}
+
+    def add(self, article: int | None, hashes: Iterable[int]) -> set[int]:
+        """Count article ``article``'s sentences; the earlier articles carrying a sentence that became boilerplate now.
+
+        ``article`` None: counted, never read again (an article another grouper took)."""
         earlier: set[int] = set()
         for h in set(hashes):
             if h in self.boilerplate:
@@ -75,7 +86,8 @@ class SentenceFrequency:
                 self._count.pop(h, None)
             else:
                 self._count[h] = n
-                self._carriers.setdefault(h, []).append(article)
+                if article is not None:
+                    self._carriers.setdefault(h, []).append(article)
         return earlier
 
 

@@ -40,6 +40,9 @@ from storytrace.published import published_timestamp
 # WikiRef have none, UCI has headlines only). Versions of one report appear within days (the example
 # sets: within 27 hours); the distractors of the example sets, same places and people, came months apart.
 MAX_GAP_DAYS = 7.0
+# as `storytrace.corpus.grouping.has_lead_text` (set by hand there): more than this many characters beyond
+# the title, once boilerplate is out, make an article one with text
+OWN_TEXT_CHARS = 40
 
 
 def lexical_text(a: Article) -> str:
@@ -95,6 +98,26 @@ class AverageLinkGrouper:
             self._texts.update((a.id, t) for a, t in zip(fresh, texts))
         changed += self.graph.add_many([a.id for a in fresh], [vectorize(without(t, bp)) for t in texts],
                                        [published_timestamp(a.published_at) for a in fresh])
+        return sorted({self.graph.ids[i] for i in changed})
+
+    def own_text(self, articles: Sequence[Article]) -> list[bool]:
+        """For each article, whether text beyond its title is left once the sentences that would be
+        boilerplate after counting these articles too are taken out (nothing is counted)."""
+        bodies = [title_and_body(a)[1][:MAX_CHARS] for a in articles]
+        bp = self.frequency.would_be(sentence_hashes(lexical_text(a)[:MAX_CHARS]) for a in articles)
+        return [len(without(b, bp)) > OWN_TEXT_CHARS for b in bodies]
+
+    def count_only(self, articles: Sequence[Article]) -> list[str]:
+        """Count the sentences of articles another grouper takes (their boilerplate is boilerplate here
+        too); the ids of the articles here whose story may have changed."""
+        earlier: set[int] = set()
+        for a in articles:
+            if a.id not in self._seen:
+                earlier |= self.frequency.add(None, sentence_hashes(lexical_text(a)[:MAX_CHARS]))
+        again = sorted(earlier)
+        bp = self.frequency.boilerplate
+        changed = self.graph.replace_many(again, [vectorize(without(self._text_of(self.graph.ids[i]), bp))
+                                                  for i in again])
         return sorted({self.graph.ids[i] for i in changed})
 
     def stories(self) -> dict[str, str]:

@@ -6,7 +6,10 @@
   arrives can move earlier ones into another story (a new article can join two stories it
   bridges; a sentence that turns out to be boilerplate no longer holds its carriers together).
 - A headline alone is grouped by the online centroid grouper (`storytrace.corpus.grouping`),
-  fitted on UCI headlines, where average link finds nothing to hold on to.
+  fitted on UCI headlines, where average link finds nothing to hold on to; so is, in
+  ``storytrace ingest``, an article whose text beyond its title is all boilerplate when it
+  arrives (feeds that follow each headline with one shared paragraph): which grouper takes
+  such an article depends on what had arrived before it, the one place where order counts.
 
 The two sets never share a story. `StoryGrouper` keeps both over a `Store` (the headline
 grouper's state in the store's grouping tables; the average-link state in memory, read again
@@ -62,13 +65,19 @@ class StoryGrouper:
         self._lexical = AverageLinkGrouper(text_of=self._text_of)
         headline_ids = set(self.store.grouping_members_ids())
         batch: list[Article] = []
+        bare: list[Article] = []  # text articles the headline grouper took: their sentences still count
         for a in self.store.iter_grouped_articles():
-            if a.id in headline_ids or not has_lead_text(a):
+            if not has_lead_text(a):
                 continue
-            batch.append(a)
-            if len(batch) >= LOAD_BATCH:
+            if a.id in headline_ids:
+                bare.append(a)
+            else:
+                batch.append(a)
+            if len(batch) >= LOAD_BATCH or len(bare) >= LOAD_BATCH:
+                self._lexical.count_only(bare)
                 self._lexical.add_many(batch)
-                batch = []
+                batch, bare = [], []
+        self._lexical.count_only(bare)
         self._lexical.add_many(batch)
         return self._lexical
 
@@ -84,7 +93,12 @@ class StoryGrouper:
         out: dict[str, str] = {}
         if text:
             lexical = self._load()
-            changed = lexical.add_many(text)
+            # an article whose text beyond its title is all boilerplate is a headline: the headline grouper takes it
+            own = lexical.own_text(text)
+            bare = [a for a, o in zip(text, own) if not o]
+            text = [a for a, o in zip(text, own) if o]
+            heads = heads + bare
+            changed = lexical.count_only(bare) + lexical.add_many(text)
             stories = lexical.stories()
             out.update({aid: stories[aid] for aid in changed})
             out.update({a.id: stories[a.id] for a in text})

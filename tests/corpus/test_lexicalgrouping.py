@@ -123,3 +123,24 @@ def test_the_copies_of_one_report_are_one_story_not_its_boilerplate():
     other = [Article("quake", "A magnitude 6.1 earthquake struck near Izmir on Tuesday. Rescuers searched homes.")]
     found = group_by_average_link(copies + other)
     assert len({found[a.id] for a in copies}) == 1 and found["quake"] != found["copy-0"]
+
+
+def test_articles_whose_text_is_all_shared_boilerplate_go_to_the_headline_grouper(tmp_path):
+    from storytrace.corpus.ingest import ingest_articles
+    from storytrace.corpus.store import Store
+    from storytrace.corpus.storygrouping import StoryGrouper
+
+    footer = ("This article is provided by the Newswire Syndication Service. All rights reserved. "
+              "Reproduction in whole or in part without permission is prohibited.")
+    heads = ["Rail strike ends in Lyon", "Earthquake hits Izmir", "Tallinn elects a new council",
+             "Lyon rail strike over as unions accept offer"]
+    arts = [Article(f"h{k:02d}", f"{h}\n\n{footer}", title=h) for k, h in enumerate(heads * 8)]
+    with Store.open(tmp_path / "s.db") as store:
+        ingest_articles(store, arts[:24])  # a batch of more carriers than the limit (20)
+    with Store.open(tmp_path / "s.db") as store:  # a new process: the counts are read again
+        for a in arts[24:]:
+            ingest_articles(store, [a])
+        # every one of them went to the headline grouper (whose own boilerplate count then applies)
+        stories = store.membership([a.id for a in arts])
+        assert set(StoryGrouper(store).headlines.stories()) >= {stories[a.id] for a in arts}
+        assert len({stories[a.id] for a in arts[24:]}) >= 3  # the footer holds no two headlines together
