@@ -9,6 +9,12 @@ same on Spark as in ``storytrace ingest`` / ``storytrace story``:
 * `group_unit` -- one block grouped by the embedded `CorpusGrouper`
   (`storytrace.corpus.grouping.group_articles`); `stitch_parents` is the
   pure-Python twin of the Spark stitching across blocks, for tests;
+* `lexical_rows`, `lexical_vectors`, `average_link_component` -- articles with
+  text (`storytrace.corpus.grouping.has_lead_text`): their sentence hashes (for
+  the boilerplate count), their lexical vectors without the boilerplate, and
+  one connected component of the candidate graph clustered by the embedded
+  `storytrace.corpus.linkage.AverageLinkGraph`, as
+  `storytrace.corpus.lexicalgrouping.group_by_average_link` clusters it;
 * `minhash_rows`, `embedding_pairs` -- candidate pairs (MinHash bands, exact
   embedding neighbours in a time bucket);
 * `analyse_story_frame` -- one story's rows analysed as ``storytrace story``
@@ -31,8 +37,9 @@ from storytrace.corpus.grouping import DEFAULT_PARAMS, GroupingParams, embed, em
 from storytrace.corpus.stories import DEFAULT_MAX_ARTICLES, select_story
 from storytrace.model import Article
 
-__all__ = ["ARTICLE_FIELDS", "PAIR_K", "analyse_story_frame", "articles_from_frame", "embedding_pairs", "group_unit",
-           "home_block", "minhash_rows", "normalise_record", "stitch_parents", "warm_blocks"]
+__all__ = ["ARTICLE_FIELDS", "PAIR_K", "analyse_story_frame", "articles_from_frame", "average_link_component",
+           "embedding_pairs", "group_unit", "home_block", "lexical_rows", "lexical_vectors", "minhash_rows",
+           "normalise_record", "stitch_parents", "warm_blocks"]
 
 ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published_at")
 PAIR_K = 5  # embedding neighbours kept per article
@@ -118,6 +125,66 @@ def stitch_parents(rows: Sequence[tuple[str, int, str, str, int]]) -> dict[str, 
             v[0] += 1
             v[1] = min(v[1], seq)
     return {loc: min(c.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for loc, c in votes.items()}
+
+
+def lexical_rows(pdf):
+    """Per article: ``id``, ``lead`` (text beyond its title: `has_lead_text`, then average link groups it)
+    and, for those, the distinct `sentence_hashes` of its grouping text (``lexical_text``, cut to
+    ``MAX_CHARS``, as `storytrace.corpus.lexicalgrouping.AverageLinkGrouper` counts them)."""
+    import pandas as pd
+
+    from storytrace.corpus.boilerplate import sentence_hashes
+    from storytrace.corpus.grouping import has_lead_text
+    from storytrace.corpus.lexical import MAX_CHARS
+    from storytrace.corpus.lexicalgrouping import lexical_text
+
+    arts = articles_from_frame(pdf)
+    lead = [has_lead_text(a) for a in arts]
+    hashes = [sorted(set(sentence_hashes(lexical_text(a)[:MAX_CHARS]))) if x else [] for a, x in zip(arts, lead)]
+    return pd.DataFrame({"id": pd.Series([a.id for a in arts], dtype=object), "lead": np.asarray(lead, dtype=bool),
+                         "hashes": pd.Series(hashes, dtype=object)})
+
+
+def lexical_vectors(pdf, boilerplate: set[int]):
+    """Per article: ``id``, ``ts`` and its lexical vector, ``vectorize(without(text, boilerplate))`` of its
+    grouping text (as `AverageLinkGrouper.add_many` reads it), as ``buckets`` (ascending) and ``weights``
+    (the float32 weights, exactly, as doubles)."""
+    import pandas as pd
+
+    from storytrace.corpus.boilerplate import without
+    from storytrace.corpus.lexical import MAX_CHARS, vectorize
+    from storytrace.corpus.lexicalgrouping import lexical_text
+
+    if "seq" in pdf.columns:
+        pdf = pdf.sort_values("seq", kind="stable")
+    ts = pdf["ts"].to_numpy(dtype=np.float64) if "ts" in pdf.columns else np.full(len(pdf), np.nan)
+    arts = articles_from_frame(pdf)
+    vecs = [vectorize(without(lexical_text(a)[:MAX_CHARS], boilerplate)) for a in arts]
+    return pd.DataFrame({"id": pd.Series([a.id for a in arts], dtype=object), "ts": ts,
+                         "buckets": pd.Series([v.index.astype(np.int64) for v in vecs], dtype=object),
+                         "weights": pd.Series([v.value.astype(np.float64) for v in vecs], dtype=object)})
+
+
+def average_link_component(pdf, cut: float, max_gap_s: float | None, posting_cap: int | None = None):
+    """One connected component of the candidate graph (rows ``id, ts, buckets, weights``): its articles
+    added, in id order, to an `AverageLinkGraph` (``cut``, ``max_gap_s``), which clusters them exactly
+    by average link; ``id, story`` (``s-`` and the id of the cluster's first article, `graph.stories`)."""
+    import pandas as pd
+
+    from storytrace.corpus.lexical import SparseVector
+    from storytrace.corpus.linkage import AverageLinkGraph
+
+    pdf = pdf.sort_values("id", kind="stable")
+    kw = {} if posting_cap is None else {"posting_cap": int(posting_cap)}
+    graph = AverageLinkGraph(float(cut), max_gap_s=max_gap_s, **kw)
+    ids = [str(i) for i in pdf["id"].tolist()]
+    vecs = [SparseVector(np.asarray(b, dtype=np.int64), np.asarray(w, dtype=np.float32))
+            for b, w in zip(pdf["buckets"].tolist(), pdf["weights"].tolist())]
+    times = [None if (t is None or t != t) else float(t) for t in pdf["ts"].tolist()]
+    graph.add_many(ids, vecs, times)
+    stories = graph.stories()
+    return pd.DataFrame({"id": pd.Series(ids, dtype=object),
+                         "story": pd.Series([stories[i] for i in ids], dtype=object)})
 
 
 def minhash_rows(pdf, params: GroupingParams = DEFAULT_PARAMS):

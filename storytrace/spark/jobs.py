@@ -17,28 +17,49 @@ embedded path uses:
   per-partition exact search (``corpus.grouping.embed``; rows grouped by time bucket of
   ``window_s``, each compared with its own and the previous bucket, the ``pair_k``
   nearest at cosine >= ``join_cosine`` kept);
-* grouping: ``corpus.grouping.group_articles`` (the embedded `CorpusGrouper`, unchanged)
-  on time blocks. The grouper is online and only looks back ``window_s``, so the timeline
-  is cut into blocks of ``block_s`` and each block is grouped in one task together with
-  a warm-up: the articles of the ``warm_s`` (default three windows, 66 h) before it, which
-  rebuild the stories its first articles can join (and their recent centroids). Warm-up articles keep the story their
-  own block gave them; a block's story that holds warm-up articles continues the story
-  most of them belong to. Those continuation links form a forest over the block-local
-  stories; its connected components (large-star / small-star, Kiveris et al. 2014, in
-  Spark; never collected to the driver) are the final stories, named after their first
-  article as the embedded grouper names them. Articles without a timestamp are grouped
-  in the last block (the embedded grouper compares them with every story; no time
-  partition can do that exactly).
+* grouping: the rule of `storytrace.corpus.storygrouping.group_stories`, articles split by
+  ``corpus.grouping.has_lead_text``; the two sets never share a story.
 
-Where this equals the embedded result: exactly when the input fits in one block (the
-shipped examples, any slice shorter than ``block_s``); across blocks it differs only
-where a story's centroid before the warm-up would have changed a decision. On all 422,937 UCI
-headlines (``bench/spark_uci.py``, ``docs/benchmarks_spark.md``): BCubed F1 0.650 for both paths
-(+0.0004), the two groupings agreeing at BCubed F1 0.974.
+  - Articles with text: average link (`storytrace.corpus.lexicalgrouping.group_by_average_link`),
+    partitioned by the candidate graph, never by time, and nothing of the corpus collected to the
+    driver but the boilerplate sentence hashes (broadcast). (a) Each article's distinct sentence
+    hashes are counted; those ``avglink_boilerplate_df`` or more articles carry are boilerplate.
+    (b) Each article's vector, ``vectorize(without(text, boilerplate))``. (c) Candidate edges: the
+    (article, bucket, weight) postings self-joined on bucket (buckets held by more than
+    ``AverageLinkGraph.posting_cap`` articles left out, as the embedded graph leaves them out), the
+    weight products summed per pair (the cosine), pairs at or above ``avglink_cut_lead`` kept unless
+    published more than ``MAX_GAP_DAYS`` apart. (d) Their connected components (large-star /
+    small-star below). (e) Each component clustered in one ``applyInPandas`` task by the embedded
+    `storytrace.corpus.linkage.AverageLinkGraph`; an article without an edge is its own story.
+    Average-link clusters at the cut lie inside those components, so this is the embedded grouping
+    exactly, but where a bucket's posting cap binds (the embedded graph checks it as articles
+    arrive). A component is as large as the data makes it (Multi-News, cut 0.06: one of 9,572 of
+    15,409 articles).
+  - Headlines alone: ``corpus.grouping.group_articles`` (the embedded `CorpusGrouper`, unchanged)
+    on time blocks. The grouper is online and only looks back ``window_s``, so the timeline
+    is cut into blocks of ``block_s`` and each block is grouped in one task together with
+    a warm-up: the articles of the ``warm_s`` (default three windows, 66 h) before it, which
+    rebuild the stories its first articles can join (and their recent centroids). Warm-up articles
+    keep the story their own block gave them; a block's story that holds warm-up articles continues
+    the story most of them belong to. Those continuation links form a forest over the block-local
+    stories; its connected components (large-star / small-star, Kiveris et al. 2014, in
+    Spark; never collected to the driver) are the final stories, named after their first
+    article as the embedded grouper names them. Headlines without a timestamp are grouped
+    in the last block (the embedded grouper compares them with every story; no time
+    partition can do that exactly).
+
+Where the headline grouping equals the embedded result: exactly when the headlines fit in one
+block (any slice shorter than ``block_s``); across blocks it differs only where a story's centroid
+before the warm-up would have changed a decision. On all 422,937 UCI headlines
+(``bench/spark_uci.py``, ``docs/benchmarks_spark.md``): BCubed F1 0.650 for both paths (+0.0004),
+the two groupings agreeing at BCubed F1 0.974. The text grouping equals `group_stories` exactly on
+the shipped examples and story sets, with or without timestamps, and on all 15,444 Multi-News
+articles (``bench/spark_multinews.py``).
 
 Outputs (Parquet, under ``--output``): ``articles`` (every field, the story id),
 ``stories`` (article id -> story id, with the story's size and first/last time) and
-``pairs`` (a, b, jaccard, cosine, same_story). `storytrace.spark.load.load_parquet` puts
+``pairs`` (a, b, jaccard, cosine, same_story; the MinHash / embedding candidates above, for
+inspection, not the average-link edges). `storytrace.spark.load.load_parquet` puts
 them into the SQLite store; `storytrace.spark.__main__` is the command line.
 """
 
@@ -48,13 +69,14 @@ import json
 import math
 import os
 import sys
+import time
 from typing import Sequence
 
 import numpy as np
 
 from storytrace.corpus.grouping import DEFAULT_PARAMS, GroupingParams, timestamp
-from storytrace.spark.frames import ARTICLE_FIELDS, PAIR_K, analyse_story_frame, embedding_pairs, group_unit, \
-    home_block, minhash_rows, normalise_record, warm_blocks
+from storytrace.spark.frames import ARTICLE_FIELDS, PAIR_K, analyse_story_frame, average_link_component, \
+    embedding_pairs, group_unit, home_block, lexical_rows, lexical_vectors, minhash_rows, normalise_record, warm_blocks
 
 __all__ = ["ARTICLE_FIELDS", "DEFAULT_BLOCK_S", "WARM_WINDOWS", "candidate_pairs", "connected_components", "group",
            "input_format", "read_input", "run_analyze", "run_group", "spark_session"]
@@ -305,8 +327,143 @@ def connected_components(edges, max_iter: int = 64):
 
 
 def group(spark, articles, params: GroupingParams = DEFAULT_PARAMS, block_s: float = DEFAULT_BLOCK_S,
-          warm_s: float | None = None, pairs: bool = True):
-    """(articles with ``story``, stories, pairs or None). ``articles`` as from `read_input`."""
+          warm_s: float | None = None, pairs: bool = True, *, cut: float | None = None,
+          boilerplate_df: int | None = None, posting_cap: int | None = None, info: dict | None = None):
+    """(articles with ``story``, stories, pairs or None). ``articles`` as from `read_input`.
+
+    The rule of `storytrace.corpus.storygrouping.group_stories`: articles with text beyond their
+    title by average link (`_group_text`; ``cut``, ``boilerplate_df`` default to the fitted
+    ``avglink_cut_lead`` / ``avglink_boilerplate_df``, read now; ``posting_cap`` to
+    `AverageLinkGraph`'s), headlines alone by the online grouper on time blocks (`_group_headlines`).
+    ``info``, when given, receives counts of the text grouping (``run_group``'s ``average_link``)."""
+    from pyspark.sql import functions as F
+
+    arts = articles.persist()
+    lex = arts.select(*ARTICLE_FIELDS, "seq").mapInPandas(
+        lambda it: (lexical_rows(x) for x in it), "id string, lead boolean, hashes array<long>").persist()
+    n_by = {r["lead"]: r["count"] for r in lex.groupBy("lead").count().collect()}
+    parts = []
+    if n_by.get(True, 0):
+        texts = arts.join(lex.where("lead").select("id"), "id")
+        parts.append(_group_text(spark, texts, lex.where("lead"), cut=cut, boilerplate_df=boilerplate_df,
+                                 posting_cap=posting_cap, info=info))
+    elif info is not None:
+        info.update(articles=0)
+    if n_by.get(False, 0):
+        heads = arts.join(lex.where("NOT lead").select("id"), "id")
+        parts.append(_group_headlines(heads, params, block_s, warm_s))
+    if parts:
+        story = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
+    else:
+        story = spark.createDataFrame([], "id string, story string")
+    result = arts.join(story, "id").persist()
+    stories = result.groupBy("story").agg(F.count("*").alias("size"), F.min("ts").alias("first_ts"),
+                                          F.max("ts").alias("last_ts"))
+    stories = result.select("id", "story").join(stories, "story") \
+        .select(F.col("id").alias("article_id"), F.col("story").alias("story_id"), "size", "first_ts", "last_ts")
+    pair_df = candidate_pairs(arts, result, params) if pairs else None
+    return result, stories, pair_df
+
+
+COSINE_SLACK = 1e-9  # candidate pairs this far below the cut are kept too (Spark sums in any order)
+
+
+def _group_text(spark, texts, lex, *, cut: float | None = None, boilerplate_df: int | None = None,
+                posting_cap: int | None = None, info: dict | None = None):
+    """``id, story`` for articles with text: `storytrace.corpus.lexicalgrouping.group_by_average_link`
+    partitioned by the connected components of the candidate graph.
+
+    ``texts``: the articles (`read_input` columns); ``lex``: their `lexical_rows`. Boilerplate: the
+    sentence hashes ``boilerplate_df`` or more of them carry (collected, broadcast). Candidate
+    graph: pairs sharing a bucket held by at most ``posting_cap`` articles, cosine (sum of weight
+    products) at or above the cut, not published more than ``MAX_GAP_DAYS`` apart. Each
+    component is clustered in one task by an `AverageLinkGraph` (`average_link_component`); an
+    article with no edge is its own story. Average-link clusters lie inside those components, so
+    this is the embedded result exactly, but where a bucket's posting cap binds (the embedded graph
+    checks the cap as articles arrive)."""
+    from pyspark.sql import functions as F
+
+    from storytrace.corpus.lexicalgrouping import MAX_GAP_DAYS
+    from storytrace.corpus.linkage import AverageLinkGraph
+    from storytrace.fitted import corpus_value
+
+    cut = float(corpus_value("avglink_cut_lead") if cut is None else cut)
+    limit = int(corpus_value("avglink_boilerplate_df") if boilerplate_df is None else boilerplate_df)
+    cap = int(AverageLinkGraph(cut).posting_cap if posting_cap is None else posting_cap)
+    max_gap_s = MAX_GAP_DAYS * 86400.0
+
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(name: str) -> None:  # wall time of the stages that ran eagerly since the last lap
+        now = time.perf_counter()
+        seconds[name] = round(now - clock[0], 2)
+        clock[0] = now
+
+    # a. boilerplate: sentences carried by `limit` or more articles with text
+    df = lex.select(F.explode("hashes").alias("h")).groupBy("h").count().where(F.col("count") >= limit)
+    boiler = {int(r["h"]) for r in df.collect()}
+    bp = spark.sparkContext.broadcast(boiler)
+    lap("boilerplate")
+
+    # b. vectors, an integer index for the joins (fixed by the checkpoint)
+    vec = texts.select(*ARTICLE_FIELDS, "seq", "ts").mapInPandas(
+        lambda it: (lexical_vectors(x, bp.value) for x in it),
+        "id string, ts double, buckets array<long>, weights array<double>") \
+        .withColumn("ix", F.monotonically_increasing_id()).localCheckpoint()
+    lap("vectors")
+
+    # c. candidate edges: a self-join of the postings on bucket
+    posts = vec.select("ix", F.posexplode("buckets").alias("k", "bucket"), "weights") \
+        .select("ix", "bucket", F.element_at("weights", F.col("k") + 1).alias("w"))
+    held = posts.groupBy("bucket").agg(F.count("*").alias("n")) \
+        .where((F.col("n") >= 2) & (F.col("n") <= cap)).select("bucket")
+    posts = posts.join(held, "bucket")
+    x, y = posts.alias("x"), posts.alias("y")
+    sums = x.join(y, (F.col("x.bucket") == F.col("y.bucket")) & (F.col("x.ix") < F.col("y.ix"))) \
+        .groupBy(F.col("x.ix").alias("a"), F.col("y.ix").alias("b")) \
+        .agg(F.sum(F.col("x.w") * F.col("y.w")).alias("cos")) \
+        .where(F.col("cos") >= F.lit(cut - COSINE_SLACK))
+    ts = vec.select("ix", "ts")
+    edges = sums.join(ts.withColumnRenamed("ix", "a").withColumnRenamed("ts", "ta"), "a") \
+        .join(ts.withColumnRenamed("ix", "b").withColumnRenamed("ts", "tb"), "b") \
+        .where(F.col("ta").isNull() | F.col("tb").isNull()
+               | (F.abs(F.col("ta") - F.col("tb")) <= F.lit(max_gap_s))) \
+        .select(F.col("a").alias("src"), F.col("b").alias("dst")).localCheckpoint()
+    lap("edges")
+
+    # d. connected components (named by their smallest index)
+    comps = connected_components(edges).select(F.col("node").alias("ix"), "component")
+    lap("components")
+
+    # e. each component clustered in one task; singletons are their own story
+    members = vec.join(comps, "ix")
+
+    def cluster(pdf):
+        from pyspark import TaskContext
+
+        out = average_link_component(pdf, cut, max_gap_s, cap)
+        out["task"] = TaskContext.get().partitionId() if TaskContext.get() is not None else -1
+        return out
+
+    grouped = members.select("id", "ts", "buckets", "weights", "component").groupBy("component") \
+        .applyInPandas(cluster, "id string, story string, task int").persist()
+    alone = vec.join(comps, "ix", "left_anti").select("id", F.concat(F.lit("s-"), F.col("id")).alias("story"))
+    if info is not None:
+        n_tasks = grouped.select("task").distinct().count()
+        lap("clusters")
+        sizes = comps.groupBy("component").count() \
+            .agg(F.count("*").alias("k"), F.max("count").alias("largest"), F.sum("count").alias("in_comps")).first()
+        info.update(articles=vec.count(), boilerplate_sentences=len(boiler), cut=cut, boilerplate_df=limit,
+                    posting_cap=cap, edges=edges.count(), components=int(sizes["k"] or 0),
+                    largest_component=int(sizes["largest"] or 0), in_components=int(sizes["in_comps"] or 0),
+                    component_tasks=n_tasks, seconds=seconds)
+    return grouped.select("id", "story").unionByName(alone)
+
+
+def _group_headlines(arts, params: GroupingParams = DEFAULT_PARAMS, block_s: float = DEFAULT_BLOCK_S,
+                     warm_s: float | None = None):
+    """``id, story`` for headlines alone: `corpus.grouping.group_articles` on time blocks, stitched."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
@@ -316,7 +473,6 @@ def group(spark, articles, params: GroupingParams = DEFAULT_PARAMS, block_s: flo
     if params.window_s is None:  # no time window: the grouper compares with every story, one task
         block_s, warm_s = math.inf, 0.0
     warm_s = warm_s or 0.0
-    arts = articles.persist()
     max_ts = arts.agg(F.max("ts")).first()[0]
     last_block = 0 if (max_ts is None or math.isinf(block_s)) else home_block(max_ts, block_s)
 
@@ -348,15 +504,8 @@ def group(spark, articles, params: GroupingParams = DEFAULT_PARAMS, block_s: flo
     story_of_local = home.select(F.col("auth").alias("node")).distinct() \
         .join(node_root, "node", "left") \
         .select("node", F.coalesce("root", "node").alias("root"))
-    story = home.join(story_of_local.withColumnRenamed("node", "auth"), "auth") \
+    return home.join(story_of_local.withColumnRenamed("node", "auth"), "auth") \
         .select("id", F.regexp_extract("root", r"^-?\d+/(.*)$", 1).alias("story"))
-    result = arts.join(story, "id").persist()
-    stories = result.groupBy("story").agg(F.count("*").alias("size"), F.min("ts").alias("first_ts"),
-                                          F.max("ts").alias("last_ts"))
-    stories = result.select("id", "story").join(stories, "story") \
-        .select(F.col("id").alias("article_id"), F.col("story").alias("story_id"), "size", "first_ts", "last_ts")
-    pair_df = candidate_pairs(arts, result, params) if pairs else None
-    return result, stories, pair_df
 
 
 def candidate_pairs(arts, result, params: GroupingParams = DEFAULT_PARAMS, k: int = PAIR_K):
@@ -411,7 +560,8 @@ def run_group(spark, inputs: Sequence[str], output: str, *, fmt: str | None = No
               block_s: float = DEFAULT_BLOCK_S, warm_s: float | None = None, pairs: bool = True) -> dict:
     """Read, group, write ``articles``, ``stories``, ``pairs`` (and ``errors``) under ``output``."""
     arts, errors = read_input(spark, inputs, fmt, column_map)
-    result, stories, pair_df = group(spark, arts, params, block_s, warm_s, pairs)
+    text_info: dict = {}
+    result, stories, pair_df = group(spark, arts, params, block_s, warm_s, pairs, info=text_info)
     out = output.rstrip("/")
     result.select(*ARTICLE_FIELDS, "seq", "ts", "story").write.mode("overwrite").parquet(f"{out}/articles")
     stories.write.mode("overwrite").parquet(f"{out}/stories")
@@ -429,7 +579,8 @@ def run_group(spark, inputs: Sequence[str], output: str, *, fmt: str | None = No
         sample = [r["error"] for r in errors.orderBy("seq").select("error").limit(ERROR_SAMPLE).collect()]
     st = spark.read.parquet(f"{out}/stories")
     summary = {"articles": st.count(), "stories": st.select("story_id").distinct().count(),
-               "pairs": n_pairs, "errors": n_err, "conflicts": n_conflicts, "error_list": sample, "output": out,
+               "pairs": n_pairs, "average_link": text_info, "errors": n_err, "conflicts": n_conflicts,
+               "error_list": sample, "output": out,
                "params": {**params.__dict__, "block_s": block_s,
                           "warm_s": warm_s if warm_s is not None else WARM_WINDOWS * (params.window_s or 0.0)}}
     with open(os.path.join(out, "_storytrace.json"), "w", encoding="utf-8") if "://" not in out else _nullctx() as fh:

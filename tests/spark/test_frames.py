@@ -54,3 +54,29 @@ def test_a_story_frame_is_analysed_as_storytrace_story_analyses_the_stored_story
     assert doc["corpus_story"] == {k: stored["corpus_story"][k] for k in ("id", "size", "articles", "compared")}
     assert {k: v for k, v in doc.items() if k != "corpus_story"} == \
         {k: v for k, v in stored.items() if k != "corpus_story"}
+
+
+def test_lexical_frames_group_as_average_link_does():
+    """`lexical_rows` -> boilerplate -> `lexical_vectors` -> `average_link_component`, without Spark:
+    one component holding every article is `group_by_average_link` (here with a boilerplate limit of 2,
+    so the sentences the story sets share are left out)."""
+    from collections import Counter
+
+    from storytrace.corpus.lexicalgrouping import MAX_GAP_DAYS, group_by_average_link
+    from storytrace.fitted import corpus_value
+    from tests.helpers import REPO
+
+    arts = read_articles([EXAMPLES]) + read_articles([REPO / "bench" / "stories" / "dev"])
+    pdf = pd.DataFrame([{**{f: getattr(a, f) for f in frames.ARTICLE_FIELDS}, "seq": i, "ts": timestamp(a)}
+                        for i, a in enumerate(arts)]).iloc[::-1]
+    lex = frames.lexical_rows(pdf)
+    assert lex["lead"].all() and list(lex["id"]) == [a.id for a in arts]
+    counts = Counter(h for hs in lex["hashes"] for h in hs)
+    boilerplate = {h for h, n in counts.items() if n >= 2}
+    assert boilerplate
+    vec = frames.lexical_vectors(pdf, boilerplate)
+    assert list(vec["id"]) == [a.id for a in arts]
+    assert all(b.tolist() == sorted(b.tolist()) for b in vec["buckets"])
+    cut = corpus_value("avglink_cut_lead")
+    out = frames.average_link_component(vec.iloc[::-1], cut, MAX_GAP_DAYS * 86400.0)
+    assert dict(zip(out["id"], out["story"])) == group_by_average_link(arts, boilerplate_df=2)

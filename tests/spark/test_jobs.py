@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.corpus.grouping import CorpusGrouper, group_articles
+from storytrace.corpus.grouping import group_articles, has_lead_text
+from storytrace.corpus.storygrouping import StoryGrouper, group_stories
 from storytrace.readers.records import read_articles
 from storytrace.corpus.metrics import cluster_scores
 from tests.helpers import REPO
@@ -63,8 +64,9 @@ def examples_out(spark, tmp_path_factory):
 
 def test_examples_equal_embedded(examples_out):
     arts, out, summary = examples_out
-    assert _stories(out) == group_articles(arts)  # the same stories, with the same ids
+    assert _stories(out) == group_stories(arts)  # the same stories, with the same ids
     assert summary["articles"] == len(arts) and summary["errors"] == 0
+    assert summary["average_link"]["articles"] == len(arts)  # all have text: the average-link path
     import pyarrow.parquet as pq
 
     stories = pq.read_table(out / "stories").to_pydict()
@@ -73,6 +75,49 @@ def test_examples_equal_embedded(examples_out):
     assert pairs and all(p["a"] < p["b"] for p in pairs)
     wire = {(p["a"], p["b"]): p for p in pairs}[("orlen-derailment-courier", "orlen-derailment-wire")]
     assert wire["same_story"] and wire["cosine"] > 0.5
+
+
+MULTINEWS = ROOT.parent / "shared" / "data" / "multinews"
+MULTINEWS_ARTICLES = 1000  # the first Multi-News clusters holding about this many (4 boilerplate sentences)
+
+
+def test_a_corpus_without_timestamps_is_grouped_in_parts_as_embedded(spark, tmp_path):
+    """Issue 11: without timestamps the time-block job ran the corpus as one task; articles with text
+    are now grouped per component of the candidate graph, and exactly as `group_stories` groups them."""
+    from dataclasses import replace
+
+    arts = read_articles([ROOT / "examples"]) + read_articles([ROOT / "bench" / "stories" / "dev"])
+    n_bare = 0
+    if MULTINEWS.exists():
+        from training.corpussets import load_multinews
+
+        more = load_multinews(MULTINEWS.parent, MULTINEWS_ARTICLES)[0]
+        n_bare = sum(not has_lead_text(a) for a in more)  # a few Multi-News texts are short: headlines
+        arts += more
+    from storytrace.model import Article
+
+    # headlines alone (40 characters or fewer, no title): the online grouper takes them
+    heads = ["Fed holds interest rates steady", "Fed keeps interest rates on hold", "Orlen rail line reopens"]
+    arts = [replace(a, published_at=None) for a in arts]
+    arts += [Article(id=f"head-{k}", text=t) for k, t in enumerate(heads)]
+    # no coalescing of small shuffle partitions for this run: the components spread over the tasks
+    key = "spark.sql.adaptive.coalescePartitions.enabled"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "false")
+    try:
+        summary = st.run_group(spark, [str(_jsonl(arts, tmp_path / "untimed.jsonl"))], str(tmp_path / "out"),
+                               pairs=False)
+    finally:
+        spark.conf.set(key, before)
+    got = _stories(tmp_path / "out")
+    assert got == group_stories(arts)
+    info = summary["average_link"]
+    assert info["articles"] == sum(map(has_lead_text, arts)) == len(arts) - len(heads) - n_bare
+    assert info["edges"] > 0
+    assert info["components"] > 1 and info["largest_component"] < len(arts)  # more than one group ...
+    assert info["component_tasks"] > 1  # ... clustered in more than one task
+    if MULTINEWS.exists():
+        assert info["boilerplate_sentences"] > 0  # scraped notices on Multi-News: the boilerplate path ran
 
 
 @pytest.mark.skipif(not UCI.exists(), reason="../shared/data/uci-news is not here")
@@ -144,12 +189,14 @@ def test_ingest_from_parquet(examples_out, tmp_path):
         assert store.membership([a.id for a in arts]) == _stories(out)
         assert store.counts()["stories"] == 4
         # the grouper's state continues the Spark stories: a near-copy joins its story
-        g = CorpusGrouper(store)
+        g = StoryGrouper(store)
         wire = next(a for a in arts if a.id == "orlen-derailment-wire")
         from dataclasses import replace
 
-        got = g.assign([replace(wire, id="copy", origin=None)])
-        assert got == {"copy": "s-orlen-derailment-wire"}
+        copy = "orlen-derailment-wire-copy"  # published with the wire, after it by id: the story keeps its name
+        got = g.assign([replace(wire, id=copy, origin=None)])
+        assert got[copy] == "s-orlen-derailment-wire"
+        assert {k: v for k, v in got.items() if k != copy}.items() <= _stories(out).items()
     again = CliRunner().invoke(main, ["ingest", "--from-parquet", str(out), "--db", str(db), "--json"])
     assert again.exit_code == 0 and json.loads(again.output)["unchanged"] == len(arts)
     bad = CliRunner().invoke(main, ["ingest", "--from-parquet", str(tmp_path / "nope"), "--db", str(db)])
