@@ -32,7 +32,7 @@ DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
 def run(data: Path, limit: int | None, master: str, shuffle_partitions: int | None = None) -> dict:
     import pyarrow.parquet as pq
 
-    from storytrace.corpus.metrics import cluster_scores
+    from bench.spark_uci import score_paths
     from storytrace.corpus.storygrouping import group_stories
     from storytrace.spark import jobs as st
     from storytrace.spark.frames import ARTICLE_FIELDS
@@ -65,13 +65,7 @@ def run(data: Path, limit: int | None, master: str, shuffle_partitions: int | No
     res = {"n": len(ids), "gold_stories": len(set(gold.values())), "master": master, "spark_start_s": t_start,
            "spark_wall_s": t_spark, "embedded_wall_s": t_emb, "average_link": summary["average_link"],
            "missing_in_spark": sum(1 for i in ids if i not in sp)}
-    for part, sel in (("odd", odd), ("all", ids)):
-        res[part] = {
-            "spark": cluster_scores([sp.get(i, "?" + i) for i in sel], [gold[i] for i in sel]).as_dict(),
-            "embedded": cluster_scores([emb[i] for i in sel], [gold[i] for i in sel]).as_dict(),
-        }
-    res["agreement_bcubed_f1"] = cluster_scores([sp.get(i, "?" + i) for i in ids], [emb[i] for i in ids]).bcubed_f1
-    res["same_story_id"] = sum(1 for i in ids if sp.get(i) == emb[i]) / len(ids)
+    res.update(score_paths(sp, emb, gold, {"odd": odd, "all": ids}))
     return res
 
 

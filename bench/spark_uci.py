@@ -47,7 +47,6 @@ def run(data: Path, limit: int | None, master: str, block_hours: float, keep: st
 
     from storytrace.spark import jobs as st
     from storytrace.corpus.grouping import group_articles
-    from storytrace.corpus.metrics import cluster_scores
     from training.corpussets import load_uci
 
     src = data / "uci-news" / "uci-news-aggregator.csv.gz"
@@ -80,13 +79,26 @@ def run(data: Path, limit: int | None, master: str, block_hours: float, keep: st
     res = {"n": len(ids), "master": master, "block_hours": block_hours, "warm_hours": warm_hours or 66.0, "spark_start_s": t_start,
            "spark_wall_s": t_spark, "embedded_wall_s": t_emb, "pairs": summary["pairs"],
            "missing_in_spark": sum(1 for i in ids if i not in sp)}
-    for part, sel in (("all", ids), ("eval", eval_ids)):
+    res.update(score_paths(sp, emb, gold, {"all": ids, "eval": eval_ids}))
+    return res
+
+
+def score_paths(spark: dict[str, str], embedded: dict[str, str], gold: dict[str, str],
+                parts: dict[str, list[str]]) -> dict:
+    """Per part, each path's scores against gold; and the two paths' agreement over all of ``gold``
+    (BCubed F1 of one against the other, and the share of articles with the same story id)."""
+    from storytrace.corpus.metrics import cluster_scores
+
+    ids = list(gold)
+    res: dict = {}
+    for part, sel in parts.items():
         res[part] = {
-            "spark": cluster_scores([sp.get(i, "?" + i) for i in sel], [gold[i] for i in sel]).as_dict(),
-            "embedded": cluster_scores([emb[i] for i in sel], [gold[i] for i in sel]).as_dict(),
+            "spark": cluster_scores([spark.get(i, "?" + i) for i in sel], [gold[i] for i in sel]).as_dict(),
+            "embedded": cluster_scores([embedded[i] for i in sel], [gold[i] for i in sel]).as_dict(),
         }
-    res["agreement_bcubed_f1"] = cluster_scores([sp.get(i, "?" + i) for i in ids], [emb[i] for i in ids]).bcubed_f1
-    res["same_story_id"] = sum(1 for i in ids if sp.get(i) == emb[i]) / len(ids)
+    res["agreement_bcubed_f1"] = cluster_scores([spark.get(i, "?" + i) for i in ids],
+                                                [embedded[i] for i in ids]).bcubed_f1
+    res["same_story_id"] = sum(1 for i in ids if spark.get(i) == embedded[i]) / len(ids)
     return res
 
 

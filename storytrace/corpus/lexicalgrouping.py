@@ -51,6 +51,11 @@ def lexical_text(a: Article) -> str:
     return f"{title}\n{text}" if title else text
 
 
+def grouping_text(a: Article) -> str:
+    """`lexical_text` cut to ``MAX_CHARS``: what an article is grouped by (its sentences counted, its vector made)."""
+    return lexical_text(a)[:MAX_CHARS]
+
+
 def is_lexical_corpus(articles: Sequence[Article]) -> bool:
     """Whether most ``articles`` have text beyond their title (then average link applies)."""
     return sum(has_lead_text(a) for a in articles) * 2 >= len(articles)
@@ -85,15 +90,13 @@ class AverageLinkGrouper:
                 continue
             self._seen.add(a.id)
             fresh.append(a)
-            texts.append(lexical_text(a)[:MAX_CHARS])
+            texts.append(grouping_text(a))
         base = len(self.graph.ids)
         earlier: set[int] = set()
         for k, text in enumerate(texts):
             earlier |= self.frequency.add(base + k, sentence_hashes(text))
         bp = self.frequency.boilerplate
-        again = sorted(i for i in earlier if i < base)
-        changed = self.graph.replace_many(again, [vectorize(without(self._text_of(self.graph.ids[i]), bp))
-                                                  for i in again])
+        changed = self._read_again(i for i in earlier if i < base)  # those of this batch are not added yet
         if self._texts is not None:
             self._texts.update((a.id, t) for a, t in zip(fresh, texts))
         changed += self.graph.add_many([a.id for a in fresh], [vectorize(without(t, bp)) for t in texts],
@@ -104,7 +107,7 @@ class AverageLinkGrouper:
         """For each article, whether text beyond its title is left once the sentences that would be
         boilerplate after counting these articles too are taken out (nothing is counted)."""
         bodies = [title_and_body(a)[1][:MAX_CHARS] for a in articles]
-        bp = self.frequency.would_be(sentence_hashes(lexical_text(a)[:MAX_CHARS]) for a in articles)
+        bp = self.frequency.would_be(sentence_hashes(grouping_text(a)) for a in articles)
         return [len(without(b, bp)) > OWN_TEXT_CHARS for b in bodies]
 
     def count_only(self, articles: Sequence[Article]) -> list[str]:
@@ -113,12 +116,15 @@ class AverageLinkGrouper:
         earlier: set[int] = set()
         for a in articles:
             if a.id not in self._seen:
-                earlier |= self.frequency.add(None, sentence_hashes(lexical_text(a)[:MAX_CHARS]))
-        again = sorted(earlier)
+                earlier |= self.frequency.add(None, sentence_hashes(grouping_text(a)))
+        return sorted({self.graph.ids[i] for i in self._read_again(earlier)})
+
+    def _read_again(self, indices) -> list[int]:
+        """New vectors, without today's boilerplate, for the articles already in the graph at ``indices``."""
+        again = sorted(indices)
         bp = self.frequency.boilerplate
-        changed = self.graph.replace_many(again, [vectorize(without(self._text_of(self.graph.ids[i]), bp))
-                                                  for i in again])
-        return sorted({self.graph.ids[i] for i in changed})
+        return self.graph.replace_many(again, [vectorize(without(self._text_of(self.graph.ids[i]), bp))
+                                               for i in again])
 
     def stories(self) -> dict[str, str]:
         """Article id -> story id (``s-`` and the id of its first article: earliest published, then smallest id)."""
@@ -137,4 +143,4 @@ def group_by_average_link(articles: Sequence[Article], cut: float | None = None,
     return grouper.stories()
 
 
-__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "group_by_average_link", "is_lexical_corpus", "lexical_text", "vectors"]
+__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "group_by_average_link", "grouping_text", "is_lexical_corpus", "lexical_text", "vectors"]

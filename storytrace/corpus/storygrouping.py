@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from storytrace.corpus.grouping import CorpusGrouper, GroupingParams, group_articles, has_lead_text
-from storytrace.corpus.lexicalgrouping import AverageLinkGrouper, group_by_average_link
+from storytrace.corpus.lexicalgrouping import AverageLinkGrouper, group_by_average_link, grouping_text
 from storytrace.corpus.store import Store
 from storytrace.model import Article
 
@@ -82,10 +82,7 @@ class StoryGrouper:
         return self._lexical
 
     def _text_of(self, article_id: str) -> str:
-        from storytrace.corpus.lexical import MAX_CHARS
-        from storytrace.corpus.lexicalgrouping import lexical_text
-
-        return lexical_text(self.store.articles([article_id])[0])[:MAX_CHARS]
+        return grouping_text(self.store.articles([article_id])[0])
 
     def assign(self, articles: Sequence[Article]) -> dict[str, str]:
         """Story id of each new article, and of each earlier article whose story changed. Caller commits."""

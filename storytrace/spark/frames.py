@@ -129,18 +129,17 @@ def stitch_parents(rows: Sequence[tuple[str, int, str, str, int]]) -> dict[str, 
 
 def lexical_rows(pdf):
     """Per article: ``id``, ``lead`` (text beyond its title: `has_lead_text`, then average link groups it)
-    and, for those, the distinct `sentence_hashes` of its grouping text (``lexical_text``, cut to
-    ``MAX_CHARS``, as `storytrace.corpus.lexicalgrouping.AverageLinkGrouper` counts them)."""
+    and, for those, the distinct `sentence_hashes` of its `grouping_text` (as
+    `storytrace.corpus.lexicalgrouping.AverageLinkGrouper` counts them)."""
     import pandas as pd
 
     from storytrace.corpus.boilerplate import sentence_hashes
     from storytrace.corpus.grouping import has_lead_text
-    from storytrace.corpus.lexical import MAX_CHARS
-    from storytrace.corpus.lexicalgrouping import lexical_text
+    from storytrace.corpus.lexicalgrouping import grouping_text
 
     arts = articles_from_frame(pdf)
     lead = [has_lead_text(a) for a in arts]
-    hashes = [sorted(set(sentence_hashes(lexical_text(a)[:MAX_CHARS]))) if x else [] for a, x in zip(arts, lead)]
+    hashes = [sorted(set(sentence_hashes(grouping_text(a)))) if x else [] for a, x in zip(arts, lead)]
     return pd.DataFrame({"id": pd.Series([a.id for a in arts], dtype=object), "lead": np.asarray(lead, dtype=bool),
                          "hashes": pd.Series(hashes, dtype=object)})
 
@@ -152,14 +151,14 @@ def lexical_vectors(pdf, boilerplate: set[int]):
     import pandas as pd
 
     from storytrace.corpus.boilerplate import without
-    from storytrace.corpus.lexical import MAX_CHARS, vectorize
-    from storytrace.corpus.lexicalgrouping import lexical_text
+    from storytrace.corpus.lexical import vectorize
+    from storytrace.corpus.lexicalgrouping import grouping_text
 
     if "seq" in pdf.columns:
         pdf = pdf.sort_values("seq", kind="stable")
     ts = pdf["ts"].to_numpy(dtype=np.float64) if "ts" in pdf.columns else np.full(len(pdf), np.nan)
     arts = articles_from_frame(pdf)
-    vecs = [vectorize(without(lexical_text(a)[:MAX_CHARS], boilerplate)) for a in arts]
+    vecs = [vectorize(without(grouping_text(a), boilerplate)) for a in arts]
     return pd.DataFrame({"id": pd.Series([a.id for a in arts], dtype=object), "ts": ts,
                          "buckets": pd.Series([v.index.astype(np.int64) for v in vecs], dtype=object),
                          "weights": pd.Series([v.value.astype(np.float64) for v in vecs], dtype=object)})
