@@ -6,10 +6,13 @@ Each *paste* is one Multi-News test cluster (Fabbri et al. 2019; independent rep
 its nearest other cluster (highest TF-IDF cosine between the clusters' centroids: another event that reads
 alike), at most ``--per-cluster`` articles of each, as a user would paste them. ``storytrace compare``'s
 grouping (`compare_articles(...).stories`) is scored against the two clusters, BCubed F1 pooled over all pastes
-(each paste's labels kept apart); in the same run: the order-independent average-link grouper of the corpus
-path (`corpus.lexicalgrouping.group_by_average_link`), and the two trivial answers (one story per paste, every
-article alone). Then the example story sets (shipped examples, bench/stories/dev): each set as one paste,
-versions of a story together and distractors (same places and people, another event) on their own.
+(each paste's labels kept apart); in the same run: the order-independent average-link grouper of the
+corpus path alone (`events.lexicalgrouping.group_by_average_link`; since issue 11 compare joins its own
+stories by it), the two trivial answers (one story per paste, every article alone), and ``bound``: what a
+perfect content grouper scores, every article with its cluster except those Multi-News+ (Choi et al. 2024)
+judged irrelevant to it (mostly failed scrapes), each alone. Then the example story sets (shipped examples,
+bench/stories/dev): each set as one paste, versions of a story together and distractors (same places and
+people, another event) on their own.
 
 Clusters with an odd cluster_id only (the even half fitted the corpus path's cuts); the sample is seeded.
 Goal (issue 11): BCubed F1 at least 0.9.
@@ -26,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from training import DEFAULT_DATA
-from training.corpussets import load_multinews
+from training.corpussets import load_multinews, multinews_irrelevant
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 11
@@ -81,12 +84,14 @@ def score(runs: list[tuple[list[str], list[str]]]) -> dict:
     return cluster_scores(pred, gold).as_dict()
 
 
-def run_methods(sets: list[list[tuple[object, str]]], log) -> dict:
+def run_methods(sets: list[list[tuple[object, str]]], log, irrelevant: set[str] = frozenset()) -> dict:
     from storytrace.compare import compare_articles
-    from storytrace.corpus.lexicalgrouping import group_by_average_link
+    from storytrace.events.lexicalgrouping import group_by_average_link
 
     results: dict[str, list[tuple[list[str], list[str]]]] = {"storytrace compare": [], "corpus avglink": [],
                                                             "one story": [], "all apart": []}
+    if irrelevant:
+        results["bound"] = []
     t0 = time.perf_counter()
     for k, paste in enumerate(sets):
         arts = [a for a, _ in paste]
@@ -97,6 +102,8 @@ def run_methods(sets: list[list[tuple[object, str]]], log) -> dict:
         results["corpus avglink"].append(([lex[a.id] for a in arts], gold))
         results["one story"].append((["s"] * len(arts), gold))
         results["all apart"].append(([a.id for a in arts], gold))
+        if irrelevant:  # every relevant article with its cluster, each irrelevant one alone
+            results["bound"].append(([a.id if a.id in irrelevant else g for a, g in paste], gold))
         if (k + 1) % 10 == 0:
             log(f"  {k + 1}/{len(sets)} pastes ({time.perf_counter() - t0:.0f} s)")
     return {name: score(r) for name, r in results.items()}
@@ -118,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     mn = pastes(args.data, args.groups, args.per_cluster)
     log(f"Multi-News: {len(mn)} pastes of a cluster and its nearest other cluster, "
         f"{sum(len(p) for p in mn)} articles")
-    res = {"multinews": run_methods(mn, log), "story sets": run_methods(_story_sets(), log)}
+    res = {"multinews": run_methods(mn, log, multinews_irrelevant(args.data)),
+           "story sets": run_methods(_story_sets(), log)}
     res["seconds"] = round(time.perf_counter() - t0, 1)
     if args.json:
         print(json.dumps(res, indent=1))

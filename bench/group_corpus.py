@@ -8,7 +8,7 @@ the data set):
 
 * ``storytrace``       `storytrace.corpus_grouping.CorpusGrouper.rebuild` into a SQLite file
 * ``storytrace-notime`` the same with the time window off (content only)
-* ``storytrace-avglink`` `storytrace.corpus.lexicalgrouping.group_by_average_link`: hashed TF-IDF
+* ``storytrace-avglink`` `storytrace.events.lexicalgrouping.group_by_average_link`: hashed TF-IDF
                        with the shipped reference IDF, average link over the cosine graph, kept
                        incrementally (batches of 512) and independent of order; cuts fitted by
                        ``python -m training.fit_lexical_grouping`` on the Multi-News even half;
@@ -227,7 +227,7 @@ def bench_order(dataset: str, data: Path, limit: int | None, as_json: bool, seed
                 batch: int = 1000) -> dict:
     """BCubed F1 of each grouper over ``seeds`` shuffled ingest orders, ``batch`` articles at a time
     (as `storytrace ingest` hands them over), and the spread (max - min) between orders."""
-    from storytrace.corpus.lexicalgrouping import group_by_average_link
+    from storytrace.events.lexicalgrouping import group_by_average_link
     from storytrace.corpus.metrics import cluster_scores
 
     arts, gold, eval_ids = load(dataset, data, limit)
@@ -310,7 +310,7 @@ def _child(args) -> None:
     elif args.method == "storytrace-notime":
         pred = run_storytrace(arts, replace(DEFAULT_PARAMS, window_s=None))
     elif args.method == "storytrace-avglink":
-        from storytrace.corpus.lexicalgrouping import group_by_average_link
+        from storytrace.events.lexicalgrouping import group_by_average_link
 
         pred = group_by_average_link(arts)
     elif args.method == "minhash-lsh-cc":

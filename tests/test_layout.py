@@ -20,13 +20,14 @@ GROUND = {"model", "fitted", "text", "embed", "published", "progress", "data"}
 LAYERS: dict[str, set[str]] = {
     "ground": set(),
     "readers": {"ground"},
-    "compare": {"ground"},
+    "events": {"ground"},
+    "compare": {"ground", "events"},
     "report": {"ground"},
-    "corpus": {"ground", "readers", "compare", "report"},
-    "web": {"ground", "readers", "compare", "report", "corpus"},
-    "spark": {"ground", "readers", "compare", "report", "corpus"},
-    "cli": {"ground", "readers", "compare", "report", "corpus", "web", "spark"},
-    "api": {"ground", "readers", "compare", "report", "corpus"},  # storytrace/__init__.py
+    "corpus": {"ground", "readers", "events", "compare", "report"},
+    "web": {"ground", "readers", "events", "compare", "report", "corpus"},
+    "spark": {"ground", "readers", "events", "compare", "report", "corpus"},
+    "cli": {"ground", "readers", "events", "compare", "report", "corpus", "web", "spark"},
+    "api": {"ground", "readers", "events", "compare", "report", "corpus"},  # storytrace/__init__.py
 }
 
 

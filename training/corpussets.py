@@ -74,6 +74,18 @@ def load_multinews(data: Path, limit: int | None = None):
     return arts, gold, [i for i in gold if int(gold[i]) % 2 == 1]
 
 
+def multinews_irrelevant(data: Path) -> set[str]:
+    """Ids (as `load_multinews` names them) of the articles Multi-News+ (Choi et al. 2024) did not keep: a
+    majority of its five votes judged them irrelevant to their cluster's summary (mostly failed scrapes)."""
+    out = set()
+    with gzip.open(data / "multinews" / "multinews_test_truncated.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            kept = set(d["mnplus_kept_articles"])
+            out |= {f"{d['cluster_id']}-{k}" for k, text in enumerate(d["articles"]) if text.strip() and k not in kept}
+    return out
+
+
 def load_wikiref(data: Path, limit: int | None = None):
     from storytrace.model import Article
 

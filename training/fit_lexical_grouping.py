@@ -1,4 +1,4 @@
-"""Fit the average-link grouper (storytrace/corpus/lexicalgrouping.py): its reference IDF and its cut.
+"""Fit the average-link grouper (storytrace/events/lexicalgrouping.py): its reference IDF and its cut.
 
 Usage (from the repository root)::
 
@@ -42,7 +42,7 @@ COMMAND = "python -m training.fit_lexical_grouping"
 
 
 def _grid(arts, gold, log) -> tuple[float, float, int]:
-    from storytrace.corpus.lexicalgrouping import group_by_average_link
+    from storytrace.events.lexicalgrouping import group_by_average_link
     from storytrace.corpus.metrics import scores_for
 
     best = (-1.0, LEAD_GRID[0], BOILERPLATE_GRID[0])
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", flush=True)
 
     from storytrace.corpus import lexical
-    from storytrace.corpus.lexicalgrouping import lexical_text
+    from storytrace.events.lexicalgrouping import lexical_text
 
     arts, gold, _ = load_multinews(args.data)
     even = [a for a in arts if int(gold[a.id]) % 2 == 0]

@@ -38,7 +38,10 @@ For those pairs the probability is the larger of the two models'.
 
 Articles are merged by agglomerative clustering while the linkage between two
 groups (each member's best probability across, averaged) reaches the model's
-fitted cut-off.
+fitted cut-off. Then `joined_by_event` joins the stories that hold articles
+of one event as the corpus path groups them (`storytrace.events`), so that
+independent reports of one event, which share no text, are one story on both
+paths.
 """
 
 from __future__ import annotations
@@ -293,6 +296,36 @@ def group_stories(
         clusters[i] = clusters[i] + clusters[j]
         del clusters[j]
     return _numbered(clusters, ids)
+
+
+def joined_by_event(stories: list[Story], event_of: dict[str, str], ids: list[str]) -> list[Story]:
+    """``stories`` with any two that hold articles of one event in ``event_of`` (article id -> event id, the
+    story model the corpus path groups by: `storytrace.events.lexicalgrouping`) made one, ordered and
+    numbered as :func:`group_stories` orders them, by ``ids``.
+
+    compare's version model joins versions of one text (a summary, a blend, a rewrite) and leaves
+    independent reports of one event apart; the event grouping joins those. Either is reason enough."""
+    story_of_event: dict[str, int] = {}
+    parent = list(range(len(stories)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for k, st in enumerate(stories):
+        for a in st.article_ids:
+            if (event := event_of.get(a)) is None:
+                continue
+            if event in story_of_event:
+                parent[root(k)] = root(story_of_event[event])
+            else:
+                story_of_event[event] = k
+    clusters: dict[int, list[str]] = {}
+    for k, st in enumerate(stories):
+        clusters.setdefault(root(k), []).extend(st.article_ids)
+    return _numbered(list(clusters.values()), ids)
 
 
 def with_members(stories: list[Story], members_of: dict[str, list[str]], ids: list[str]) -> list[Story]:

@@ -26,6 +26,7 @@ from storytrace.compare.grouping import (
     excerpt_probability,
     group_stories,
     is_excerpt_pair,
+    joined_by_event,
     with_members,
     same_story_probability,
     story_pair_features,
@@ -34,6 +35,7 @@ from storytrace.compare.nearcopies import NearCopy, align_near_copy, near_copies
 from storytrace.model import Alignment, Article, Comparison, DerivationEdge, Document, PairReuse, Story, StoryAnalysis
 from storytrace.compare.pairscore import PairScorer
 from storytrace.compare.segment import segment
+from storytrace.events.lexicalgrouping import event_groups
 from storytrace.fitted import threshold
 
 # Called with a step name; a step over many items ends with "done/total" ("aligning pairs 3/45"),
@@ -105,6 +107,8 @@ def compare_articles(
 
     progress("grouping stories")
     stories = group_stories(list(distinct), same)
+    # independent reports of one event share no text: the event grouping of the corpus path joins them
+    stories = joined_by_event(stories, event_groups([a for a in articles if a.id in distinct]), list(distinct))
     if copies:
         members_of: dict[str, list[str]] = {}
         for c in copies:

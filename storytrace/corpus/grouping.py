@@ -75,6 +75,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from storytrace.corpus.store import GroupArticleRow, Store
+from storytrace.events.articletext import has_lead_text, phrase_hash, title_and_body
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
 from storytrace.published import published_timestamp
@@ -139,15 +140,6 @@ def lsh_bands(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def title_and_body(a: Article) -> tuple[str, str]:
-    """The title and the text after it (the text without the title when it starts with it), stripped."""
-    title = (a.title or "").strip()
-    text = (a.text or "").strip()
-    if title and text.startswith(title):
-        text = text[len(title):].lstrip()
-    return title, text
-
-
 def embed_text(a: Article, lead_chars: int) -> str:
     """Title + lead: the title, then the first ``lead_chars`` characters of the text after it."""
     title, text = title_and_body(a)
@@ -167,12 +159,6 @@ def lead_sentences(a: Article, lead_chars: int) -> list[str]:
     return [p.strip() for p in _SENTENCE_END.split(text[: 2 * lead_chars]) if p.strip()]
 
 
-def phrase_hash(sentence: str) -> int:
-    """A 63-bit hash of a sentence, case and spacing ignored (for counting boilerplate)."""
-    norm = " ".join(_WORD.findall(sentence.lower()))
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big") >> 1
-
-
 def grouping_text(a: Article, lead_chars: int, boilerplate: set[int]) -> str:
     """`embed_text` without the lead sentences in ``boilerplate`` (hashes of sentences many articles carry)."""
     if not boilerplate:
@@ -183,13 +169,6 @@ def grouping_text(a: Article, lead_chars: int, boilerplate: set[int]) -> str:
     if title:
         return f"{title}. {lead}" if lead else title
     return lead or embed_text(a, lead_chars)
-
-
-def has_lead_text(a: Article) -> bool:
-    """Whether the article has text beyond its title (then ``join_cosine_lead`` applies)."""
-    title = (a.title or "").strip()
-    text = (a.text or "").strip()
-    return bool(text) and text != title and len(text) > len(title) + 40
 
 
 def shingles(text: str) -> set[str]:

@@ -1,8 +1,8 @@
 """Which grouper groups which article of a corpus: one rule for ``storytrace ingest`` and the Spark job.
 
-- An article with text beyond its title (`storytrace.corpus.grouping.has_lead_text`) is grouped
+- An article with text beyond its title (`storytrace.events.articletext.has_lead_text`) is grouped
   by average link over its lexical vector, boilerplate left out and publication time as a bound
-  (`storytrace.corpus.lexicalgrouping`): independent of arrival order, and an article that
+  (`storytrace.events.lexicalgrouping`): independent of arrival order, and an article that
   arrives can move earlier ones into another story (a new article can join two stories it
   bridges; a sentence that turns out to be boilerplate no longer holds its carriers together).
 - A headline alone is grouped by the online centroid grouper (`storytrace.corpus.grouping`),
@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from storytrace.corpus.grouping import CorpusGrouper, GroupingParams, group_articles, has_lead_text
-from storytrace.corpus.lexicalgrouping import AverageLinkGrouper, group_by_average_link, grouping_text
+from storytrace.corpus.grouping import CorpusGrouper, GroupingParams, group_articles
+from storytrace.events.articletext import has_lead_text
+from storytrace.events.lexicalgrouping import AverageLinkGrouper, group_by_average_link, grouping_text
 from storytrace.corpus.store import Store
 from storytrace.model import Article
 

@@ -10,11 +10,11 @@ same on Spark as in ``storytrace ingest`` / ``storytrace story``:
   (`storytrace.corpus.grouping.group_articles`); `stitch_parents` is the
   pure-Python twin of the Spark stitching across blocks, for tests;
 * `lexical_rows`, `lexical_vectors`, `average_link_component` -- articles with
-  text (`storytrace.corpus.grouping.has_lead_text`): their sentence hashes (for
+  text (`storytrace.events.articletext.has_lead_text`): their sentence hashes (for
   the boilerplate count), their lexical vectors without the boilerplate, and
   one connected component of the candidate graph clustered by the embedded
-  `storytrace.corpus.linkage.AverageLinkGraph`, as
-  `storytrace.corpus.lexicalgrouping.group_by_average_link` clusters it;
+  `storytrace.events.linkage.AverageLinkGraph`, as
+  `storytrace.events.lexicalgrouping.group_by_average_link` clusters it;
 * `minhash_rows`, `embedding_pairs` -- candidate pairs (MinHash bands, exact
   embedding neighbours in a time bucket);
 * `analyse_story_frame` -- one story's rows analysed as ``storytrace story``
@@ -130,12 +130,12 @@ def stitch_parents(rows: Sequence[tuple[str, int, str, str, int]]) -> dict[str, 
 def lexical_rows(pdf):
     """Per article: ``id``, ``lead`` (text beyond its title: `has_lead_text`, then average link groups it)
     and, for those, the distinct `sentence_hashes` of its `grouping_text` (as
-    `storytrace.corpus.lexicalgrouping.AverageLinkGrouper` counts them)."""
+    `storytrace.events.lexicalgrouping.AverageLinkGrouper` counts them)."""
     import pandas as pd
 
-    from storytrace.corpus.boilerplate import sentence_hashes
-    from storytrace.corpus.grouping import has_lead_text
-    from storytrace.corpus.lexicalgrouping import grouping_text
+    from storytrace.events.boilerplate import sentence_hashes
+    from storytrace.events.articletext import has_lead_text
+    from storytrace.events.lexicalgrouping import grouping_text
 
     arts = articles_from_frame(pdf)
     lead = [has_lead_text(a) for a in arts]
@@ -150,9 +150,9 @@ def lexical_vectors(pdf, boilerplate: set[int]):
     (the float32 weights, exactly, as doubles)."""
     import pandas as pd
 
-    from storytrace.corpus.boilerplate import without
-    from storytrace.corpus.lexical import vectorize
-    from storytrace.corpus.lexicalgrouping import grouping_text
+    from storytrace.events.boilerplate import without
+    from storytrace.events.lexical import vectorize
+    from storytrace.events.lexicalgrouping import grouping_text
 
     if "seq" in pdf.columns:
         pdf = pdf.sort_values("seq", kind="stable")
@@ -170,8 +170,8 @@ def average_link_component(pdf, cut: float, max_gap_s: float | None, posting_cap
     by average link; ``id, story`` (``s-`` and the id of the cluster's first article, `graph.stories`)."""
     import pandas as pd
 
-    from storytrace.corpus.lexical import SparseVector
-    from storytrace.corpus.linkage import AverageLinkGraph
+    from storytrace.events.lexical import SparseVector
+    from storytrace.events.linkage import AverageLinkGraph
 
     pdf = pdf.sort_values("id", kind="stable")
     kw = {} if posting_cap is None else {"posting_cap": int(posting_cap)}

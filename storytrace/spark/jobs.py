@@ -18,9 +18,9 @@ embedded path uses:
   ``window_s``, each compared with its own and the previous bucket, the ``pair_k``
   nearest at cosine >= ``join_cosine`` kept);
 * grouping: the rule of `storytrace.corpus.storygrouping.group_stories`, articles split by
-  ``corpus.grouping.has_lead_text``; the two sets never share a story.
+  ``events.articletext.has_lead_text``; the two sets never share a story.
 
-  - Articles with text: average link (`storytrace.corpus.lexicalgrouping.group_by_average_link`),
+  - Articles with text: average link (`storytrace.events.lexicalgrouping.group_by_average_link`),
     partitioned by the candidate graph, never by time, and nothing of the corpus collected to the
     driver but the boilerplate sentence hashes (broadcast). (a) Each article's distinct sentence
     hashes are counted; those ``avglink_boilerplate_df`` or more articles carry are boilerplate.
@@ -30,7 +30,7 @@ embedded path uses:
     weight products summed per pair (the cosine), pairs at or above ``avglink_cut_lead`` kept unless
     published more than ``MAX_GAP_DAYS`` apart. (d) Their connected components (large-star /
     small-star below). (e) Each component clustered in one ``applyInPandas`` task by the embedded
-    `storytrace.corpus.linkage.AverageLinkGraph`; an article without an edge is its own story.
+    `storytrace.events.linkage.AverageLinkGraph`; an article without an edge is its own story.
     Average-link clusters at the cut lie inside those components, so this is the embedded grouping
     exactly, but where a bucket's posting cap binds (the embedded graph checks it as articles
     arrive). A component is as large as the data makes it (Multi-News, cut 0.06: one of 9,572 of
@@ -370,7 +370,7 @@ COSINE_SLACK = 1e-9  # candidate pairs this far below the cut are kept too (Spar
 
 def _group_text(spark, texts, lex, *, cut: float | None = None, boilerplate_df: int | None = None,
                 posting_cap: int | None = None, info: dict | None = None):
-    """``id, story`` for articles with text: `storytrace.corpus.lexicalgrouping.group_by_average_link`
+    """``id, story`` for articles with text: `storytrace.events.lexicalgrouping.group_by_average_link`
     partitioned by the connected components of the candidate graph.
 
     ``texts``: the articles (`read_input` columns); ``lex``: their `lexical_rows`. Boilerplate: the
@@ -383,8 +383,8 @@ def _group_text(spark, texts, lex, *, cut: float | None = None, boilerplate_df: 
     checks the cap as articles arrive)."""
     from pyspark.sql import functions as F
 
-    from storytrace.corpus.lexicalgrouping import MAX_GAP_DAYS
-    from storytrace.corpus.linkage import AverageLinkGraph
+    from storytrace.events.lexicalgrouping import MAX_GAP_DAYS
+    from storytrace.events.linkage import AverageLinkGraph
     from storytrace.fitted import corpus_value
 
     cut = float(corpus_value("avglink_cut_lead") if cut is None else cut)

@@ -62,7 +62,7 @@ def test_lexical_frames_group_as_average_link_does():
     so the sentences the story sets share are left out)."""
     from collections import Counter
 
-    from storytrace.corpus.lexicalgrouping import MAX_GAP_DAYS, group_by_average_link
+    from storytrace.events.lexicalgrouping import MAX_GAP_DAYS, group_by_average_link
     from storytrace.fitted import corpus_value
     from tests.helpers import REPO
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.corpus.grouping import group_articles, has_lead_text
+from storytrace.corpus.grouping import group_articles
+from storytrace.events.articletext import has_lead_text
 from storytrace.corpus.storygrouping import StoryGrouper, group_stories
 from storytrace.readers.records import read_articles
 from storytrace.corpus.metrics import cluster_scores

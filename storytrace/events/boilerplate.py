@@ -1,7 +1,7 @@
 """Boilerplate by sentence frequency: a sentence that many articles of a corpus carry says nothing about their story.
 
 Method: every sentence (or line) an article is read by is hashed, case,
-punctuation and spacing ignored (`storytrace.corpus.grouping.phrase_hash`),
+punctuation and spacing ignored (`storytrace.events.articletext.phrase_hash`),
 and the corpus counts how many distinct articles carry each hash. A sentence
 carried by ``limit`` articles or more is boilerplate (a scraper's "enable
 JavaScript" page, an archive notice, a newsletter footer, a disclaimer) and
@@ -18,7 +18,7 @@ their order. Memory: one counter per distinct sentence, and the carriers of
 each sentence until it crosses the limit (at most ``limit - 1`` of them).
 
 Parameter: ``limit`` (``avglink_boilerplate_df``), fitted with the average
-link cut (`storytrace.corpus.lexicalgrouping`; storytrace/data/corpus_grouping.json
+link cut (`storytrace.events.lexicalgrouping`; storytrace/data/corpus_grouping.json
 says on what and to which objective). Story mates share sentences too (wire
 copy), so the limit must sit above the size of a story's group of copies.
 """
@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from storytrace.corpus.grouping import phrase_hash
+from storytrace.events.articletext import phrase_hash
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 

@@ -1,13 +1,13 @@
 """Story grouping by average link over hashed TF-IDF vectors: which text, which cut.
 
-The pieces: `storytrace.corpus.lexical` (an article's vector, with the shipped
-reference IDF) and `storytrace.corpus.linkage` (average-link clusters of the
+The pieces: `storytrace.events.lexical` (an article's vector, with the shipped
+reference IDF) and `storytrace.events.linkage` (average-link clusters of the
 cosine graph, incremental and independent of arrival order). This module
 chooses the text an article is read by (its title, then its text: the first
 ``lexical.MAX_CHARS`` characters) and the cut, ``avglink_cut_lead``, fitted by
 ``python -m training.fit_lexical_grouping`` (storytrace/data/corpus_grouping.json
 says on what and to which objective). Sentences many articles of the corpus
-carry are boilerplate and left out of that text (`storytrace.corpus.boilerplate`,
+carry are boilerplate and left out of that text (`storytrace.events.boilerplate`,
 limit ``avglink_boilerplate_df``, fitted with the cut): on Multi-News, scraped
 archive notices and "enable JavaScript" pages otherwise form stories of
 hundreds of unrelated articles.
@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from storytrace.corpus.boilerplate import SentenceFrequency, sentence_hashes, without
-from storytrace.corpus.grouping import has_lead_text, title_and_body
-from storytrace.corpus.lexical import MAX_CHARS, SparseVector, vectorize
-from storytrace.corpus.linkage import AverageLinkGraph
+from storytrace.events.boilerplate import SentenceFrequency, sentence_hashes, without
+from storytrace.events.articletext import LEAD_TEXT_CHARS, has_lead_text, title_and_body
+from storytrace.events.lexical import MAX_CHARS, SparseVector, vectorize
+from storytrace.events.linkage import AverageLinkGraph
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
 from storytrace.published import published_timestamp
@@ -40,9 +40,9 @@ from storytrace.published import published_timestamp
 # WikiRef have none, UCI has headlines only). Versions of one report appear within days (the example
 # sets: within 27 hours); the distractors of the example sets, same places and people, came months apart.
 MAX_GAP_DAYS = 7.0
-# as `storytrace.corpus.grouping.has_lead_text` (set by hand there): more than this many characters beyond
-# the title, once boilerplate is out, make an article one with text
-OWN_TEXT_CHARS = 40
+# as `has_lead_text`: more than this many characters beyond the title, once boilerplate is out, make an
+# article one with text
+OWN_TEXT_CHARS = LEAD_TEXT_CHARS
 
 
 def lexical_text(a: Article) -> str:
@@ -143,4 +143,13 @@ def group_by_average_link(articles: Sequence[Article], cut: float | None = None,
     return grouper.stories()
 
 
-__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "group_by_average_link", "grouping_text", "is_lexical_corpus", "lexical_text", "vectors"]
+def event_groups(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id -> event id for the ``articles`` with text beyond their title, by
+    `group_by_average_link` with the corpus path's fitted cut; headlines alone get none (no cut groups them).
+
+    compare joins its stories by these (`storytrace.compare.grouping.joined_by_event`), so that one paste is
+    grouped by the rule `storytrace ingest` applies to a corpus."""
+    return group_by_average_link([a for a in articles if has_lead_text(a)])
+
+
+__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "event_groups", "group_by_average_link", "grouping_text", "is_lexical_corpus", "lexical_text", "vectors"]

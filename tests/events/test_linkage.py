@@ -1,4 +1,4 @@
-"""Average-link clusters kept incrementally (corpus/linkage.py): order, chaining, story ids."""
+"""Average-link clusters kept incrementally (events/linkage.py): order, chaining, story ids."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from storytrace.corpus.lexical import SparseVector
-from storytrace.corpus.linkage import AverageLinkGraph
+from storytrace.events.lexical import SparseVector
+from storytrace.events.linkage import AverageLinkGraph
 
 
 def _vec(weights: dict[int, float]) -> SparseVector:

@@ -1,6 +1,6 @@
 """Average-link clusters of a cosine graph, kept up to date as articles arrive, whatever their order.
 
-Method: articles are unit-length sparse vectors (`storytrace.corpus.lexical`).
+Method: articles are unit-length sparse vectors (`storytrace.events.lexical`).
 Each new article is scored against the earlier ones that share a bucket with
 it, through an inverted index (bucket -> articles; the candidate generation of
 information retrieval, Zobel & Moffat 2006, "Inverted files for text search
@@ -29,7 +29,7 @@ result can depend on order for such buckets only: the cap is checked against
 the postings as they are when an article arrives.
 
 An article's vector can be replaced (``replace_many``: when a sentence it
-carries turns out to be boilerplate, `storytrace.corpus.boilerplate`): its
+carries turns out to be boilerplate, `storytrace.events.boilerplate`): its
 edges are scored again against the current vectors, its component is split
 where no edge at the cut holds it together any more, and each part is
 clustered again; so the clusters stay a function of the articles' current
@@ -44,7 +44,7 @@ constrained agglomerative clustering with cannot-link pairs, Davidson & Ravi
 2005, "Agglomerative hierarchical clustering with constraints"), so an
 untimed article cannot join two events months apart into one story.
 
-Parameters: ``cut`` (fitted, see `storytrace.corpus.lexicalgrouping`), ``floor``
+Parameters: ``cut`` (fitted, see `storytrace.events.lexicalgrouping`), ``floor``
 (the cut by default, set by hand: on the Multi-News even half a floor of half
 the cut keeps 2.8 times the edges for +0.002 BCubed F1), ``posting_cap`` (set
 by hand), ``max_gap_s`` (None by default: no bound; set by its caller).
@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storytrace.corpus.lexical import SparseVector
+from storytrace.events.lexical import SparseVector
 
 
 def _first(x: float, y: float) -> float:

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from storytrace.corpus.lexicalgrouping import group_by_average_link, is_lexical_corpus, lexical_text
+from storytrace.events.lexicalgrouping import group_by_average_link, is_lexical_corpus, lexical_text
 from storytrace.model import Article
 from storytrace.readers.records import read_articles
 from tests.helpers import EXAMPLES, REPO
@@ -144,3 +144,12 @@ def test_articles_whose_text_is_all_shared_boilerplate_go_to_the_headline_groupe
         stories = store.membership([a.id for a in arts])
         assert set(StoryGrouper(store).headlines.stories()) >= {stories[a.id] for a in arts}
         assert len({stories[a.id] for a in arts[24:]}) >= 3  # the footer holds no two headlines together
+
+
+def test_event_groups_leave_headlines_alone() -> None:
+    from storytrace.events.lexicalgrouping import event_groups
+
+    text = Article(id="t", text="Dock strike at Felixstowe\nDock workers at Felixstowe walked out on Monday over pay, "
+                                 "halting container traffic at Britain's busiest port.")
+    headline = Article(id="h", title="Dock strike at Felixstowe", text="Dock strike at Felixstowe")
+    assert set(event_groups([text, headline])) == {"t"}
