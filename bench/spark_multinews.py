@@ -87,7 +87,8 @@ def render(res: dict) -> str:
                  f"missing in spark {res['missing_in_spark']}; spark session start {res['spark_start_s']:.1f} s")
     lines.append(f"text grouping: {info.get('articles', 0):,} articles, cut {info.get('cut')}, "
                  f"{info.get('boilerplate_sentences', 0):,} boilerplate sentences (limit {info.get('boilerplate_df')}), "
-                 f"{info.get('edges', 0):,} candidate edges, {info.get('components', 0):,} components "
+                 f"{info.get('edges', 0):,} candidate edges ({info.get('edge_blocks', 0)} article blocks, "
+                 f"{info.get('capped_buckets', 0)} capped buckets), {info.get('components', 0):,} components "
                  f"(largest {info.get('largest_component', 0):,}; {info.get('in_components', 0):,} articles in "
                  f"them, the rest alone) clustered in {info.get('component_tasks', 0)} tasks")
     if info.get("seconds"):

@@ -266,7 +266,7 @@ def test_write_entries_keeps_other_entries(tmp_path):
 
 def test_corpus_grouping_entries_say_how_they_were_fitted():
     assert list(CORPUS) == ["join_cosine", "join_cosine_lead", "dup_jaccard", "window_hours", "avglink_cut_lead",
-                            "avglink_boilerplate_df"]
+                            "avglink_boilerplate_df", "avglink_max_terms"]
     for name, entry in CORPUS.items():
         assert set(entry) == {"value", "data", "objective", "fit"}, name
         assert all(isinstance(entry[k], str) and entry[k].strip() for k in ("data", "objective", "fit")), name
@@ -286,3 +286,5 @@ def test_corpus_grouping_fit_grids_hold_the_shipped_values():
     from training import fit_lexical_grouping as flg
 
     assert CORPUS["avglink_cut_lead"]["value"] in flg.LEAD_GRID
+    assert CORPUS["avglink_boilerplate_df"]["value"] in flg.BOILERPLATE_GRID
+    assert CORPUS["avglink_max_terms"]["value"] in flg.TERMS_GRID

@@ -100,7 +100,21 @@ def load_wikiref(data: Path, limit: int | None = None):
     if limit:
         arts = arts[:limit]
         gold = {a.id: gold[a.id] for a in arts}
-    return arts, gold, list(gold)
+    # the fit half set the average-link grouper's parameters (training.fit_lexical_grouping): scores on the other
+    return arts, gold, wikiref_halves(gold)[1]
+
+
+def wikiref_halves(gold: dict[str, str]) -> tuple[list[str], list[str]]:
+    """WikiRef220 split in two within each topic: articles in id order, the even places fit (the average-link
+    grouper's parameters, with Multi-News's even half), the odd places are held out and scored."""
+    fit, held = [], []
+    by_topic: dict[str, list[str]] = {}
+    for i in sorted(gold):
+        by_topic.setdefault(gold[i], []).append(i)
+    for ids in by_topic.values():
+        fit += ids[0::2]
+        held += ids[1::2]
+    return sorted(fit), sorted(held)
 
 
 def load(dataset: str, data: Path, limit: int | None, split: str = "all"):

@@ -19,9 +19,12 @@ a grouping built from the vectors does not depend on the order articles come
 in. A bucket the reference corpus never saw gets the largest IDF (a rare word,
 a name).
 
-Parameters (set by hand): ``HASH_BITS`` = 22 (4M buckets: collisions are rare
-for a news vocabulary), ``MAX_TERMS`` = 200, ``MAX_CHARS`` = 4,000 characters
-of text read.
+Parameters: ``MAX_TERMS``, fitted with the average-link cut by ``python -m
+training.fit_lexical_grouping`` (storytrace/data/corpus_grouping.json: on
+Multi-News's even half and half of WikiRef220, whose texts are five times
+longer: the fewer terms a long text keeps, the more its vector holds of what
+the article is about). Set by hand: ``HASH_BITS`` = 22 (4M buckets: collisions
+are rare for a news vocabulary), ``MAX_CHARS`` = 4,000 characters of text read.
 """
 
 from __future__ import annotations
@@ -36,10 +39,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from storytrace.fitted import corpus_value
 from storytrace.text import STOPWORDS
 
 HASH_BITS = 22
-MAX_TERMS = 200
+# fitted with the average-link cut (storytrace/data/corpus_grouping.json): long texts keep their heaviest terms
+MAX_TERMS = int(corpus_value("avglink_max_terms"))
 MAX_CHARS = 4000
 IDF_FILE = "idf.npz"
 

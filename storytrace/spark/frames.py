@@ -9,9 +9,10 @@ same on Spark as in ``storytrace ingest`` / ``storytrace story``:
 * `group_unit` -- one block grouped by the embedded `CorpusGrouper`
   (`storytrace.corpus.grouping.group_articles`); `stitch_parents` is the
   pure-Python twin of the Spark stitching across blocks, for tests;
-* `lexical_rows`, `lexical_vectors`, `average_link_component` -- articles with
-  text (`storytrace.events.articletext.has_lead_text`): their sentence hashes (for
-  the boilerplate count), their lexical vectors without the boilerplate, and
+* `lexical_rows`, `lexical_vectors`, `block_pair_edges`, `average_link_component` --
+  articles with text (`storytrace.events.articletext.has_lead_text`): their sentence
+  hashes (for the boilerplate count), their lexical vectors without the boilerplate,
+  the candidate edges between two blocks of articles (one sparse product), and
   one connected component of the candidate graph clustered by the embedded
   `storytrace.events.linkage.AverageLinkGraph`, as
   `storytrace.events.lexicalgrouping.group_by_average_link` clusters it;
@@ -38,7 +39,7 @@ from storytrace.corpus.stories import DEFAULT_MAX_ARTICLES, select_story
 from storytrace.model import Article
 
 __all__ = ["ARTICLE_FIELDS", "PAIR_K", "analyse_story_frame", "articles_from_frame", "average_link_component",
-           "embedding_pairs", "group_unit", "home_block", "lexical_rows", "lexical_vectors", "minhash_rows",
+           "block_pair_edges", "embedding_pairs", "group_unit", "home_block", "lexical_rows", "lexical_vectors", "minhash_rows",
            "normalise_record", "stitch_parents", "warm_blocks"]
 
 ARTICLE_FIELDS = ("id", "text", "title", "source", "url", "published_at")
@@ -162,6 +163,43 @@ def lexical_vectors(pdf, boilerplate: set[int]):
     return pd.DataFrame({"id": pd.Series([a.id for a in arts], dtype=object), "ts": ts,
                          "buckets": pd.Series([v.index.astype(np.int64) for v in vecs], dtype=object),
                          "weights": pd.Series([v.value.astype(np.float64) for v in vecs], dtype=object)})
+
+
+def block_pair_edges(pdf, floor: float, max_gap_s: float | None, capped: np.ndarray | None = None):
+    """The candidate edges between two blocks of articles (rows ``ix, ts, buckets, weights, blk, p, q``:
+    block ``p`` against block ``q``, or within it when ``p == q``), from one sparse product: the pairs
+    ``a < b`` (``ix``) whose cosine, the sum of weight products over the shared buckets not in
+    ``capped``, is at or above ``floor``, not published more than ``max_gap_s`` apart (no time: kept).
+    Returns ``a, b, cosine``."""
+    import pandas as pd
+    import scipy.sparse as sp
+
+    p, q = int(pdf["p"].iat[0]), int(pdf["q"].iat[0])
+    blk = pdf["blk"].to_numpy()
+    sides = [pdf[blk == p]] if p == q else [pdf[blk == p], pdf[blk == q]]
+    lens = [np.fromiter((len(b) for b in d["buckets"]), dtype=np.int64, count=len(d)) for d in sides]
+    flat = [np.concatenate([np.zeros(0, np.int64)] + [np.asarray(b, dtype=np.int64) for b in d["buckets"]])
+            for d in sides]
+    vals = [np.concatenate([np.zeros(0)] + [np.asarray(w, dtype=np.float64) for w in d["weights"]]) for d in sides]
+    # columns renumbered over the buckets present: the matrices stay as narrow as the data
+    cols, inverse = np.unique(np.concatenate(flat), return_inverse=True)
+    keep = np.ones(len(cols), dtype=bool) if capped is None or not len(capped) else ~np.isin(cols, capped)
+    mats, start = [], 0
+    for d, n, f, v in zip(sides, lens, flat, vals):
+        col = inverse[start:start + len(f)]
+        start += len(f)
+        row = np.repeat(np.arange(len(d)), n)
+        m = keep[col]  # a capped bucket contributes to no cosine
+        mats.append(sp.csr_matrix((v[m], (row[m], col[m])), shape=(len(d), len(cols))))
+    prod = (mats[0] @ mats[-1].T).tocoo()
+    ix = [d["ix"].to_numpy(dtype=np.int64) for d in sides]
+    ts = [d["ts"].to_numpy(dtype=np.float64) for d in sides]
+    a, b = ix[0][prod.row], ix[-1][prod.col]
+    ok = (prod.data >= floor) & _in_window(ts[0][prod.row], ts[-1][prod.col], max_gap_s)
+    if p == q:
+        ok &= a < b  # the product holds each pair of one block twice (and the diagonal)
+    a, b = a[ok], b[ok]
+    return pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b), "cosine": prod.data[ok].astype(np.float64)})
 
 
 def average_link_component(pdf, cut: float, max_gap_s: float | None, posting_cap: int | None = None):

@@ -153,3 +153,18 @@ def test_event_groups_leave_headlines_alone() -> None:
                                  "halting container traffic at Britain's busiest port.")
     headline = Article(id="h", title="Dock strike at Felixstowe", text="Dock strike at Felixstowe")
     assert set(event_groups([text, headline])) == {"t"}
+
+
+def test_pages_that_are_all_boilerplate_and_untitled_stay_apart(tmp_path):
+    from storytrace.corpus.ingest import ingest_articles
+    from storytrace.corpus.store import Store
+
+    notice = ("Please enable JavaScript to view this page. Your browser is out of date. "
+              "Update your browser for more security, speed and the best experience on this site.")
+    pages = [Article(f"p{k:02d}", notice) for k in range(30)]
+    with Store.open(tmp_path / "s.db") as store:
+        for lo in range(0, 30, 10):
+            ingest_articles(store, pages[lo:lo + 10])
+        stories = store.membership([a.id for a in pages])
+    # past the limit (20 carriers) the notice is boilerplate: no later page joins another by it
+    assert len({stories[a.id] for a in pages[20:]}) == 10

@@ -80,3 +80,30 @@ def test_lexical_frames_group_as_average_link_does():
     cut = corpus_value("avglink_cut_lead")
     out = frames.average_link_component(vec.iloc[::-1], cut, MAX_GAP_DAYS * 86400.0)
     assert dict(zip(out["id"], out["story"])) == group_by_average_link(arts, boilerplate_df=2)
+
+
+def test_block_pair_edges_are_the_pairs_scored_by_hand():
+    """Two blocks, scored as (0, 0), (0, 1), (1, 1): the edges of all pairs, the capped buckets and the
+    time gap applied as pair by pair."""
+    from collections import Counter
+
+    import numpy as np
+
+    from tests.spark import edges_by_hand, text_vectors
+
+    vec = text_vectors()
+    floor, gap, cap = 0.05, 7 * 86400.0, 2
+    held = Counter(int(b) for bs in vec["buckets"] for b in bs)
+    capped = np.asarray(sorted(b for b, n in held.items() if n > cap), dtype=np.int64)
+    vec["blk"] = np.arange(len(vec)) % 2
+    got = []
+    for p, q in ((0, 0), (0, 1), (1, 1)):
+        part = vec[vec["blk"].isin({p, q})].assign(p=p, q=q)
+        out = frames.block_pair_edges(part, floor, gap, capped)
+        assert (out["a"] < out["b"]).all()
+        got += list(zip(out["a"].tolist(), out["b"].tolist()))
+    assert len(got) == len(set(got))
+    want = edges_by_hand(vec, floor, gap, cap)
+    assert set(got) == want
+    # the cap and the gap both bind here
+    assert want != edges_by_hand(vec, floor, gap, len(vec)) and want != edges_by_hand(vec, floor, None, cap)

@@ -293,3 +293,20 @@ def test_bad_csv_and_parquet_rows_are_named_by_their_place_in_their_file(spark, 
     summary = st.run_group(spark, [str(pq_path)], str(tmp_path / "out-pq"), fmt="parquet", pairs=False)
     assert summary["errors"] == 1
     assert pq.read_table(tmp_path / "out-pq" / "errors").to_pydict()["origin"] == [f"{pq_path} row 2"]
+
+
+def test_candidate_edges_are_the_pairs_scored_by_hand(spark):
+    """`candidate_edges` in one block and in many: the pairs at the floor, by hand, the posting cap
+    counted over all rows (binding here) and the time gap (binding too) applied."""
+    from tests.spark import edges_by_hand, text_vectors
+
+    vec = text_vectors()
+    floor, gap, cap = 0.05, 7 * 86400.0, 2
+    want = edges_by_hand(vec, floor, gap, cap)
+    assert want and want != edges_by_hand(vec, floor, gap, len(vec))
+    sdf = spark.createDataFrame(vec)
+    for rows, blocks in ((st.BLOCK_ROWS, 1), (3, 7)):
+        info: dict = {}
+        got = st.candidate_edges(sdf, floor, gap, cap, block_rows=rows, info=info).collect()
+        assert info["edge_blocks"] == blocks and info["capped_buckets"] > 0
+        assert len(got) == len(want) and {(r["src"], r["dst"]) for r in got} == want
