@@ -3,7 +3,7 @@
 Detector: `detect`, on the `AlignedPair` in view (nothing for the story as a
 whole; a sentence dropped whole is `coverage`'s omission):
 
-* **detail_dropped** (medium): a date of the ``src`` sentence
+* **detail_dropped** (medium; low between loose counterparts): a date of the ``src`` sentence
   (`dates.extract_dates`: "on 9 June", "in 2025", "last year", "on Tuesday")
   that the ``dst`` sentence no longer gives, although it keeps the claim the
   date belonged to. "Keeps the claim": the date's clause (the stretch between
@@ -26,8 +26,9 @@ whole; a sentence dropped whole is `coverage`'s omission):
   ``date_changed``), a date inside a direct quote (a changed quote is
   ``quote_altered``), and the date of the statement itself ("said on
   Monday", "on Monday said": when a claim was announced, not when it
-  happened). Only between sentences aligned as a copy (verbatim or edited):
-  a loose paraphrase drops and moves details all the time.
+  happened). Medium between sentences aligned as a copy (verbatim or edited);
+  low between looser counterparts, which drop and move details all the time
+  (a claim losing its date is still worth showing, not worth an alarm).
   Reported on the ``dst`` words of the clause, against the ``src`` date.
 * **figure_vaguer** (medium): an exact figure of the ``src`` sentence replaced
   by a vague quantity that can stand for it ("2,400 jobs" -> "thousands of
@@ -163,8 +164,6 @@ def _words_span(text: str, words: list[str]) -> tuple[int, int] | None:
 
 
 def _dropped_dates(pair: AlignedPair) -> list[Change]:
-    if not pair.close_wording:
-        return []
     a, b = pair.src_sentence, pair.dst_sentence
     pa, pb = published_date(pair.src.article.published_at), published_date(pair.dst.article.published_at)
     changed = {(c.a.start, c.a.end) for c in compare_dates(
@@ -192,7 +191,7 @@ def _dropped_dates(pair: AlignedPair) -> list[Change]:
         span = _words_span(b.text, kept)
         out.append(pair.change(
             "detail_dropped",
-            "medium",
+            "medium" if pair.close_wording else "low",
             in_sentence(b, span),
             in_sentence(a, (d.start, d.end)),
             f"The other version dates this to {d.text}; this one leaves the date out.",
