@@ -118,6 +118,7 @@ def ingest_articles(store: Store, articles: Sequence[Article], *, source: str = 
 
     The run is ``done`` with the batch, or ``failed`` (and nothing of the batch stored) when
     it raises. The report lists every conflict."""
+    grouper = grouper if grouper is not None else StoryGrouper(store)
     start = time.monotonic()
     report = IngestReport(run_id=None, paths=[source], stories_before=store.story_count())
     report.run_id = store.start_run(report.paths)
@@ -129,6 +130,8 @@ def ingest_articles(store: Store, articles: Sequence[Article], *, source: str = 
         except Exception:  # keep the original error
             pass
         raise
+    if isinstance(grouper, StoryGrouper):  # a later process reads its state back instead of grouping again
+        grouper.save()
     report.records = len(articles)
     report.added, report.unchanged = len(res.added), len(res.unchanged)
     report.conflicts, report.n_conflicts = list(res.conflicts), len(res.conflicts)
@@ -320,6 +323,8 @@ def ingest_paths(
         except Exception:  # keep the original error
             pass
         raise
+    if isinstance(grouper, StoryGrouper):  # a later process reads its state back instead of grouping again
+        grouper.save()
     report.elapsed = time.monotonic() - start
     report.stories_after = store.story_count()
     report.stories_touched = len(touched)

@@ -226,6 +226,12 @@ _GROUPING_V2 = """
 CREATE TABLE IF NOT EXISTS grp_phrase (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
 
+# the average-link grouper's state (`storytrace.events.lexicalgrouping.AverageLinkGrouper.to_bytes`) as of one
+# lexical generation, so that a new process need not read and group every article with text again
+_GROUPING_V3 = """
+CREATE TABLE IF NOT EXISTS grp_snapshot (name TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL);
+"""
+
 # the same for the table the web app created on its own
 _WEB_V1 = """
 CREATE TABLE IF NOT EXISTS web_story_stats (story_id TEXT PRIMARY KEY, key TEXT NOT NULL, n_articles INTEGER NOT NULL, findings INTEGER NOT NULL, high INTEGER NOT NULL, medium INTEGER NOT NULL, low INTEGER NOT NULL, computed_at TEXT NOT NULL);
@@ -262,7 +268,7 @@ class MigrationSet:
 #: every owner's tables, in the order they are created (later sets may refer to earlier ones)
 MIGRATION_SETS: tuple[MigrationSet, ...] = (
     MigrationSet("store", "schema_version", tuple(MIGRATIONS)),  # the key files have always had
-    MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1, _GROUPING_V2)),
+    MigrationSet("grouping", "grouping_schema_version", (_GROUPING_V1, _GROUPING_V2, _GROUPING_V3)),
     MigrationSet("web", "web_schema_version", (_WEB_V1, _WEB_V2)),
 )
 
@@ -899,6 +905,17 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO grp_meta (key, value) VALUES ('lexical_generation', ?)",
                               (str(generation),))
             return generation
+
+    def lexical_snapshot(self) -> tuple[int, bytes] | None:
+        """(lexical generation, state) of the average-link grouper as last saved, or None."""
+        row = self.conn.execute("SELECT generation, data FROM grp_snapshot WHERE name = 'lexical'").fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def save_lexical_snapshot(self, generation: int, data: bytes) -> None:
+        """Keep the average-link grouper's state as of ``generation`` (replacing the one before)."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO grp_snapshot (name, generation, data) VALUES ('lexical', ?, ?)",
+                              (generation, data))
 
     def grouping_members_ids(self) -> Iterator[str]:
         """The ids of the articles the headline grouper grouped (its ``grp_article`` rows)."""

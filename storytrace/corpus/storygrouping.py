@@ -63,6 +63,12 @@ class StoryGrouper:
         if self._lexical is not None and self._generation == self.store.lexical_generation():
             return self._lexical
         self._generation = self.store.lexical_generation()
+        saved = self.store.lexical_snapshot()
+        if saved is not None and saved[0] == self._generation:
+            restored = AverageLinkGrouper.from_bytes(saved[1], self._text_of)
+            if restored is not None:  # else saved with other parameters: group again below
+                self._lexical = restored
+                return restored
         self._lexical = AverageLinkGrouper(text_of=self._text_of)
         headline_ids = set(self.store.grouping_members_ids())
         batch: list[Article] = []
@@ -106,6 +112,13 @@ class StoryGrouper:
         if heads:
             out.update(self.headlines.assign(heads))
         return out
+
+    def save(self) -> None:
+        """Keep the average-link state in the store, if it is the store's current one (a new process reads it
+        back instead of grouping every stored article with text again). At the end of a run, not per batch:
+        its size grows with the corpus."""
+        if self._lexical is not None and self._generation == self.store.lexical_generation():
+            self.store.save_lexical_snapshot(self._generation, self._lexical.to_bytes())
 
     def rebuild(self, articles: Sequence[Article]) -> dict[str, str]:
         """Forget the state and group ``articles`` from scratch. Caller commits."""

@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
+
 from storytrace.events.articletext import phrase_hash
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -61,6 +63,30 @@ class SentenceFrequency:
     boilerplate: set[int] = field(default_factory=set)
     _count: dict[int, int] = field(default_factory=dict)
     _carriers: dict[int, list[int]] = field(default_factory=dict)
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The counts as flat arrays (`from_state` gives them back)."""
+        carried = list(self._carriers.items())
+        return {
+            "limit": np.array([self.limit], dtype=np.int64),
+            "boilerplate": np.array(sorted(self.boilerplate), dtype=np.int64),
+            "count_hash": np.fromiter(self._count, dtype=np.int64, count=len(self._count)),
+            "count_n": np.fromiter(self._count.values(), dtype=np.int64, count=len(self._count)),
+            "carrier_hash": np.array([h for h, _ in carried], dtype=np.int64),
+            "carrier_len": np.array([len(c) for _, c in carried], dtype=np.int64),
+            "carriers": np.array([x for _, c in carried for x in c], dtype=np.int64),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, np.ndarray]) -> SentenceFrequency:
+        f = cls(int(state["limit"][0]))
+        f.boilerplate = set(state["boilerplate"].tolist())
+        f._count = dict(zip(state["count_hash"].tolist(), state["count_n"].tolist()))
+        flat, start = state["carriers"].tolist(), 0
+        for h, k in zip(state["carrier_hash"].tolist(), state["carrier_len"].tolist()):
+            f._carriers[h] = flat[start:start + k]
+            start += k
+        return f
 
     def would_be(self, batch: Iterable[Iterable[int]]) -> set[int]:
         """The boilerplate once the articles with these sentence hashes are counted too (nothing is counted)."""

@@ -26,11 +26,15 @@ which a corpus is.
 
 from __future__ import annotations
 
+import io
 from typing import Callable, Sequence
+
+import numpy as np
 
 from storytrace.events.boilerplate import SentenceFrequency, sentence_hashes, without
 from storytrace.events.articletext import LEAD_TEXT_CHARS, has_lead_text, title_and_body
-from storytrace.events.lexical import MAX_CHARS, SparseVector, vectorize
+from storytrace.events import lexical
+from storytrace.events.lexical import MAX_CHARS, SparseVector, default_idf, vectorize
 from storytrace.events.linkage import AverageLinkGraph
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
@@ -129,6 +133,37 @@ class AverageLinkGrouper:
     def stories(self) -> dict[str, str]:
         """Article id -> story id (``s-`` and the id of its first article: earliest published, then smallest id)."""
         return self.graph.stories()
+
+    def to_bytes(self) -> bytes:
+        """The whole state, as numpy arrays in one ``.npz`` (no pickle), for `from_bytes` in another process."""
+        arrays = {f"graph_{k}": v for k, v in self.graph.state().items()}
+        arrays.update({f"frequency_{k}": v for k, v in self.frequency.state().items()})
+        arrays["made_with"] = _made_with(self.graph.cut, self.frequency.limit)
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, text_of: Callable[[str], str]) -> AverageLinkGrouper | None:
+        """The grouper `to_bytes` saved; None when it was made with other parameters than a new grouper's
+        (the cut, the limit, how vectors are made): a package update, say."""
+        fitted = _made_with(corpus_value("avglink_cut_lead"), corpus_value("avglink_boilerplate_df"))
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            if "made_with" not in z.files or not np.array_equal(z["made_with"], fitted):
+                return None
+            graph = {k[len("graph_"):]: z[k] for k in z.files if k.startswith("graph_")}
+            frequency = {k[len("frequency_"):]: z[k] for k in z.files if k.startswith("frequency_")}
+        grouper = cls(text_of=text_of)
+        grouper.graph = AverageLinkGraph.from_state(graph)
+        grouper.frequency = SentenceFrequency.from_state(frequency)
+        grouper._seen = set(grouper.graph.ids)
+        return grouper
+
+
+def _made_with(cut: float, limit: float) -> np.ndarray:
+    """What a saved state depends on besides the articles: the cut, the limit and how vectors are made."""
+    return np.array([cut, limit, lexical.MAX_TERMS,
+                     MAX_CHARS, lexical.HASH_BITS, default_idf().docs, MAX_GAP_DAYS], dtype=np.float64)
 
 
 def group_by_average_link(articles: Sequence[Article], cut: float | None = None,

@@ -241,6 +241,63 @@ class AverageLinkGraph:
         """Article id -> story id, for every article added."""
         return {aid: self.story_of(i) for i, aid in enumerate(self.ids)}
 
+    def state(self) -> dict[str, np.ndarray]:
+        """The whole graph as flat arrays (`from_state` gives it back): for a store to keep between processes."""
+        n = len(self.ids)
+        lo = [i for i in range(n) for j in self.edges[i] if i < j]
+        hi = [j for i in range(n) for j in self.edges[i] if i < j]
+        ws = [self.edges[i][j] for i, j in zip(lo, hi)]
+        bucket_ids = np.fromiter(self._postings, dtype=np.int64, count=len(self._postings))
+        held = [self._postings[b] for b in bucket_ids.tolist()]
+        return {
+            "params": np.array([self.cut, self.floor, float(self.posting_cap),
+                                np.nan if self.max_gap_s is None else self.max_gap_s]),
+            "ids": np.array(self.ids, dtype=str),
+            "times": self._times[:n].copy(),
+            "parent": np.array(self._parent, dtype=np.int64),
+            "cluster_of": np.array(self.cluster_of, dtype=np.int64),
+            "edge_lo": np.array(lo, dtype=np.int64), "edge_hi": np.array(hi, dtype=np.int64),
+            "edge_w": np.array(ws, dtype=np.float64),
+            "post_bucket": bucket_ids,
+            "post_len": np.array([p.n for p in held], dtype=np.int64),
+            # half the bytes, nothing lost: fewer than 2**31 articles and buckets, weights are float32 vector values
+            "post_articles": np.concatenate([np.zeros(0, np.int32)] + [p.articles[: p.n] for p in held]).astype(np.int32),
+            "post_weights": np.concatenate([np.zeros(0)] + [p.weights[: p.n] for p in held]).astype(np.float32),
+            "bucket_len": np.array([len(b) for b in self._buckets], dtype=np.int64),
+            "buckets": np.concatenate([np.zeros(0, np.int64)] + self._buckets).astype(np.int32),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, np.ndarray]) -> AverageLinkGraph:
+        """The graph `state` was taken of."""
+        cut, floor, cap, gap = (float(x) for x in state["params"])
+        g = cls(cut, floor=floor, posting_cap=int(cap), max_gap_s=None if gap != gap else gap)
+        g.ids = [str(x) for x in state["ids"]]
+        n = len(g.ids)
+        g._times = np.concatenate([state["times"].astype(np.float64), np.empty(max(64, n))])
+        g._parent = state["parent"].tolist()
+        g.cluster_of = state["cluster_of"].tolist()
+        g.edges = [{} for _ in range(n)]
+        for i, j, w in zip(state["edge_lo"].tolist(), state["edge_hi"].tolist(), state["edge_w"].tolist()):
+            g.edges[i][j] = w
+            g.edges[j][i] = w
+        start = 0
+        articles, weights = state["post_articles"].astype(np.int64), state["post_weights"].astype(np.float64)
+        for b, k in zip(state["post_bucket"].tolist(), state["post_len"].tolist()):
+            p = _Postings()
+            p.articles, p.weights, p.n = articles[start:start + k].copy(), weights[start:start + k].copy(), k
+            if k == 0:
+                p.articles, p.weights = np.empty(4, dtype=np.int64), np.empty(4, dtype=np.float64)
+            g._postings[b] = p
+            start += k
+        ends = np.cumsum(state["bucket_len"])
+        buckets = state["buckets"].astype(np.int64)
+        g._buckets = [buckets[e - k:e].copy() for e, k in zip(ends.tolist(), state["bucket_len"].tolist())]
+        g._members = {}
+        for i in range(n):
+            g._members.setdefault(g._find(i), []).append(i)
+        return g
+
     # ---------------------------------------------------------------- internals
 
     def _score(self, v: SparseVector, time: float = np.nan) -> dict[int, float]:

@@ -189,9 +189,9 @@ def test_every_table_owner_has_a_versioned_migration_set(tmp_path):
     with Store.open(tmp_path / "s.db") as s:
         assert s.schema_versions() == {m.owner: m.version for m in MIGRATION_SETS}
         meta = dict(s.conn.execute("SELECT key, value FROM meta"))
-        assert meta == {"schema_version": "1", "grouping_schema_version": "2", "web_schema_version": "2"}
+        assert meta == {"schema_version": "1", "grouping_schema_version": "3", "web_schema_version": "2"}
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert {"grp_meta", "grp_story", "grp_article", "web_story_stats"} <= tables
+        assert {"grp_meta", "grp_story", "grp_article", "grp_snapshot", "web_story_stats"} <= tables
         assert s.check() == []
     for owner in ("grouping", "web"):  # a newer set is refused like a newer store
         path = tmp_path / f"newer-{owner}.db"
@@ -224,7 +224,7 @@ def test_an_old_format_store_opens_reads_and_ingests(current_store, tmp_path):
         assert dict(c.execute("SELECT key, value FROM meta")) == {"schema_version": "1"}
     with Store.open(old, create=False) as s:
         # the new sets adopted the tables as they were: the file now equals a fresh store's schema
-        assert s.schema_versions() == {"store": 1, "grouping": 2, "web": 2}
+        assert s.schema_versions() == {"store": 1, "grouping": 3, "web": 2}
         assert schema(s.conn) == schema(Store.open(":memory:").conn)
         assert s.check() == []
         assert s.counts()["articles"] == 8 and s.story_count() == 4
@@ -263,7 +263,7 @@ def test_a_read_only_old_store_is_still_readable(current_store, tmp_path):
     assert stored_analysis(s, load_story(s, "s-orlen-derailment-wire")) is None  # analysed afresh, not a crash
     problems = s.check()
     assert sorted(problems) == [
-        "grouping tables at schema version 0, expected 2 (open the store writable once to upgrade them)",
+        "grouping tables at schema version 0, expected 3 (open the store writable once to upgrade them)",
         "web tables at schema version 0, expected 2 (open the store writable once to upgrade them)"]
     conn.close()
     # a read-only file whose corpus tables are not there (or too old) cannot be used at all

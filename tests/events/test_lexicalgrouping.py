@@ -168,3 +168,61 @@ def test_pages_that_are_all_boilerplate_and_untitled_stay_apart(tmp_path):
         stories = store.membership([a.id for a in pages])
     # past the limit (20 carriers) the notice is boilerplate: no later page joins another by it
     assert len({stories[a.id] for a in pages[20:]}) == 10
+
+
+def _snapshot_corpus() -> list[Article]:
+    footer = "Subscribe to the Harbour Gazette for daily news from the coast."
+    stories = {
+        "quake": "A magnitude 6.1 earthquake struck near Izmir on Tuesday. Rescuers searched collapsed homes.",
+        "strike": "Rail workers in Lyon walked out over pension changes. The SNCF cancelled 40 regional trains.",
+        "vote": "Tallinn's council elected a new mayor after a coalition deal. The vote was 41 to 38.",
+    }
+    arts = []
+    for k in range(24):  # the footer crosses the limit (20) part way: earlier carriers are read again
+        name = list(stories)[k % 3]
+        arts.append(Article(f"{name}-{k:02d}", f"{stories[name]} Report {k}. {footer}",
+                            published_at=f"2026-03-{10 + k % 3:02d}T08:00:00Z"))
+    return arts
+
+
+def test_a_saved_grouper_groups_on_as_the_one_it_was_saved_from():
+    from storytrace.events.lexicalgrouping import AverageLinkGrouper
+
+    arts = _snapshot_corpus()
+    texts = {a.id: lexical_text(a)[:4000] for a in arts}
+    kept = AverageLinkGrouper(boilerplate_df=20)
+    kept.add_many(arts[:15])
+    restored = AverageLinkGrouper.from_bytes(kept.to_bytes(), texts.__getitem__)
+    assert restored is not None and restored.stories() == kept.stories()
+    assert restored.add_many(arts[15:]) == kept.add_many(arts[15:])  # the footer turns boilerplate here
+    assert restored.stories() == kept.stories() == group_by_average_link(arts, boilerplate_df=20)
+    assert len(set(kept.stories().values())) == 3
+
+
+def test_a_grouper_saved_with_other_parameters_is_not_restored():
+    from storytrace.events.lexicalgrouping import AverageLinkGrouper
+
+    kept = AverageLinkGrouper(cut=0.5)  # not the fitted cut
+    kept.add_many(_snapshot_corpus()[:3])
+    assert AverageLinkGrouper.from_bytes(kept.to_bytes(), str) is None
+
+
+def test_a_new_process_reads_the_grouping_state_back_instead_of_the_corpus(tmp_path, monkeypatch):
+    from storytrace.corpus.ingest import ingest_articles
+    from storytrace.corpus.store import Store
+
+    arts = _snapshot_corpus()
+    with Store.open(tmp_path / "s.db") as store:
+        ingest_articles(store, arts[:12])
+        ingest_articles(store, arts[12:20])
+    with Store.open(tmp_path / "s.db") as store:  # a new process: the saved state, not the articles, is read
+        monkeypatch.setattr(Store, "iter_grouped_articles", lambda self: (_ for _ in ()).throw(AssertionError))
+        ingest_articles(store, arts[20:])
+        restored = store.membership([a.id for a in arts])
+        monkeypatch.undo()
+        store.conn.execute("DELETE FROM grp_snapshot")  # without it, the state is grouped again from the articles
+        ingest_articles(store, [Article("quake-99", arts[0].text.replace("Report 0", "Report 99"),
+                                        published_at=arts[0].published_at)])
+        assert store.membership([a.id for a in arts]) == restored
+    reference = group_by_average_link(arts)
+    assert len(set(restored.values())) == len(set(reference.values())) == 3
