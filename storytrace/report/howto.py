@@ -34,7 +34,8 @@ KIND_MEANING: dict[str, tuple[str, str]] = {
                             "or added, an allegation stated as fact."),
     "intensified": ("medium / low", "the claim is stated more strongly (\u201cmay\u201d \u2192 \u201cwill\u201d)."),
     "softened": ("medium / low", "the claim is stated more weakly (\u201cwould\u201d \u2192 \u201ccould\u201d)."),
-    "detail_dropped": ("medium", "the claim keeps its words but loses its date."),
+    "detail_dropped": ("medium / low", "the claim keeps its words but loses its date (low between loose "
+                       "paraphrases, which drop details all the time)."),
     "figure_vaguer": ("medium / low", "an exact figure replaced by a vague quantity (\u201c2,400\u201d \u2192 "
                       "\u201cthousands\u201d)."),
     "unsupported_addition": ("high / medium / low", "something no other version carries: high when it has a "
