@@ -71,15 +71,10 @@ def run(data: Path, limit: int | None, master: str, shuffle_partitions: int | No
 
 def render(res: dict) -> str:
     info = res["average_link"]
+    from bench.spark_uci import path_table
+
     lines = [f"Multi-News articles: {res['n']:,} ({res['gold_stories']:,} gold clusters, no timestamps)  "
-             f"master {res['master']}",
-             f"{'path':<10} {'part':<5} {'stories':>8} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pairF1':>6} {'wall s':>7}"]
-    for part in ("odd", "all"):
-        for path in ("spark", "embedded"):
-            s = res[part][path]
-            wall = res["spark_wall_s"] if path == "spark" else res["embedded_wall_s"]
-            lines.append(f"{path:<10} {part:<5} {s['clusters']:>8} {s['bcubed_precision']:>6.3f} "
-                         f"{s['bcubed_recall']:>6.3f} {s['bcubed_f1']:>6.3f} {s['pair_f1']:>6.3f} {wall:>7.1f}")
+             f"master {res['master']}"] + path_table(res, ("odd", "all"))
     d = res["odd"]["spark"]["bcubed_f1"] - res["odd"]["embedded"]["bcubed_f1"]
     da = res["all"]["spark"]["bcubed_f1"] - res["all"]["embedded"]["bcubed_f1"]
     lines.append(f"BCubed F1 spark - embedded: {d:+.4f} (odd), {da:+.4f} (all); agreement (BCubed F1 of one "

@@ -102,16 +102,21 @@ def score_paths(spark: dict[str, str], embedded: dict[str, str], gold: dict[str,
     return res
 
 
-def render(res: dict) -> str:
-    lines = [f"UCI headlines: {res['n']:,}  master {res['master']}  block {res['block_hours']:g} h  "
-             f"warm-up {res['warm_hours']:g} h",
-             f"{'path':<10} {'part':<5} {'stories':>8} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pairF1':>6} {'wall s':>7}"]
-    for part in ("all", "eval"):
+def path_table(res: dict, parts: tuple[str, ...]) -> list[str]:
+    """The header and one line per part and path (Spark, embedded) of `score_paths`' scores, with wall times."""
+    lines = [f"{'path':<10} {'part':<5} {'stories':>8} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pairF1':>6} {'wall s':>7}"]
+    for part in parts:
         for path in ("spark", "embedded"):
             s = res[part][path]
             wall = res["spark_wall_s"] if path == "spark" else res["embedded_wall_s"]
             lines.append(f"{path:<10} {part:<5} {s['clusters']:>8} {s['bcubed_precision']:>6.3f} "
                          f"{s['bcubed_recall']:>6.3f} {s['bcubed_f1']:>6.3f} {s['pair_f1']:>6.3f} {wall:>7.1f}")
+    return lines
+
+
+def render(res: dict) -> str:
+    lines = [f"UCI headlines: {res['n']:,}  master {res['master']}  block {res['block_hours']:g} h  "
+             f"warm-up {res['warm_hours']:g} h"] + path_table(res, ("all", "eval"))
     d = res["eval"]["spark"]["bcubed_f1"] - res["eval"]["embedded"]["bcubed_f1"]
     da = res["all"]["spark"]["bcubed_f1"] - res["all"]["embedded"]["bcubed_f1"]
     lines.append(f"BCubed F1 spark - embedded: {da:+.4f} (all), {d:+.4f} (eval); agreement (BCubed F1 of one "
