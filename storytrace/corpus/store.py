@@ -657,25 +657,19 @@ class Store:
 
     def iter_articles(self, batch: int = 1000) -> Iterator[Article]:
         """Every stored article in ingest order, read ``batch`` rows at a time."""
-        last = 0
-        while True:
-            rows = self.conn.execute(
-                f"SELECT n, {_ARTICLE_COLS} FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _article(row[1:])
-            last = rows[-1][0]
+        return self._paged_articles("articles a", batch)
 
     def iter_grouped_articles(self, batch: int = 1000) -> Iterator[Article]:
         """Every stored article that has a story, in ingest order, read ``batch`` rows at a time."""
-        last = 0
+        return self._paged_articles("articles a JOIN memberships m ON m.article_id = a.id", batch)
+
+    def _paged_articles(self, source: str, batch: int) -> Iterator[Article]:
+        """The articles of ``source`` (a FROM clause naming ``articles`` as ``a``) in ingest order, by keyset pages."""
         cols = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLS.split(","))
+        last = 0
         while True:
             rows = self.conn.execute(
-                f"SELECT a.n, {cols} FROM articles a JOIN memberships m ON m.article_id = a.id "
-                "WHERE a.n > ? ORDER BY a.n LIMIT ?", (last, batch)).fetchall()
+                f"SELECT a.n, {cols} FROM {source} WHERE a.n > ? ORDER BY a.n LIMIT ?", (last, batch)).fetchall()
             if not rows:
                 return
             for row in rows:
