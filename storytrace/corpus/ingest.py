@@ -95,6 +95,7 @@ def ingest_batch(
             if stories is not None:  # the given stories are the grouping: the grouper takes them in
                 out.stories = {a.id: stories[a.id] for a in res.added}
                 grouper.adopt(res.added, out.stories)
+                out.touched = store.assign(out.stories)
             else:
                 mapping = grouper.assign(res.added)
                 lost = [a.id for a in res.added if a.id not in mapping]
@@ -102,8 +103,6 @@ def ingest_batch(
                     raise RuntimeError(f"the grouper gave no story for {len(lost)} new article(s), e.g. {lost[0]!r}")
                 out.stories = {a.id: mapping[a.id] for a in res.added}
                 out.touched = store.assign(mapping)  # earlier articles the grouping moved, too
-            if stories is not None:
-                out.touched = store.assign(out.stories)
         if run_id is not None:
             out.run = replace(run, records=run.records + len(articles), added=run.added + len(res.added),
                               unchanged=run.unchanged + len(res.unchanged),

@@ -12,9 +12,10 @@
   such an article depends on what had arrived before it, the one place where order counts.
 
 The two sets never share a story. `StoryGrouper` keeps both over a `Store` (the headline
-grouper's state in the store's grouping tables; the average-link state in memory, read again
-from the stored articles by each new process and whenever the store changed under it);
-`group_stories` is the same rule from scratch, in memory (the Spark job's reference).
+grouper's state in the store's grouping tables; the average-link state in memory, saved in the
+store at the end of an ingest run and read back by the next process, or, when the store changed
+under it since, grouped again from the stored articles); `group_stories` is the same rule from
+scratch, in memory (the Spark job's reference).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ import numpy as np
 from storytrace.events.boilerplate import SentenceFrequency, sentence_hashes, without
 from storytrace.events.articletext import LEAD_TEXT_CHARS, has_lead_text, title_and_body
 from storytrace.events import lexical
-from storytrace.events.lexical import MAX_CHARS, SparseVector, default_idf, vectorize
+from storytrace.events.lexical import MAX_CHARS, default_idf, vectorize
 from storytrace.events.linkage import AverageLinkGraph
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
@@ -63,10 +63,6 @@ def grouping_text(a: Article) -> str:
 def is_lexical_corpus(articles: Sequence[Article]) -> bool:
     """Whether most ``articles`` have text beyond their title (then average link applies)."""
     return sum(has_lead_text(a) for a in articles) * 2 >= len(articles)
-
-
-def vectors(articles: Sequence[Article]) -> list[SparseVector]:
-    return [vectorize(lexical_text(a)) for a in articles]
 
 
 class AverageLinkGrouper:
@@ -187,4 +183,4 @@ def event_groups(articles: Sequence[Article]) -> dict[str, str]:
     return group_by_average_link([a for a in articles if has_lead_text(a)])
 
 
-__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "event_groups", "group_by_average_link", "grouping_text", "is_lexical_corpus", "lexical_text", "vectors"]
+__all__ = ["MAX_GAP_DAYS", "AverageLinkGrouper", "event_groups", "group_by_average_link", "grouping_text", "is_lexical_corpus", "lexical_text"]

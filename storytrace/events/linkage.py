@@ -286,8 +286,6 @@ class AverageLinkGraph:
         for b, k in zip(state["post_bucket"].tolist(), state["post_len"].tolist()):
             p = _Postings()
             p.articles, p.weights, p.n = articles[start:start + k].copy(), weights[start:start + k].copy(), k
-            if k == 0:
-                p.articles, p.weights = np.empty(4, dtype=np.int64), np.empty(4, dtype=np.float64)
             g._postings[b] = p
             start += k
         ends = np.cumsum(state["bucket_len"])
