@@ -68,6 +68,9 @@ def _last(x: float, y: float) -> float:
     return y if x != x else x if y != y else max(x, y)
 
 
+POSTING_CAP = 20_000  # set by hand (see the module docstring): a bucket held by more finds no candidates
+
+
 class _Postings:
     """The articles holding one bucket and their weights there, in growable arrays."""
 
@@ -93,7 +96,7 @@ class AverageLinkGraph:
 
     cut: float
     floor: float | None = None
-    posting_cap: int = 20_000
+    posting_cap: int = POSTING_CAP
     max_gap_s: float | None = None
     ids: list[str] = field(default_factory=list)
     edges: list[dict[int, float]] = field(default_factory=list)  # per article: neighbour -> cosine (>= floor)

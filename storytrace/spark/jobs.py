@@ -28,7 +28,7 @@ embedded path uses:
     boilerplate))``. (c) Candidate edges (`candidate_edges`): the articles hashed into blocks of
     about ``BLOCK_ROWS``, each pair of blocks (and each block with itself) scored in one task by one
     sparse product of their vectors (`frames.block_pair_edges`), the buckets held by more than
-    ``AverageLinkGraph.posting_cap`` articles of the corpus left out (as the embedded graph leaves
+    ``linkage.POSTING_CAP`` articles of the corpus left out (as the embedded graph leaves
     them out), pairs at or above ``avglink_cut_lead`` kept unless published more than
     ``MAX_GAP_DAYS`` apart: the same edges as the self-join of the (article, bucket, weight) postings
     on bucket it replaced, on Multi-News in 6-16 s instead of 118 s. (d) Their connected components
@@ -338,7 +338,7 @@ def group(spark, articles, params: GroupingParams = DEFAULT_PARAMS, block_s: flo
     The rule of `storytrace.corpus.storygrouping.group_stories`: articles with text beyond their
     title by average link (`_group_text`; ``cut``, ``boilerplate_df`` default to the fitted
     ``avglink_cut_lead`` / ``avglink_boilerplate_df``, read now; ``posting_cap`` to
-    `AverageLinkGraph`'s), headlines alone by the online grouper on time blocks (`_group_headlines`).
+    ``linkage.POSTING_CAP``), headlines alone by the online grouper on time blocks (`_group_headlines`).
     ``info``, when given, receives counts of the text grouping (``run_group``'s ``average_link``)."""
     from pyspark.sql import functions as F
 
@@ -429,12 +429,12 @@ def _group_text(spark, texts, lex, *, cut: float | None = None, boilerplate_df: 
     from pyspark.sql import functions as F
 
     from storytrace.events.lexicalgrouping import MAX_GAP_DAYS
-    from storytrace.events.linkage import AverageLinkGraph
+    from storytrace.events.linkage import POSTING_CAP
     from storytrace.fitted import corpus_value
 
     cut = float(corpus_value("avglink_cut_lead") if cut is None else cut)
     limit = int(corpus_value("avglink_boilerplate_df") if boilerplate_df is None else boilerplate_df)
-    cap = int(AverageLinkGraph(cut).posting_cap if posting_cap is None else posting_cap)
+    cap = int(POSTING_CAP if posting_cap is None else posting_cap)
     max_gap_s = MAX_GAP_DAYS * 86400.0
 
     clock = [time.perf_counter()]
