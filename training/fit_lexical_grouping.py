@@ -1,4 +1,4 @@
-"""Fit the average-link grouper (storytrace/events/lexicalgrouping.py): its reference IDF and its cut.
+"""Fit the average-link grouper (storytrace/events/lexicalgrouping.py): its reference IDF, cut, limit, terms.
 
 Usage (from the repository root)::
 
@@ -16,8 +16,9 @@ Fits, in order:
   WikiRef220's fit half (`training.corpussets.wikiref_halves`): short truncated
   reports of one event, and long web pages by topic, and the grouper must hold
   on both (the mean lets WikiRef's large swings buy a low cut that costs
-  Multi-News 0.04; ties: the higher mean, then grid order); the limit's grid starts at 20 (set by hand, see
-  ``BOILERPLATE_GRID``). The odd halves of both are held out.
+  Multi-News 0.04; ties: the higher mean, then grid order); the limit's grid
+  starts at 20 (set by hand, see ``BOILERPLATE_GRID``). The odd halves of both
+  are held out.
 Headlines alone are not grouped this way (see lexicalgrouping's docstring).
 
 The cut is written into storytrace/data/corpus_grouping.json with the
