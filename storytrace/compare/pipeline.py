@@ -179,7 +179,7 @@ def analyse_story(
     if probability is not None:
         story_links = counterpart_links(members, story_links, derivation, probability, judge)
     findings = find_differences(members, story_links, derivation)
-    brief = fuse_brief(members, story_links, findings, derivation)
+    brief = fuse_brief(members, story_links, findings, derivation, judge)
     alignments = [l for x, y in combinations(members, 2) for l in story_links.get((x, y), [])]
     return StoryAnalysis(
         story, members, alignments, [story_reuse[p] for p in pairs], derivation, findings, brief

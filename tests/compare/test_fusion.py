@@ -1,3 +1,5 @@
+import numpy as np
+
 from storytrace.compare.fusion import fuse_brief
 from storytrace.model import Alignment, DerivationEdge, Finding
 from tests.helpers import both_ways, doc, link
@@ -43,3 +45,41 @@ def test_a_counterpart_paired_for_what_changed_is_not_a_source():
     brief = fuse_brief({"a": a, "b": b}, links, [], [DerivationEdge("a", "b", "wholly", 0.9, "test")])
     assert [s.article for e in brief for s in e.sources] == ["a"]
     assert brief[0].unverified
+
+
+def _judge(label: str):
+    from storytrace.compare.verifier import LABELS
+
+    def judge(pairs):
+        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+        out[:, LABELS.index(label)] = 1.0
+        return out
+    return judge
+
+
+def _aligned_on_names():
+    a = doc("a", ["Since then Minsk has let soldiers train at its bases and received nuclear weapons that Putin placed in Belarus."])
+    b = doc("b", ["Lukashenko thanked Putin for his pledges to defend Belarus."])
+    links = both_ways({("a", "b"): [link(a, 0, b, 0, kind="paraphrase", score=0.5)]})
+    return {"a": a, "b": b}, links, [DerivationEdge("a", "b", "wholly", 0.9, "test")]
+
+
+def test_a_sentence_aligned_on_names_alone_and_judged_unrelated_is_an_entry_of_its_own():
+    docs, links, edges = _aligned_on_names()
+    brief = fuse_brief(docs, links, [], edges, _judge("unrelated"))
+    assert [[s.article for s in e.sources] for e in brief] == [["a"], ["b"]]
+    assert brief[1].text.startswith("Lukashenko thanked") and all(e.unverified for e in brief)
+
+
+def test_names_alone_do_not_move_a_member_the_verifier_relates_nor_does_the_verifier_alone():
+    docs, links, edges = _aligned_on_names()
+    for judge in (_judge("same"), None):
+        [entry] = fuse_brief(docs, links, [], edges, judge)
+        assert {s.article: s.carries for s in entry.sources} == {"a": "all", "b": "part"}
+    # a member sharing a word beyond the names stays, whatever the verifier says
+    a = doc("a", ["The union state ties Russia and Belarus, and Moscow is by far its most powerful part."])
+    b = doc("b", ["Russia dominates the union state it forms with Belarus, analysts say."])
+    links = both_ways({("a", "b"): [link(a, 0, b, 0, kind="paraphrase", score=0.5)]})
+    [entry] = fuse_brief({"a": a, "b": b}, links, [], [DerivationEdge("a", "b", "wholly", 0.9, "test")],
+                         _judge("unrelated"))
+    assert [s.article for s in entry.sources] == ["a", "b"]
