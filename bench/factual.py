@@ -15,7 +15,14 @@ run, and on the same pairs:
 - FRANK's published metric scores (FactCC, BERTScore precision, QAGS, FEQA,
   DAE): each cut at the threshold that maximises balanced accuracy on the
   *other* origin (CNN/DM <-> XSum), so no score is tuned on what it is
-  measured on.
+  measured on;
+- two sentence-pair judges, cut the same way (the other ways storytrace could
+  decide, measured beside the one it uses): ``MiniLM max-sim``, the lowest,
+  over the summary's sentences, of the best cosine to an article sentence;
+  ``verifier judge``, the claim verifier (compare/verifier.py) on each summary
+  sentence against its three nearest article sentences and the nearest two
+  joined, the summary scored by its least supported sentence (the highest
+  P(same) + P(less) of its candidates).
 
 Printed: balanced accuracy per origin and pooled, recall per FRANK error type,
 the false-alarm rate on consistent summaries and the finding kinds that fire
@@ -115,7 +122,42 @@ def storytrace_predictions(rows: Sequence[dict], progress: Callable[[int, int], 
     return out, time.perf_counter() - start
 
 
-def evaluate(rows: Sequence[dict], preds: Sequence[dict]) -> dict[str, Any]:
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
+
+
+def judge_scores(rows: Sequence[dict]) -> dict[str, list[float]]:
+    """Per pair, the summary's ``MiniLM max-sim`` and ``verifier judge`` scores (higher: more faithful)."""
+    import numpy as np
+
+    from storytrace.compare.verifier import LABELS, ClaimVerifier
+    from storytrace.embed import default_encoder
+
+    enc, verifier = default_encoder(), ClaimVerifier.load()
+    support = [LABELS.index("same"), LABELS.index("less")]
+    cache: dict[str, Any] = {}
+    sim_scores, verifier_scores = [], []
+    for r in rows:
+        art = [x for x in _SPLIT.split(r["article"]) if len(x.split()) >= 3] or [r["article"]]
+        summ = [x for x in _SPLIT.split(r["summary"]) if len(x.split()) >= 3] or [r["summary"]]
+        if r["article"] not in cache:  # each article has four or five summaries
+            cache = {r["article"]: enc.encode(art)}
+        sims = enc.encode(summ) @ cache[r["article"]].T
+        pairs, owner = [], []
+        for i, sent in enumerate(summ):
+            top = [int(j) for j in np.argsort(-sims[i])[:3]]
+            for j in top:
+                pairs.append((art[j], sent))
+                owner.append(i)
+            pairs.append((" ".join(art[j] for j in top[:2]), sent))
+            owner.append(i)
+        p = verifier.predict(pairs)[:, support].sum(axis=1)
+        own = np.asarray(owner)
+        verifier_scores.append(float(min(p[own == i].max() for i in range(len(summ)))))
+        sim_scores.append(float(sims.max(axis=1).min()))
+    return {"MiniLM max-sim": sim_scores, "verifier judge": verifier_scores}
+
+
+def evaluate(rows: Sequence[dict], preds: Sequence[dict], judged: dict[str, list[float]] | None = None) -> dict[str, Any]:
     gold = [r["label"] == "inconsistent" for r in rows]
     origin = [r["origin"] for r in rows]
     systems: dict[str, list[bool]] = {
@@ -134,6 +176,15 @@ def evaluate(rows: Sequence[dict], preds: Sequence[dict]) -> dict[str, Any]:
             for i in mine:
                 pred[i] = rows[i]["published_metrics"][m] < cut
         systems[m] = pred  # type: ignore[assignment]
+    for name, values in (judged or {}).items():
+        pred = [None] * len(rows)
+        for o in ORIGINS:
+            other = [i for i, r in enumerate(rows) if r["origin"] != o]
+            cut = best_cut([values[i] for i in other], [gold[i] for i in other])
+            for i, r in enumerate(rows):
+                if r["origin"] == o:
+                    pred[i] = values[i] < cut
+        systems[name] = pred  # type: ignore[assignment]
 
     def scores(pred: Sequence[bool | None]) -> dict[str, Any]:
         res: dict[str, Any] = {}
@@ -166,7 +217,7 @@ def evaluate(rows: Sequence[dict], preds: Sequence[dict]) -> dict[str, Any]:
 
 def render(report: dict[str, Any]) -> None:
     print(f"FRANK validation: {report['pairs']} article/summary pairs, {report['inconsistent']} unfaithful")
-    print("balanced accuracy of 'summary flagged' (published metrics cut on the other origin)")
+    print("balanced accuracy of 'summary flagged' (published metrics and judges cut on the other origin)")
     print(f"{'system':24} {'CNN/DM':>7} {'XSum':>7} {'pooled':>7} {'false alarms':>13}")
     for name, s in report["systems"].items():
         print(f"{name:24} {s['cnndm']:7.3f} {s['xsum']:7.3f} {s['pooled']:7.3f} {s['false_alarm_rate']:13.3f}")
@@ -198,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\r  compared {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     preds, _ = storytrace_predictions(rows, progress)
-    report = evaluate(rows, preds)
+    report = evaluate(rows, preds, judge_scores(rows))
     if args.json:
         print(json.dumps(report, indent=2))
     else:
