@@ -60,6 +60,14 @@ class StoryGrouper:
         self._lexical: AverageLinkGrouper | None = None
         self._generation: int | None = None  # the store's lexical generation the memory reflects
 
+    def over(self, store: Store) -> StoryGrouper:
+        """This grouper, its memory kept, over ``store``: the same file opened again (a web server opens
+        it per request). The store's generations say whether that memory still holds; where another
+        process wrote since, it is read again."""
+        self.store = store
+        self.headlines.store = store
+        return self
+
     def _load(self) -> AverageLinkGrouper:
         if self._lexical is not None and self._generation == self.store.lexical_generation():
             return self._lexical

@@ -119,7 +119,7 @@ def api_ingest(body: IngestIn, credentials: HTTPAuthorizationCredentials | None 
     if not good:
         msg = "; ".join(f"articles[{e['index']}]: {e['message']}" for e in bad[:8]) + (" …" if len(bad) > 8 else "")
         raise HTTPException(422, f"invalid request: no article could be stored: {msg}")
-    report = ingest_request(state.db_path, good, state.write_lock)
+    report = ingest_request(state, good)
     if bad:
         report["errors"] += len(bad)
         report["error_list"] = [{"file": INGEST_ORIGIN, "line": None, **e} for e in bad] + report["error_list"]

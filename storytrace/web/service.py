@@ -72,6 +72,9 @@ class WebState:
     #: how long a paste result page waits for its analysis before it shows the progress instead
     paste_wait_s: float = 1.5
     write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    #: the story grouper ingest requests share (under `write_lock`), so a request does not read the
+    #: grouping state back from the store each time (`storygrouping.StoryGrouper.over`)
+    grouper: Any = None
     #: guards `story_jobs` (not `write_lock`: a page must not wait for an ingest)
     jobs_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     # compare requests queue here, in the event loop, rather than each holding a worker thread
@@ -441,18 +444,24 @@ def warm_up() -> None:
         pass
 
 
-def ingest_request(db_path: str, articles: Sequence[Article], lock: threading.Lock) -> dict:
-    """Store + group new articles in one transaction (as `storytrace ingest`), return its JSON summary."""
+def ingest_request(state: WebState, articles: Sequence[Article]) -> dict:
+    """Store + group new articles in one transaction (as `storytrace ingest`), return its JSON summary.
+
+    Requests share one `StoryGrouper` (``state.grouper``, under ``state.write_lock``): its memory
+    holds from one request to the next unless another process wrote to the store."""
+    from storytrace.corpus.storygrouping import StoryGrouper
     from storytrace.readers.records import with_iso_published_at
 
     arts = [with_iso_published_at(a) for a in articles]
-    with lock:
+    with state.write_lock:
         try:
-            store = Store.open(db_path, create=False)
+            store = Store.open(state.db_path, create=False)
         except StoreError as exc:
             raise HTTPException(503, f"the store cannot be used: {exc}") from None
         try:
-            report = ingest_articles(store, arts, source=INGEST_SOURCE)
+            if state.grouper is None:
+                state.grouper = StoryGrouper(store)
+            report = ingest_articles(store, arts, source=INGEST_SOURCE, grouper=state.grouper.over(store))
             totals = store.counts()
             story_of = store.membership([a.id for a in arts])
         finally:

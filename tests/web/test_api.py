@@ -472,3 +472,37 @@ def test_compare_answers_503_with_retry_after_at_once_when_the_queue_is_full(db:
     state.compare_waiting = 0  # with room again the same request is served, and the count is back to 0
     r = TestClient(app).post("/api/compare", json=body)
     assert r.status_code == 200 and state.compare_waiting == 0
+
+
+def test_ingest_requests_share_the_grouping_memory_and_see_writes_from_elsewhere(tmp_path, monkeypatch) -> None:
+    from storytrace.events.lexicalgrouping import AverageLinkGrouper
+
+    path = str(tmp_path / "shared.db")
+    with Store.open(path) as store:
+        ingest_paths(store, [str(EXAMPLES)])
+    app = TestClient(create_app(path, token=TOKEN))
+    restored = []
+    real = AverageLinkGrouper.from_bytes.__func__
+    monkeypatch.setattr(AverageLinkGrouper, "from_bytes",
+                        classmethod(lambda cls, *a, **k: restored.append(1) or real(cls, *a, **k)))
+    text = ("Firefighters put out a blaze at the Brantwick paper mill on Monday night. {} No one was hurt, "
+            "the fire service said, and the mill will reopen next week.")
+    first = app.post("/api/articles", headers=AUTH, json={"articles": [
+        {"id": "mill-1", "title": "Mill fire", "text": text.format("Smoke was seen for miles.")}]}).json()
+    second = app.post("/api/articles", headers=AUTH, json={"articles": [
+        {"id": "mill-2", "title": "Fire at paper mill", "text": text.format("Residents kept windows shut.")}]}).json()
+    assert restored == [1]  # read back from the store by the first request only
+    assert second["story_of"]["mill-2"] == first["story_of"]["mill-1"]
+    # another process writes: the next request reads the store again and groups with what it wrote
+    with Store.open(path) as store:
+        from storytrace.corpus.ingest import ingest_articles
+        from storytrace.model import Article
+
+        ingest_articles(store, [Article("mill-3", text.format("Traffic was diverted."), title="Paper mill blaze")])
+        third_story = store.membership(["mill-3"])["mill-3"]
+    fourth = app.post("/api/articles", headers=AUTH, json={"articles": [
+        {"id": "mill-4", "title": "Mill blaze out", "text": text.format("A school nearby closed early.")}]}).json()
+    assert restored == [1, 1, 1]  # by the other writer, then by the request after it
+    assert fourth["story_of"]["mill-4"] == third_story == first["story_of"]["mill-1"]
+    with Store.open(path) as store:
+        assert store.check() == []
