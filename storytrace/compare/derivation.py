@@ -33,6 +33,7 @@ from storytrace.model import COMMON_SOURCE, Alignment, DerivationEdge, Document,
 from storytrace.fitted import threshold
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+_WORD = re.compile(r"\w+")
 # Fewer reworded words than this say nothing about who copied whom.
 MIN_DEPARTURES = 10
 
@@ -203,6 +204,19 @@ def _excerpt_edge(x: Document, y: Document) -> DerivationEdge | None:
     return DerivationEdge(long_.id, short.id, "partially", round(min(0.35 + 0.5 * p, 0.95), 2), evidence)
 
 
+def _trigrams(doc: Document) -> set[tuple[str, str, str]]:
+    words = [w.lower() for w in _WORD.findall(doc.article.text)]
+    return set(zip(words, words[1:], words[2:]))
+
+
+def trigram_containment(derived: Document, source: Document) -> float:
+    """Share of ``derived``'s word trigrams found in ``source`` (the containment of Broder 1997, "On the
+    resemblance and containment of documents", as the METER corpus measures text reuse: Clough, Gaizauskas,
+    Piao & Wilks 2002)."""
+    mine = _trigrams(derived)
+    return len(mine & _trigrams(source)) / len(mine) if mine else 0.0
+
+
 def _primary_sources(
     candidates: list[DerivationEdge],
     docs: dict[str, Document],
@@ -211,7 +225,9 @@ def _primary_sources(
     """Per derived version keep its best source, and others only for what that one lacks.
 
     A copy of a copy matches both ancestors; the nearer source explains it
-    (Maas's "eliminatio codicum descriptorum"). A second source is kept when
+    (Maas's "eliminatio codicum descriptorum"): the one whose word sequences it shares most
+    (`trigram_containment`), so a copy of the wire is not put down to a faithful rewrite of the wire,
+    which matches it sentence for sentence in other words. A second source is kept when
     the derived version has sentences found in it and not in the first: a
     blend.
     """
@@ -220,7 +236,10 @@ def _primary_sources(
         by_dst.setdefault(e.derived, []).append(e)
     out: list[DerivationEdge] = []
     for dst, edges in by_dst.items():
-        edges.sort(key=lambda e: -len(_aligned_sentences(links.get((dst, e.source), []))))
+        # the nearest wording first: a copy of the wire is found in a faithful rewrite of it too, sentence
+        # for sentence, but shares the wire's word sequences
+        edges.sort(key=lambda e: (-trigram_containment(docs[dst], docs[e.source]),
+                                  -len(_aligned_sentences(links.get((dst, e.source), [])))))
         covered = _aligned_sentences(links.get((dst, edges[0].source), []))
         out.append(edges[0])
         n = len(docs[dst].sentences)

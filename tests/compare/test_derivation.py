@@ -92,3 +92,26 @@ def test_identical_copies_do_not_pretend_to_know_the_direction():
     assert len(edges) == 1
     assert "cannot be told" in edges[0].evidence
     assert edges[0].confidence <= 0.5
+
+
+def test_a_copy_of_the_wire_derives_from_it_not_from_a_faithful_rewrite_published_before_it():
+    rewrite = [
+        "On Monday the council gave its approval to the new harbour budget.",
+        "Four million pounds of the budget are reserved for dredging.",
+        "The vote came as a relief, according to Mayor Ann Hale.",
+        "Starting in June, the work will go on for two years.",
+        "Since 2019 fishermen had been calling for the dredging.",
+    ]
+    wire = doc("wire", WIRE, "2026-01-01T08:00")
+    faithful = doc("faithful", rewrite, "2026-01-01T09:00")
+    copy = doc("copy", [WIRE[0], WIRE[1], WIRE[2].replace("relief", "great relief"), WIRE[3]], "2026-01-01T10:00")
+    docs = {"copy": copy, "faithful": faithful, "wire": wire}
+    # the rewrite matches the copy sentence for sentence, and one sentence more than the wire does
+    links = both_ways({
+        ("wire", "faithful"): [link(wire, i, faithful, i) for i in range(5)],
+        ("copy", "wire"): [link(copy, 0, wire, 0, "verbatim"), link(copy, 1, wire, 1, "verbatim"),
+                           link(copy, 3, wire, 3, "verbatim")],
+        ("copy", "faithful"): [link(copy, i, faithful, i) for i in range(4)],
+    })
+    edges = infer_derivation(docs, links, _reuse(docs, links))
+    assert {(e.source, e.derived) for e in edges} == {("wire", "faithful"), ("wire", "copy")}
