@@ -130,6 +130,12 @@ class QuantityChange:
 
 # ------------------------------------------------------------------- lexicons
 
+# a bare "over" between one of these verbs and a time unit names the period something is spread across
+# ("spread over two years"), where after "lasted" or "after" it means "more than" (set by hand)
+_SPREAD_VERBS = frozenset({"spread", "split", "staggered", "phased", "paid", "repaid", "divided", "stretched",
+                           "spaced", "distributed", "repayable", "payable", "amortised", "amortized", "averaged"})
+_PERIODS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "century", "season", "night"})
+
 QUALIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
     [
         (("more", "than"), "over"),
@@ -577,6 +583,11 @@ class _Scanner:
             if is_word and value == 1 and unit is None:
                 i = num_end
                 continue  # 'one' as a pronoun
+            if qualifier == "over" and q_end == i + 1 and self.low(i) == "over" and unit in _PERIODS \
+                    and self.low(i - 1) in _SPREAD_VERBS:
+                # "spread over two years", "paid over five years": the period, not "more than"; read so,
+                # "spread over two years" against "spread across two years" is no change
+                qualifier, start = None, self.toks[q_end].start
             if low is None:
                 low, high = _interval(value, qualifier)
             end = self.toks[span_end_tok].end

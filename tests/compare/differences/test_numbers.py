@@ -236,3 +236,10 @@ def test_leftover_not_paired_when_its_noun_is_taken():
 def test_leftovers_paired_across_nouns():
     changes = compare_quantities("4,200 Dutch troops crossed the river.", "5,000 soldiers crossed the river.")
     assert [(c.kind, c.severity) for c in changes] == [("value", "high")]
+
+
+def test_over_after_a_verb_of_spreading_is_the_period_not_more_than():
+    assert compare_quantities("The trust offered 4 percent spread over two years.",
+                              "The trust proposed 4 percent spread across two years.") == []
+    [q] = extract_quantities("The strike lasted over two years.")
+    assert q.qualifier == "over"
