@@ -1,4 +1,4 @@
-"""Names a derived version brings into a claim it took from its source, that no other version mentions.
+"""Names and figures a derived version brings into a claim it took from its source, that no other version has.
 
 Detector: `detect`, on the story as a whole. A sentence aligned to nothing is
 `coverage`'s unsupported addition; a sentence that *is* aligned can still
@@ -24,6 +24,15 @@ itself (medium: the claim is the source's, this detail is not), when:
   name, `entities.names_in`: NER misses many): a name *put in another's
   place* is `entities`'s ``entity_changed``, or a guess.
 
+Figures likewise: a figure written in digits (not a year: dates are
+`dates`'s) in an aligned sentence of a derived version, whose value no other
+version gives anywhere (`numbers.same_figure`, so "1.5 million" = "1,500,000"),
+is an ``unsupported_addition`` on the figure (medium), unless the aligned
+counterpart has a figure this version gives nowhere: a figure in another's
+place is `numbers`'s ``number_changed``. A sentence split in two, one part
+keeping the source's figure and the other adding one ("She said 38 nurses
+had left since January"), is the case this catches.
+
 No parameters. Limits: a name in another form than its surname or its
 letters ("the Kremlin" for "Moscow", "Beijing" for "China") is reported as
 new; a demonym ("Russian") is not an entity here.
@@ -36,6 +45,7 @@ import re
 from storytrace.compare.differences.attribution import conduits
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
 from storytrace.compare.differences.entities import PLACE_ORG, names_in
+from storytrace.compare.differences.numbers import Quantity, extract_quantities, same_figure
 from storytrace.compare.quotes import same_speaker
 from storytrace.model import COMMON_SOURCE, Document, Entity
 
@@ -60,13 +70,15 @@ def _mentioned(e: Entity, other: Document, other_words: set[str], other_text: st
 
 
 def detect(view: StoryView) -> list[Change]:
-    """Names in the aligned sentences of derived versions that no other version mentions."""
+    """Names and figures in the aligned sentences of derived versions that no other version has."""
     if view.pair is not None:
         return []
     docs, links = view.docs, view.links
     derived = {e.derived for e in view.derivation if e.source != COMMON_SOURCE}
     others_text = {d.id: " ".join(_key_words(d.article.text)) for d in docs.values()}
     others_words = {k: set(v.split()) for k, v in others_text.items()}
+    # every figure, in words too: "about 2km" is the other version's "about two kilometres"
+    figures = {k: [q for x in doc.sentences for q in extract_quantities(x.text)] for k, doc in docs.items()}
     out: list[Change] = []
     for did in sorted(derived):
         d = docs[did]
@@ -94,7 +106,28 @@ def detect(view: StoryView) -> list[Change]:
                     f"mentions.",
                     other, in_sentence(docs[other].sentences[j], None),
                 ))
+            for q in _digit_figures(s.text):
+                if any(same_figure(q, x) for k in docs if k != did for x in figures[k]):
+                    continue
+                if any(not any(same_figure(x, y) for y in figures[did])
+                       for k, j in aligned[s.index] for x in extract_quantities(docs[k].sentences[j].text)):
+                    continue  # a figure in another's place: number_changed
+                other, j = aligned[s.index][0]
+                out.append(Change(
+                    "unsupported_addition", "medium", did, (s.start + q.start, s.start + q.end),
+                    f"This version gives {q.text} in a claim the other versions make, a figure none of them has.",
+                    other, in_sentence(docs[other].sentences[j], None),
+                ))
     return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_figures(text: str) -> list[Quantity]:
+    """Figures written with digits, years left out (a date is `dates`'s)."""
+    return [q for q in extract_quantities(text) if _DIGIT.search(q.text)
+            and not (q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100)]
 
 
 def _has_other_name(other: Document, j: int, mine: str) -> bool:

@@ -704,6 +704,11 @@ def _same_value(qa: Quantity, qb: Quantity) -> bool:
     return abs(va - vb) <= tol * max(abs(va), abs(vb), 1e-12)
 
 
+def same_figure(qa: Quantity, qb: Quantity) -> bool:
+    """The two give one value (in one base unit: "1.5 million" = "1,500,000")."""
+    return _same_value(qa, qb)
+
+
 _EQUIVALENT_QUALIFIERS = [{None, "about"}, {"over", "at_least"}, {"under", "up_to"}]
 
 
@@ -909,9 +914,13 @@ def detect(view: StoryView) -> list[Change]:
         return []
     a, b = pair.src_sentence, pair.dst_sentence
     out = []
+    carried = _carried_by_other_parts(view)
     for qc in compare_quantities(a.text, b.text):
         if pair.kind == "related" and not _same_context(a.text, qc, b.text):
             continue  # a counterpart paired by rank: two figures of one unit may count different things
+        if qc.a is not None and qc.b is not None and any(
+                _same_value(qc.a, q) and qc.a.unit == q.unit for q in carried):
+            continue  # the source's figure is kept, as it was, by another part of a split sentence
         severity = qc.severity
         if qc.kind == "vague":
             if qc.fits:
@@ -927,11 +936,24 @@ def detect(view: StoryView) -> list[Change]:
     return out
 
 
+def _carried_by_other_parts(view: StoryView) -> list[Quantity]:
+    """The figures of the other sentences of the derived version aligned to the same source sentence
+    (the parts of a sentence split in two or three): a source figure one part keeps was not changed
+    in another part that gives a figure of its own."""
+    pair = view.pair
+    out: list[Quantity] = []
+    for l in view.links.get((pair.dst.id, pair.src.id), []):
+        if l.b_index == pair.src_index and l.a_index != pair.dst_index:
+            out += extract_quantities(pair.dst.sentences[l.a_index].text)
+    return out
+
+
 __all__ = [
     "Quantity",
     "QuantityChange",
     "VaguePhrase",
     "extract_quantities",
+    "same_figure",
     "extract_vague_phrases",
     "compare_quantities",
     "detect",

@@ -57,3 +57,27 @@ def test_a_name_in_another_names_place_is_left_to_entity_changed():
         "About 4,200 tonnes of wheat were lost. Fire chief Oskar Brandvold said the cause was not yet known.",
         wire_text=wire_text)
     assert novelty.detect(story) == []
+
+
+def test_a_figure_no_version_gives_put_into_a_copied_claim():
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known "
+        "and that 35 firefighters had fought the blaze.")
+    [ch] = novelty.detect(story)
+    assert (ch.kind, ch.severity, ch.counterpart) == ("unsupported_addition", "medium", "wire")
+    assert copy.article.text[ch.span[0]:ch.span[1]] == "35 firefighters"
+    assert "a figure none of them has" in ch.explanation
+
+
+def test_figures_another_version_gives_in_any_notation_or_in_place_of_another_are_nothing():
+    # the wire's figure in digits, "4.2 thousand" for "4,200", and a year: nothing new
+    _, _, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4.2 thousand tonnes of wheat were lost in 2026. Fire chief Ana Rusk said the cause was not yet known.")
+    assert novelty.detect(story) == []
+    # a figure where the wire has another one: numbers' number_changed, not an addition
+    _, _, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 5,100 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.")
+    assert novelty.detect(story) == []
