@@ -609,6 +609,10 @@ class _Scanner:
                     lo, hi = first[1], second[1]
                     return second[0], (lo + hi) / 2, lo, hi, second[2] or first[2], False, False
             return None
+        if t.low == "half" and self.low(i + 1) in ("a", "an") and self.low(i + 2) in _SCALES:
+            scaled = self.words_at(i + 1)  # "half a billion euros": 500 million, not "half" and "a billion"
+            if scaled is not None:
+                return scaled[0], scaled[1] / 2, None, None, scaled[2], False, True
         core = self.digits_at(i)
         is_word = False
         if core is None:
@@ -819,6 +823,14 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
             severity = "medium"
         more = "more" if vb > va else "less"
         note = f"{rel:.0%} {more}" if rel < 10 else f"far {more}"
+        if compatible and x.qualifier is None and y.qualifier is not None and y.low <= _base(x)[0] <= y.high \
+                and _base(x)[0] != _base(y)[0] and x.unit == y.unit:
+            # "23 launches" -> "more than 20 launches": a looser figure that still holds, in the figure's place
+            changes.append(QuantityChange(
+                x, y, "vague", "medium",
+                f'The other version gives "{x.text}"; this one only says "{y.text}", a looser figure that '
+                "still covers it.", fits=True, in_slot=True))
+            continue
         if compatible:
             note = "a different figure, though the two ranges still overlap"
         elif x.unit != y.unit and _dimension(x.unit) != "time":

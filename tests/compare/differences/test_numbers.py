@@ -243,3 +243,17 @@ def test_over_after_a_verb_of_spreading_is_the_period_not_more_than():
                               "The trust proposed 4 percent spread across two years.") == []
     [q] = extract_quantities("The strike lasted over two years.")
     assert q.qualifier == "over"
+
+
+def test_half_a_billion_is_five_hundred_million():
+    [q] = extract_quantities("The programme has cost half a billion euros.")
+    assert (q.text, q.value, q.unit) == ("half a billion euros", 5e8, "eur")
+    assert compare_quantities("It has cost 500 million euros.", "It has cost half a billion euros.") == []
+
+
+def test_an_exact_figure_replaced_by_a_looser_one_that_covers_it_is_vaguer_not_changed():
+    [c] = compare_quantities("It was the first failure in 23 launches.", "It was the first failure in more than 20 launches.")
+    assert (c.kind, c.fits, c.in_slot) == ("vague", True, True)
+    # a looser figure that does not cover it is a change
+    [c] = compare_quantities("It was the first failure in 23 launches.", "It was the first failure in more than 25 launches.")
+    assert c.kind == "value"
