@@ -57,6 +57,7 @@ from __future__ import annotations
 import re
 
 from storytrace.compare.differences.change import AlignedPair, Change, StoryView, in_sentence
+from storytrace.compare.differences.polarity import stem
 from storytrace.compare.quotes import quote_similarity, quote_within, same_speaker, word_diff
 from storytrace.model import Attribution, Document
 from storytrace.text import content_words
@@ -144,7 +145,9 @@ def _carries(text: str, quote: str, *, attributed: bool = False) -> bool:
     least = MIN_ATTRIBUTED_QUOTE_WORDS if attributed else MIN_QUOTE_WORDS
     if len(words) < least or quote_within(quote, text) < CARRIED:
         return False
-    return len(words & content_words(text)) / len(words) >= CARRIED
+    # by stem: reported speech shifts the tense ("either knew" -> "had either known")
+    stems = {stem(w) for w in words}
+    return len(stems & {stem(w) for w in content_words(text)}) / len(stems) >= CARRIED
 
 
 def _words_span(text: str, quote: str) -> tuple[int, int] | None:

@@ -149,3 +149,10 @@ def test_quoting_part_of_a_quote_the_other_version_has_elsewhere_is_nothing():
                               '"We will rebuild the pier before the summer season, whatever it costs," she said.',
                               'Mayor Tessa Quill said the pier would be "rebuilt before the summer season".')
     assert [c for c in found if c.kind == "quotation_changed"] == []
+
+
+def test_a_quote_turned_into_reported_speech_in_another_tense():
+    src, dst, found = _detect('Councillor Nils Berg said the committee "either knew or should have known" about it.',
+                              "Councillor Nils Berg said the committee had either known or should have known about it.")
+    [ch] = [c for c in found if c.kind == "quotation_changed"]
+    assert ch.severity == "low" and "known" in _text(dst, ch.span)
