@@ -231,6 +231,9 @@ def _speaker_kind(doc: Document, at: Attribution) -> str | None:
     words = phrase.lower().split()
     if not words:
         return None
+    head = words[:words.index("of", 1)] if "of" in words[1:] else words  # "the Ministry of Science": ministry
+    if head[-1] in BODY_NOUNS:
+        return "body"
     if words[-1] in BODY_NOUNS:
         return "body"
     if words[-1] in PERSON_ROLES or words[0] in ("he", "she"):

@@ -99,6 +99,12 @@ def test_an_officials_statement_given_to_the_ministry():
                               "this one to the transport ministry as an institution.")
 
 
+def test_a_ministry_named_with_of_is_an_institution():
+    _, dst, [ch] = _detect("Science Minister Petra Lund said the government remained committed to the programme.",
+                           "The Ministry of Science said the government remained committed to the programme.")
+    assert ch.kind == "speaker_changed" and _text(dst, ch.span) == "The Ministry of Science"
+
+
 def test_an_institutions_statement_given_to_an_official():
     _, _, [ch] = _detect("The transport ministry said the rail line would reopen in May.",
                          "Transport Minister Elena Sorvik said the rail line would reopen in May.")
