@@ -398,7 +398,7 @@ BOOSTERS = {
     "fiercely", "brutal", "heavily", "intense", "intensely",
 }
 _HEDGE_PHRASES = re.compile(
-    r"\b(?:is|are|was|were) (?:believed|thought|alleged|rumou?red|suspected) to\b"
+    r"\b(?:is|are|was|were) (?:believed|thought|alleged|rumou?red|suspected|expected) to\b"
     r"|\baccording to (?:unconfirmed|some)\b|\bit is (?:possible|likely|unclear)\b",
     re.I,
 )

@@ -217,3 +217,13 @@ def test_a_distancing_speech_verb_is_left_to_attribution():
     # a hedge that is no speech verb still counts
     c = compare_polarity("The audit was reportedly flawed.", "The audit was flawed.")
     assert c is not None and (c.kind, c.severity) == ("intensified", "low")
+
+
+def test_will_turned_into_expected_to_is_softened():
+    from storytrace.compare.differences.polarity import compare_polarity
+
+    c = compare_polarity("The insurers will cover the full cost of the satellite.",
+                         "The insurers were expected to cover the full cost of the satellite.")
+    assert c is not None and c.kind == "softened" and "were expected to" in c.explanation
+    assert compare_polarity("The insurers were expected to cover the cost.",
+                            "The insurers were expected to cover the whole cost.") is None
