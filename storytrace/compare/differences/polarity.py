@@ -274,7 +274,76 @@ def _negation_flip(a: str, b: str) -> PolarityChange | None:
     return None
 
 
+# Words whose meaning carries a negation: "did not accept" -> "rejected" says the same (set by hand).
+_NEGATIVE_MEANING = re.compile(
+    r"un\w+|non\w+|mis\w+|dis(?:agree|approv|allow|credit|miss|own|put|qualif|regard)\w*|reject\w*|refus\w*|den(?:y|ied|ies)|bann?\w*|forb[ai]d\w*|prohibit\w*|"
+    r"miss\w*|skip\w*|fail\w*|lack\w*|ignor\w*|declin\w*|oppos\w*|block\w*|halt\w*|stop\w*|cancel\w*|"
+    r"avoid\w*|absent|dismiss\w*|barr?\w*|withh[eo]ld\w*|kept|keep\w*|spar\w*|exempt\w*|escap\w*|free\w*|"
+    r"clear\w*|innocent|rul\w* out|shun\w*|none|neither|nor|few|little|hardly|barely|scarcely",
+    re.I,
+)
+_CONTEXT_WORDS = 2  # words kept on each side of the rewording for it to be one clause (set by hand)
+
+
+def _negation_reworded(a: str, b: str) -> PolarityChange | None:
+    """A negation dropped (or added) together with its verb, the rest of the clause kept: "had not been
+    told about the losses" -> "had been informed of the losses". One negation in one sentence, none in the
+    other; the negated word replaced by one or two words that carry no negation of their own (not
+    "rejected" for "did not accept"); at least ``_CONTEXT_WORDS`` words unchanged on each side. Medium:
+    the verb is a synonym only by guess."""
+    import difflib
+
+    for x, y, dropped in ((a, b, True), (b, a, False)):
+        nx, ny = negations(x), negations(y)
+        if len(nx) != 1 or ny or not nx[0].scope_span:
+            continue
+        n = nx[0]
+        wx, wy = _words(x), _words(y)
+        if any(stem(w.low) == n.scope for w in wy):
+            continue  # the negated word is there: _negation_flip's
+        cue_i = next((k for k, w in enumerate(wx) if w.start == n.start), None)
+        scope_i = next((k for k, w in enumerate(wx) if w.start == n.scope_span[0]), None)
+        if cue_i is None or scope_i is None:
+            continue
+        ops = difflib.SequenceMatcher(a=[w.low for w in wx], b=[w.low for w in wy], autojunk=False).get_opcodes()
+        at = {k: op for op in ops for k in range(op[1], op[2])}
+        scope_op, cue_op = at.get(scope_i), at.get(cue_i)
+        if scope_op is None or cue_op is None or scope_op[0] != "replace" or cue_op[0] == "equal":
+            continue
+        new = wy[scope_op[3]:scope_op[4]]
+        first, last = min(cue_op[1], scope_op[1]), max(cue_op[2], scope_op[2])
+        if not 1 <= len(new) <= 2 or last - first > 4 or any(_NEGATIVE_MEANING.fullmatch(w.low) for w in new):
+            continue
+        if any(_opposite(wx[scope_i].low, w.low) for w in new):
+            continue  # "did not survive" -> "died": a negation and an antonym say the same
+        before = [op for op in ops if op[2] == first and op[0] == "equal"]
+        after = [op for op in ops if op[1] == last and op[0] == "equal"]
+        if not before or not after or before[0][2] - before[0][1] < _CONTEXT_WORDS \
+                or after[0][2] - after[0][1] < _CONTEXT_WORDS:
+            continue
+        neg_text = x[n.start:n.scope_span[1]]
+        new_span = (new[0].start, new[-1].end)
+        new_text = y[new_span[0]:new_span[1]]
+        if dropped:
+            return PolarityChange("contradiction", (n.start, n.scope_span[1]), new_span, "medium",
+                                  f'The other version says "{neg_text}" where this one says "{new_text}": the '
+                                  "negation is gone, so the two versions seem to say opposite things.")
+        return PolarityChange("contradiction", new_span, (n.start, n.scope_span[1]), "medium",
+                              f'The other version says "{new_text}" where this one says "{neg_text}": a '
+                              "negation was added, so the two versions seem to say opposite things.")
+    return None
+
+
 # ------------------------------------------------------------------ antonyms
+
+
+def _opposite(u: str, v: str) -> bool:
+    """The two words are the two sides of one pair of `ANTONYMS` (in any of the pair's forms: "survive",
+    the base the table does not list, is matched through "survived")."""
+    def side(word: str, pattern: str) -> bool:
+        return any(re.fullmatch(pattern, w) for w in (word, word + "d", word + "ed", word + "s"))
+
+    return any(side(u, p) and side(v, q) or side(u, q) and side(v, p) for p, q in ANTONYMS)
 
 # (pattern for one side, pattern for the other side); patterns match whole words, case-insensitive
 ANTONYMS: list[tuple[str, str]] = [
@@ -508,7 +577,7 @@ def _strength_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str
 @lru_cache(maxsize=1 << 14)  # the versions of one story repeat their sentence pairs
 def compare_polarity(a: str, b: str) -> PolarityChange | None:
     """The claim-level polarity/strength difference between aligned sentences, or None."""
-    found = _antonym(a, b) or _negation_flip(a, b)
+    found = _antonym(a, b) or _negation_flip(a, b) or _negation_reworded(a, b)
     if found:
         return found
     wa, wb = _words(a), _words(b)

@@ -227,3 +227,21 @@ def test_will_turned_into_expected_to_is_softened():
     assert c is not None and c.kind == "softened" and "were expected to" in c.explanation
     assert compare_polarity("The insurers were expected to cover the cost.",
                             "The insurers were expected to cover the whole cost.") is None
+
+
+def test_a_negation_dropped_with_its_verb_reworded_is_a_contradiction():
+    from storytrace.compare.differences.polarity import compare_polarity
+
+    c = compare_polarity("The mayor said the council had not been told about the losses before January.",
+                         "The mayor said the council had been informed of the losses before January.")
+    assert c is not None and (c.kind, c.severity) == ("contradiction", "medium")
+    assert "not been told" in c.explanation
+    for a, b in [
+        ("The board did not accept the offer on Monday.", "The board rejected the offer on Monday."),
+        ("He was not aware of the plan at the time.", "He was unaware of the plan at the time."),
+        ("The pilot did not survive the crash.", "The pilot died in the crash."),
+        # the clause around it rewritten too: no guess
+        ("The council had not been told about the losses.", "Councillors learnt of them early."),
+    ]:
+        c = compare_polarity(a, b)
+        assert c is None or c.kind != "contradiction", (a, b, c)
