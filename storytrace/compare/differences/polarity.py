@@ -72,7 +72,7 @@ from typing import Literal
 
 from storytrace.compare.differences.attribution import DISTANCING_VERBS
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
-from storytrace.compare.quotes import SPEECH_VERB_RE
+from storytrace.compare.quotes import SPEECH_VERB_RE, same_speaker
 
 PolarityKind = Literal["contradiction", "intensified", "softened"]
 
@@ -595,8 +595,25 @@ def detect(view: StoryView) -> list[Change]:
     if pc is None:
         return []
     if pc.kind != "contradiction" and pc.severity == "low" and not pair.close_wording:
-        return []  # hedges and boosters differ between any two paraphrases
+        speakers = _other_speaker(pair) if pc.kind == "intensified" else None
+        if speakers is None:
+            return []  # hedges and boosters differ between any two paraphrases
+        # ...but a hedged claim restated more strongly by someone else is a speculation made an assertion
+        return [pair.change(pc.kind, "medium", in_sentence(b, pc.b_span), in_sentence(a, pc.a_span),
+                            f"{pc.explanation[:-1]}, and by another speaker: the other version has {speakers[0]} "
+                            f"say it, this one {speakers[1]}.")]
     return [pair.change(pc.kind, pc.severity, in_sentence(b, pc.b_span), in_sentence(a, pc.a_span), pc.explanation)]
+
+
+def _other_speaker(pair) -> tuple[str, str] | None:
+    """(source speaker, derived speaker) when each sentence reports one statement, by different people."""
+    xs = [x for x in pair.src.attributions if x.sentence_index == pair.src_index and not x.is_response]
+    ys = [y for y in pair.dst.attributions if y.sentence_index == pair.dst_index and not y.is_response]
+    if len(xs) != 1 or len(ys) != 1 or not xs[0].speaker or not ys[0].speaker:
+        return None
+    if same_speaker(xs[0].speaker, ys[0].speaker):
+        return None
+    return xs[0].speaker, ys[0].speaker
 
 
 __all__ = [

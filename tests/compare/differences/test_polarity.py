@@ -245,3 +245,22 @@ def test_a_negation_dropped_with_its_verb_reworded_is_a_contradiction():
     ]:
         c = compare_polarity(a, b)
         assert c is None or c.kind != "contradiction", (a, b, c)
+
+
+def test_a_hedged_claim_restated_by_another_speaker_without_the_hedge_is_intensified_even_loosely_worded():
+    from storytrace.compare.differences import polarity
+    from storytrace.compare.differences.change import AlignedPair, StoryView
+    from storytrace.compare.segment import segment
+    from storytrace.model import Article
+
+    def found(a: str, b: str):
+        src, dst = segment(Article("src", a)), segment(Article("dst", b))
+        view = StoryView({"src": src, "dst": dst}, {}, [])
+        return polarity.detect(view.looking_at(AlignedPair(src, 0, dst, 0, close_wording=False, kind="paraphrase")))
+
+    [ch] = found("Flight director Emil Sorensen said the failure was possibly caused by a faulty valve.",
+                 "Agency director Ingrid Vasquez said a faulty fuel valve had brought the rocket down.")
+    assert (ch.kind, ch.severity) == ("intensified", "medium") and "Ingrid Vasquez" in ch.explanation
+    # the same speaker: a loose paraphrase dropping a hedge is not reported
+    assert found("Flight director Emil Sorensen said the failure was possibly caused by a faulty valve.",
+                 "Emil Sorensen said a faulty fuel valve had brought the rocket down.") == []
