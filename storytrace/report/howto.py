@@ -29,7 +29,8 @@ KIND_MEANING: dict[str, tuple[str, str]] = {
     "quotation_changed": ("high / low", "the same words are a direct quote in one version and reported "
                           "speech in the other (high when the quote is the new form)."),
     "entity_changed": ("high / medium", "one name is put in another's place (high for a person)."),
-    "contradiction": ("high", "a negation dropped or added, an antonym, or an open question stated as settled."),
+    "contradiction": ("high / medium", "a negation dropped or added, an antonym, or an open question stated as "
+                      "settled (medium: the negation went with its verb, reworded)."),
     "attribution_changed": ("medium", "how the claim is sourced changed: another outlet, a conduit dropped "
                             "or added, an allegation stated as fact."),
     "intensified": ("medium / low", "the claim is stated more strongly (\u201cmay\u201d \u2192 \u201cwill\u201d)."),
