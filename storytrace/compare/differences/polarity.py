@@ -595,7 +595,7 @@ def detect(view: StoryView) -> list[Change]:
     if pc is None:
         return []
     if pc.kind != "contradiction" and pc.severity == "low" and not pair.close_wording:
-        speakers = _other_speaker(pair) if pc.kind == "intensified" else None
+        speakers = _other_speaker(pair) if pc.kind == "intensified" and _epistemic_dropped(a.text, b.text) else None
         if speakers is None:
             return []  # hedges and boosters differ between any two paraphrases
         # ...but a hedged claim restated more strongly by someone else is a speculation made an assertion
@@ -603,6 +603,17 @@ def detect(view: StoryView) -> list[Change]:
                             f"{pc.explanation[:-1]}, and by another speaker: the other version has {speakers[0]} "
                             f"say it, this one {speakers[1]}.")]
     return [pair.change(pc.kind, pc.severity, in_sentence(b, pc.b_span), in_sentence(a, pc.a_span), pc.explanation)]
+
+
+# hedges of likelihood (not of manner: "jokingly"): a claim made under one is a speculation (set by hand)
+_EPISTEMIC = frozenset({"possibly", "perhaps", "probably", "likely", "maybe", "apparently", "allegedly",
+                        "reportedly", "seemingly", "presumably", "may", "might", "could", "suspected"})
+
+
+def _epistemic_dropped(a: str, b: str) -> bool:
+    """``a`` makes its claim under a hedge of likelihood that ``b`` does not have."""
+    in_b = {w.low for w in _words(b)}
+    return any(w.low in _EPISTEMIC and w.low not in in_b for w in _words(a))
 
 
 def _other_speaker(pair) -> tuple[str, str] | None:

@@ -261,6 +261,9 @@ def test_a_hedged_claim_restated_by_another_speaker_without_the_hedge_is_intensi
     [ch] = found("Flight director Emil Sorensen said the failure was possibly caused by a faulty valve.",
                  "Agency director Ingrid Vasquez said a faulty fuel valve had brought the rocket down.")
     assert (ch.kind, ch.severity) == ("intensified", "medium") and "Ingrid Vasquez" in ch.explanation
+    # a hedge of manner, not of likelihood: no speculation was made an assertion
+    assert found("A channel linked to Lukashenko paraphrased him as suggesting, jokingly, that Wagner might go west.",
+                 "Telegram said, in a jocular tone, that Wagner might go west.") == []
     # the same speaker: a loose paraphrase dropping a hedge is not reported
     assert found("Flight director Emil Sorensen said the failure was possibly caused by a faulty valve.",
                  "Emil Sorensen said a faulty fuel valve had brought the rocket down.") == []
