@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from storytrace.model import Alignment, DerivationEdge, Document, Sentence, Severity
+from storytrace.model import Alignment, Attribution, DerivationEdge, Document, Sentence, Severity
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ class AlignedPair:
     @property
     def dst_sentence(self) -> Sentence:
         return _narrowed(self.dst, self.dst.sentences[self.dst_index], self.dst_span)
+
+    def statements(self) -> tuple[Attribution, Attribution] | None:
+        """(src's, dst's) attribution when each sentence reports exactly one statement (replies left out)."""
+        xs = [x for x in self.src.attributions if x.sentence_index == self.src_index and not x.is_response]
+        ys = [y for y in self.dst.attributions if y.sentence_index == self.dst_index and not y.is_response]
+        return (xs[0], ys[0]) if len(xs) == 1 and len(ys) == 1 else None
 
     def change(
         self,

@@ -702,15 +702,11 @@ def _compatible(qa: Quantity, qb: Quantity, strict: bool) -> bool:
     return True
 
 
-def _same_value(qa: Quantity, qb: Quantity) -> bool:
+def same_figure(qa: Quantity, qb: Quantity) -> bool:
+    """The two give one value (in one base unit: "1.5 million" = "1,500,000")."""
     va, vb = _base(qa)[0], _base(qb)[0]
     tol = 0.015 if (qa.unit != qb.unit) else 1e-9
     return abs(va - vb) <= tol * max(abs(va), abs(vb), 1e-12)
-
-
-def same_figure(qa: Quantity, qb: Quantity) -> bool:
-    """The two give one value (in one base unit: "1.5 million" = "1,500,000")."""
-    return _same_value(qa, qb)
 
 
 _EQUIVALENT_QUALIFIERS = [{None, "about"}, {"over", "at_least"}, {"under", "up_to"}]
@@ -723,7 +719,7 @@ def _same_claim(qa: Quantity, qb: Quantity) -> bool:
         la, ha = _base(qa)[1:]
         lb, hb = _base(qb)[1:]
         return math.isclose(la, lb, rel_tol=0.015) and math.isclose(ha, hb, rel_tol=0.015)
-    if not _same_value(qa, qb):
+    if not same_figure(qa, qb):
         return False
     if qa.qualifier == qb.qualifier:
         return True
@@ -764,7 +760,7 @@ def _pair(qa: list[Quantity], qb: list[Quantity]) -> tuple[list[tuple[Quantity, 
     pair_off(lambda x, y: (x.unit is None) != (y.unit is None) and _compatible(x, y, strict=False)
              and _same_claim(x, y))
     # 2. same value, compatible unit (qualifier changes)
-    pair_off(lambda x, y: _compatible(x, y, strict=True) and _same_value(x, y))
+    pair_off(lambda x, y: _compatible(x, y, strict=True) and same_figure(x, y))
     # 3. same unit, in order
     pair_off(lambda x, y: _compatible(x, y, strict=True))
     # 4. one leftover each -- unless its noun is already used by another figure on the other side
@@ -793,7 +789,7 @@ def compare_quantities(a: str, b: str) -> list[QuantityChange]:
     for x, y in pairs:
         if _same_claim(x, y):
             continue
-        if _same_value(x, y) and (x.low, x.high) == _interval(x.value, x.qualifier) \
+        if same_figure(x, y) and (x.low, x.high) == _interval(x.value, x.qualifier) \
                 and (y.low, y.high) == _interval(y.value, y.qualifier):
             disjoint = not _overlap(x, y)
             severity = "medium" if disjoint else "low"
@@ -931,7 +927,7 @@ def detect(view: StoryView) -> list[Change]:
         if pair.kind == "related" and not _same_context(a.text, qc, b.text):
             continue  # a counterpart paired by rank: two figures of one unit may count different things
         if qc.a is not None and qc.b is not None and any(
-                _same_value(qc.a, q) and qc.a.unit == q.unit for q in carried):
+                same_figure(qc.a, q) and qc.a.unit == q.unit for q in carried):
             continue  # the source's figure is kept, as it was, by another part of a split sentence
         severity = qc.severity
         if qc.kind == "vague":

@@ -65,13 +65,14 @@ recall: subtle shifts are allowed to go unreported.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Literal
 
 from storytrace.compare.differences.attribution import DISTANCING_VERBS
-from storytrace.compare.differences.change import Change, StoryView, in_sentence
+from storytrace.compare.differences.change import AlignedPair, Change, StoryView, in_sentence
 from storytrace.compare.quotes import SPEECH_VERB_RE, same_speaker
 
 PolarityKind = Literal["contradiction", "intensified", "softened"]
@@ -277,7 +278,7 @@ def _negation_flip(a: str, b: str) -> PolarityChange | None:
 # Words whose meaning carries a negation: "did not accept" -> "rejected" says the same (set by hand).
 _NEGATIVE_MEANING = re.compile(
     r"un\w+|non\w+|mis\w+|dis(?:agree|approv|allow|credit|miss|own|put|qualif|regard)\w*|reject\w*|refus\w*|den(?:y|ied|ies)|bann?\w*|forb[ai]d\w*|prohibit\w*|"
-    r"miss\w*|skip\w*|fail\w*|lack\w*|ignor\w*|declin\w*|oppos\w*|block\w*|halt\w*|stop\w*|cancel\w*|"
+    r"skip\w*|fail\w*|lack\w*|ignor\w*|declin\w*|oppos\w*|block\w*|halt\w*|stop\w*|cancel\w*|"
     r"avoid\w*|absent|dismiss\w*|barr?\w*|withh[eo]ld\w*|kept|keep\w*|spar\w*|exempt\w*|escap\w*|free\w*|"
     r"clear\w*|innocent|rul\w* out|shun\w*|none|neither|nor|few|little|hardly|barely|scarcely",
     re.I,
@@ -291,8 +292,6 @@ def _negation_reworded(a: str, b: str) -> PolarityChange | None:
     other; the negated word replaced by one or two words that carry no negation of their own (not
     "rejected" for "did not accept"); at least ``_CONTEXT_WORDS`` words unchanged on each side. Medium:
     the verb is a synonym only by guess."""
-    import difflib
-
     for x, y, dropped in ((a, b, True), (b, a, False)):
         nx, ny = negations(x), negations(y)
         if len(nx) != 1 or ny or not nx[0].scope_span:
@@ -336,14 +335,6 @@ def _negation_reworded(a: str, b: str) -> PolarityChange | None:
 
 # ------------------------------------------------------------------ antonyms
 
-
-def _opposite(u: str, v: str) -> bool:
-    """The two words are the two sides of one pair of `ANTONYMS` (in any of the pair's forms: "survive",
-    the base the table does not list, is matched through "survived")."""
-    def side(word: str, pattern: str) -> bool:
-        return any(re.fullmatch(pattern, w) for w in (word, word + "d", word + "ed", word + "s"))
-
-    return any(side(u, p) and side(v, q) or side(u, q) and side(v, p) for p, q in ANTONYMS)
 
 # (pattern for one side, pattern for the other side); patterns match whole words, case-insensitive
 ANTONYMS: list[tuple[str, str]] = [
@@ -390,6 +381,15 @@ ANTONYMS: list[tuple[str, str]] = [
     (r"full", r"empty"),
     (r"rising", r"falling"),
 ]
+
+
+def _opposite(u: str, v: str) -> bool:
+    """The two words are the two sides of one pair of `ANTONYMS` (in any of the pair's forms: "survive",
+    the base the table does not list, is matched through "survived")."""
+    def side(word: str, pattern: str) -> bool:
+        return any(re.fullmatch(pattern, w) for w in (word, word + "d", word + "ed", word + "s"))
+
+    return any(side(u, p) and side(v, q) or side(u, q) and side(v, p) for p, q in ANTONYMS)
 _ANTONYM_RES = [
     (re.compile(rf"(?<![\w-])(?:{x})(?![\w-])", re.I), re.compile(rf"(?<![\w-])(?:{y})(?![\w-])", re.I))
     for x, y in ANTONYMS
@@ -616,15 +616,13 @@ def _epistemic_dropped(a: str, b: str) -> bool:
     return any(w.low in _EPISTEMIC and w.low not in in_b for w in _words(a))
 
 
-def _other_speaker(pair) -> tuple[str, str] | None:
+def _other_speaker(pair: AlignedPair) -> tuple[str, str] | None:
     """(source speaker, derived speaker) when each sentence reports one statement, by different people."""
-    xs = [x for x in pair.src.attributions if x.sentence_index == pair.src_index and not x.is_response]
-    ys = [y for y in pair.dst.attributions if y.sentence_index == pair.dst_index and not y.is_response]
-    if len(xs) != 1 or len(ys) != 1 or not xs[0].speaker or not ys[0].speaker:
+    one_each = pair.statements()
+    if one_each is None or not one_each[0].speaker or not one_each[1].speaker:
         return None
-    if same_speaker(xs[0].speaker, ys[0].speaker):
-        return None
-    return xs[0].speaker, ys[0].speaker
+    x, y = one_each
+    return None if same_speaker(x.speaker, y.speaker) else (x.speaker, y.speaker)
 
 
 __all__ = [

@@ -232,9 +232,7 @@ def _speaker_kind(doc: Document, at: Attribution) -> str | None:
     if not words:
         return None
     head = words[:words.index("of", 1)] if "of" in words[1:] else words  # "the Ministry of Science": ministry
-    if head[-1] in BODY_NOUNS:
-        return "body"
-    if words[-1] in BODY_NOUNS:
+    if head[-1] in BODY_NOUNS or words[-1] in BODY_NOUNS:
         return "body"
     if words[-1] in PERSON_ROLES or words[0] in ("he", "she"):
         return "person"
@@ -250,11 +248,10 @@ def _speaker_kind(doc: Document, at: Attribution) -> str | None:
 def _statement_speakers(pair: AlignedPair) -> list[Change]:
     """An official's statement given to an institution, or the other way round ("Minister X said" / "the ministry said")."""
     src, si, dst, di = pair.src, pair.src_index, pair.dst, pair.dst_index
-    xs = [x for x in src.attributions if x.sentence_index == si and not x.is_response]
-    ys = [y for y in dst.attributions if y.sentence_index == di and not y.is_response]
-    if len(xs) != 1 or len(ys) != 1:
+    one_each = pair.statements()
+    if one_each is None:
         return []
-    x, y = xs[0], ys[0]
+    x, y = one_each
     if same_speaker(x.speaker, y.speaker):
         return []
     kx, ky = _speaker_kind(src, x), _speaker_kind(dst, y)
