@@ -37,6 +37,7 @@ from fastapi import HTTPException, Request
 
 from storytrace.corpus.analysis import current_counts, finding_counts
 from storytrace.corpus.ingest import ingest_articles
+from storytrace.corpus.storygrouping import StoryGrouper
 from storytrace.corpus.store import Store, StoreError, StoryInfo, StoryStats
 from storytrace.corpus.stories import StoryNotFound, compared_members, load_story, story_key, stored_analysis
 from storytrace.model import Article
@@ -74,7 +75,7 @@ class WebState:
     write_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     #: the story grouper ingest requests share (under `write_lock`), so a request does not read the
     #: grouping state back from the store each time (`storygrouping.StoryGrouper.over`)
-    grouper: Any = None
+    grouper: StoryGrouper | None = None
     #: guards `story_jobs` (not `write_lock`: a page must not wait for an ingest)
     jobs_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     # compare requests queue here, in the event loop, rather than each holding a worker thread
@@ -449,7 +450,6 @@ def ingest_request(state: WebState, articles: Sequence[Article]) -> dict:
 
     Requests share one `StoryGrouper` (``state.grouper``, under ``state.write_lock``): its memory
     holds from one request to the next unless another process wrote to the store."""
-    from storytrace.corpus.storygrouping import StoryGrouper
     from storytrace.readers.records import with_iso_published_at
 
     arts = [with_iso_published_at(a) for a in articles]
