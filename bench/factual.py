@@ -122,6 +122,21 @@ def storytrace_predictions(rows: Sequence[dict], progress: Callable[[int, int], 
     return out, time.perf_counter() - start
 
 
+def cut_on_other_origin(values: Sequence[float | None], origin: Sequence[str], gold: Sequence[bool]) -> list[bool | None]:
+    """Per pair, "unfaithful" (score below the cut fitted, by `best_cut`, on the other origin's pairs); None
+    where the score is missing."""
+    pred: list[bool | None] = [None] * len(values)
+    for o in ORIGINS:
+        other = [i for i, v in enumerate(values) if origin[i] != o and v is not None]
+        mine = [i for i, v in enumerate(values) if origin[i] == o and v is not None]
+        if not other or not mine:
+            continue
+        cut = best_cut([values[i] for i in other], [gold[i] for i in other])
+        for i in mine:
+            pred[i] = values[i] < cut
+    return pred
+
+
 _SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
 
 
@@ -164,27 +179,11 @@ def evaluate(rows: Sequence[dict], preds: Sequence[dict], judged: dict[str, list
         "storytrace": [p["flagged"] for p in preds],
         "name-or-number": [name_or_number_baseline(r["article"], r["summary"]) for r in rows],
     }
-    # published metrics: cut chosen on the other origin
+    # published metrics and the judges: each cut where it does best on the other origin
     for m in METRICS:
-        pred: list[bool | None] = [None] * len(rows)
-        for o in ORIGINS:
-            other = [i for i, r in enumerate(rows) if r["origin"] != o and r["published_metrics"].get(m) is not None]
-            mine = [i for i, r in enumerate(rows) if r["origin"] == o and r["published_metrics"].get(m) is not None]
-            if not other or not mine:
-                continue
-            cut = best_cut([rows[i]["published_metrics"][m] for i in other], [gold[i] for i in other])
-            for i in mine:
-                pred[i] = rows[i]["published_metrics"][m] < cut
-        systems[m] = pred  # type: ignore[assignment]
+        systems[m] = cut_on_other_origin([r["published_metrics"].get(m) for r in rows], origin, gold)
     for name, values in (judged or {}).items():
-        pred = [None] * len(rows)
-        for o in ORIGINS:
-            other = [i for i, r in enumerate(rows) if r["origin"] != o]
-            cut = best_cut([values[i] for i in other], [gold[i] for i in other])
-            for i, r in enumerate(rows):
-                if r["origin"] == o:
-                    pred[i] = values[i] < cut
-        systems[name] = pred  # type: ignore[assignment]
+        systems[name] = cut_on_other_origin(values, origin, gold)
 
     def scores(pred: Sequence[bool | None]) -> dict[str, Any]:
         res: dict[str, Any] = {}
