@@ -63,7 +63,6 @@ Parameters (``GroupingParams``) and where they come from
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import sqlite3
@@ -76,6 +75,7 @@ import numpy as np
 
 from storytrace.corpus.store import GroupArticleRow, Store
 from storytrace.events.articletext import has_lead_text, phrase_hash, title_and_body
+from storytrace.events.boilerplate import sentences
 from storytrace.fitted import corpus_value
 from storytrace.model import Article
 from storytrace.published import published_timestamp
@@ -149,14 +149,11 @@ def embed_text(a: Article, lead_chars: int) -> str:
     return f"{title}. {lead}" if title else text[: lead_chars + 100]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
 def lead_sentences(a: Article, lead_chars: int) -> list[str]:
     """The sentences (or lines) of the text after the title that the lead can draw on: up to twice
     ``lead_chars`` characters, so that sentences dropped as boilerplate can be made up for."""
     _, text = title_and_body(a)
-    return [p.strip() for p in _SENTENCE_END.split(text[: 2 * lead_chars]) if p.strip()]
+    return sentences(text[: 2 * lead_chars])
 
 
 def grouping_text(a: Article, lead_chars: int, boilerplate: set[int]) -> str:
