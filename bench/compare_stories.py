@@ -1,11 +1,12 @@
 """Planted changes found, and false alarms, on the example story sets.
 
-    python -m bench.compare_stories [--set examples|dev|dev2|sealed|all] [--json] [--show]
+    python -m bench.compare_stories [--set examples|dev|dev2|dev3|sealed|all] [--json] [--show]
 
 Sets: ``examples`` (the shipped examples/, gold in examples/gold.json), ``dev``,
-``dev2`` and ``sealed`` (bench/stories/, written before any tuning; the sealed set is
+``dev2``, ``dev3`` and ``sealed`` (bench/stories/, written before any tuning; the sealed set is
 held out until the end, see bench/stories/README.md). ``dev2`` is a second
-development set, written in a later session, before any tuning on it. Each set is compared as
+development set, written in a later session, before any tuning on it; ``dev3`` is a third,
+written blind in another session, in other subject areas and styles. Each set is compared as
 one paste of all its articles, distractors included, as a user would.
 
 - A planted change is *found* when a finding of its kind (or of a kind its
@@ -31,6 +32,7 @@ SETS = {
     "examples": REPO / "examples",
     "dev": REPO / "bench" / "stories" / "dev",
     "dev2": REPO / "bench" / "stories" / "dev2",
+    "dev3": REPO / "bench" / "stories" / "dev3",
     "sealed": REPO / "bench" / "stories" / "sealed",
 }
 ALARM_SEVERITIES = ("high", "medium")
@@ -156,7 +158,7 @@ def render(name: str, r: dict[str, Any], show: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.compare_stories", description=__doc__.splitlines()[0])
     ap.add_argument("--set", choices=[*SETS, "all"], default="all",
-                    help="which set (all: examples, dev, dev2 and sealed)")
+                    help="which set (all: examples, dev, dev2, dev3 and sealed)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list missed changes and false alarms")
     args = ap.parse_args(argv)
