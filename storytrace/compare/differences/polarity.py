@@ -390,6 +390,8 @@ def _opposite(u: str, v: str) -> bool:
         return any(re.fullmatch(pattern, w) for w in (word, word + "d", word + "ed", word + "s"))
 
     return any(side(u, p) and side(v, q) or side(u, q) and side(v, p) for p, q in ANTONYMS)
+
+
 _ANTONYM_RES = [
     (re.compile(rf"(?<![\w-])(?:{x})(?![\w-])", re.I), re.compile(rf"(?<![\w-])(?:{y})(?![\w-])", re.I))
     for x, y in ANTONYMS
