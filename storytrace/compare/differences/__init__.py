@@ -188,6 +188,11 @@ def find_differences(
 
     for ch in _changes(story):  # the story as a whole
         add(ch)
+    for ch, left_to, (start, end) in novelty.deferred(story):  # left to a detector that found nothing
+        # and not when the sentence is already flagged for a detail of its own: one finding per claim
+        if not any(f.article == ch.article and f.kind in (left_to, "unsupported_addition")
+                   and start <= f.span[0] and f.span[1] <= end for f in findings.values()):
+            add(ch)
     return sorted(
         findings.values(), key=lambda f: (SEVERITY_RANK[f.severity], f.article, f.span[0], f.kind)
     )

@@ -29,7 +29,15 @@ Figures likewise: a figure written in digits (not a year: dates are
 version gives anywhere (`numbers.same_figure`, so "1.5 million" = "1,500,000"),
 is an ``unsupported_addition`` on the figure (medium), unless the aligned
 counterpart has a figure this version gives nowhere: a figure in another's
-place is `numbers`'s ``number_changed``. A sentence split in two, one part
+place is `numbers`'s ``number_changed``. A name or figure so left to
+`entities` or `numbers` is reported after all when that detector finds no
+change in the sentence and the sentence has no other addition (`deferred`,
+run by the orchestration last): the counterpart held other details, not
+this one's predecessor ("launched in 2012, had made 40 previous calls"
+against "the 290-metre ship, carrying about 4,100 containers"). A name is
+never so reported when the counterpart has an entity of its own sort it
+may stand for (a person for a person, a place or organisation for one:
+"Kyiv's allies" for "Ukraine's"). A sentence split in two, one part
 keeping the source's figure and the other adding one ("She said 38 nurses
 had left since January"), is the case this catches.
 
@@ -71,6 +79,20 @@ def _mentioned(e: Entity, other: Document, other_words: set[str], other_text: st
 
 def detect(view: StoryView) -> list[Change]:
     """Names and figures in the aligned sentences of derived versions that no other version has."""
+    return [ch for ch, deferred_to, _ in _candidates(view) if deferred_to is None]
+
+
+def deferred(view: StoryView) -> list[tuple[Change, str, tuple[int, int]]]:
+    """The names and figures `detect` leaves to another detector, because the counterpart has a name or figure
+    the derived sentence lacks: (the change, the kind it was left to, the sentence's span). When that kind is
+    not reported in the sentence, the counterpart held other details, not this one's predecessor, and the
+    name or figure is new after all (run by the orchestration, after every other detector). A name is left for
+    good when the counterpart has one of the same sort (a person for a person, a place or organisation for
+    one) that it may stand for ("Kyiv" for "Ukraine")."""
+    return [(ch, to, span) for ch, to, span in _candidates(view) if to is not None]
+
+
+def _candidates(view: StoryView) -> list[tuple[Change, str | None, tuple[int, int]]]:
     if view.pair is not None:
         return []
     docs, links = view.docs, view.links
@@ -79,7 +101,7 @@ def detect(view: StoryView) -> list[Change]:
     others_words = {k: set(v.split()) for k, v in others_text.items()}
     # every figure, in words too: "about 2km" is the other version's "about two kilometres"
     figures = {k: [q for x in doc.sentences for q in extract_quantities(x.text)] for k, doc in docs.items()}
-    out: list[Change] = []
+    out: list[tuple[Change, str | None, tuple[int, int]]] = []
     for did in sorted(derived):
         d = docs[did]
         aligned: dict[int, list[tuple[str, int]]] = {}
@@ -96,28 +118,32 @@ def detect(view: StoryView) -> list[Change]:
                     continue  # (an outlet the claim came through is attribution's)
                 if any(_mentioned(e, docs[k], others_words[k], others_text[k]) for k in docs if k != did):
                     continue
-                if any(_has_other_name(docs[k], j, s.text) for k, j in aligned[s.index]):
-                    continue  # a name in another's place: entity_changed
+                # a name in another's place: entity_changed; left for good when a name of its own sort (a person
+                # for a person, a place or organisation for one) is the one it may replace
+                to = "entity_changed" if any(_has_other_name(docs[k], j, s.text) for k, j in aligned[s.index]) else None
+                if to and any(_has_rival(docs[k], j, s.text, e.label == "PERSON") for k, j in aligned[s.index]):
+                    continue
                 kind_of = "whom" if e.label == "PERSON" else "which"
                 other, j = aligned[s.index][0]
-                out.append(Change(
+                out.append((Change(
                     "unsupported_addition", "medium", did, (e.start, e.end),
                     f"This version names {e.text} in a claim the other versions make, {kind_of} none of them "
                     f"mentions.",
                     other, in_sentence(docs[other].sentences[j], None),
-                ))
+                ), to, (s.start, s.end)))
             for q in _digit_figures(s.text):
                 if any(same_figure(q, x) for k in docs if k != did for x in figures[k]):
                     continue
-                if any(not any(same_figure(x, y) for y in figures[did])
-                       for k, j in aligned[s.index] for x in extract_quantities(docs[k].sentences[j].text)):
-                    continue  # a figure in another's place: number_changed
+                # a figure in another's place: number_changed
+                to = "number_changed" if any(
+                    not any(same_figure(x, y) for y in figures[did])
+                    for k, j in aligned[s.index] for x in extract_quantities(docs[k].sentences[j].text)) else None
                 other, j = aligned[s.index][0]
-                out.append(Change(
+                out.append((Change(
                     "unsupported_addition", "medium", did, (s.start + q.start, s.start + q.end),
                     f"This version gives {q.text} in a claim the other versions make, a figure none of them has.",
                     other, in_sentence(docs[other].sentences[j], None),
-                ))
+                ), to, (s.start, s.end)))
     return out
 
 
@@ -130,6 +156,15 @@ def _digit_figures(text: str) -> list[Quantity]:
             and not (q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100)]
 
 
+def _has_rival(other: Document, j: int, mine: str, person: bool) -> bool:
+    """The counterpart sentence has an entity of the same sort (a person, or a place or organisation) that
+    ``mine`` does not mention."""
+    here = " ".join(_key_words(mine))
+    t = other.sentences[j]
+    return any((x.label == "PERSON") == person and x.label in NAME_LABELS and " ".join(_key_words(x.text)) not in here
+               for x in other.entities_in(t.start, t.end))
+
+
 def _has_other_name(other: Document, j: int, mine: str) -> bool:
     """The counterpart sentence has a name (any kind, `entities.names_in`) that ``mine``, the derived
     sentence, does not mention: the new name may stand in its place."""
@@ -137,4 +172,4 @@ def _has_other_name(other: Document, j: int, mine: str) -> bool:
     return any(" ".join(_key_words(x.text)) not in here for x in names_in(other, other.sentences[j]))
 
 
-__all__ = ["NAME_LABELS", "detect"]
+__all__ = ["NAME_LABELS", "deferred", "detect"]

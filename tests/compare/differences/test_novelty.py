@@ -81,3 +81,41 @@ def test_figures_another_version_gives_in_any_notation_or_in_place_of_another_ar
         "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
         "About 5,100 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.")
     assert novelty.detect(story) == []
+
+
+def _findings(story: StoryView):
+    from storytrace.compare.differences import find_differences
+    return find_differences(story.docs, story.links, story.derivation)
+
+
+def test_a_figure_left_to_number_changed_that_finds_no_change_is_new():
+    # the copy drops the counterpart's figure ("4,200 tonnes"), but "60 lorries" counts something else:
+    # numbers reports no change and the figure is the copy's own
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "Some 60 lorries were turned away from the depot, where the wheat was lost. "
+        "Fire chief Ana Rusk said the cause was not yet known.")
+    assert [c for c in novelty.detect(story) if "60" in copy.article.text[c.span[0]:c.span[1]]] == []
+    [deferred] = [ch for ch, to, _ in novelty.deferred(story) if to == "number_changed"]
+    assert "60 lorries" in copy.article.text[deferred.span[0]:deferred.span[1]]
+    found = [f for f in _findings(story) if f.article == "copy"]
+    assert [(f.kind, "60" in f.text) for f in found if f.kind in ("unsupported_addition", "number_changed")] == [
+        ("unsupported_addition", True)]
+
+
+def test_a_figure_in_another_figures_place_stays_a_number_change():
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 5,100 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.")
+    kinds = [f.kind for f in _findings(story) if f.article == "copy"]
+    assert "number_changed" in kinds and "unsupported_addition" not in kinds
+
+
+def test_a_name_that_may_stand_for_one_of_its_own_sort_is_never_an_addition():
+    # "Kessel" (a place) where the wire names another place: a guess at a substitution, left to entities
+    wire_text = WIRE.replace("grain depot on Tuesday", "grain depot at Marrow Fields on Tuesday")
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot at Kessel on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.",
+        wire_text=wire_text)
+    assert [ch for ch, _, _ in novelty.deferred(story) if "Kessel" in copy.article.text[ch.span[0]:ch.span[1]]] == []
