@@ -116,7 +116,9 @@ _NAME = rf"(?:[Tt]he\s+)?{_CAP}(?:\s+(?:(?:of|for|and|on|de|la|el)\s+)?{_CAP})*"
 _UNNAMED = (
     r"(?:(?:the|a|an|local|state|national|regional|foreign|international|domestic|independent|official|"
     r"several|two|three|some|other|[\w-]+-language|pro-[\w-]+|[\w-]+-run|[\w-]+-owned|[\w-]+-backed)\s+){0,3}"
-    rf"(?:{MEDIA_NOUNS})\b(?:\s+(?:linked|close|loyal|allied)\s+to\s+(?:him|her|them|the\s+\w+|{_NAME}))?"
+    # "a press conference", "a news briefing": an event, not an outlet
+    rf"(?:{MEDIA_NOUNS})\b(?!\s+(?:conferences?|briefings?|releases?|statements?|events?|officers?|offices?|secretar(?:y|ies))\b)"
+    rf"(?:\s+(?:linked|close|loyal|allied)\s+to\s+(?:him|her|them|the\s+\w+|{_NAME}))?"
 )
 _OUTLET = rf"(?P<name>{_NAME}(?:\s+(?:{MEDIA_NOUNS})\b)?|{_UNNAMED})"
 _SAYING = r"(?:saying|suggesting|stating|telling|claiming|warning|describing|calling)"

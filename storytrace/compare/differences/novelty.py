@@ -66,8 +66,24 @@ def _key_words(text: str) -> list[str]:
     return [w for w in words if w != "the"]
 
 
+_NAME_LINKS = frozenset({"of", "for", "and", "on", "de", "la", "el", "the", "du", "von", "van"})
+
+
+def _name_words(text: str) -> str:
+    """The entity's text up to its last capitalised word before the first lowercase word that cannot sit
+    inside a name: NER spans overrun ("the Heart Rhythm Patients' Alliance take Oltavine")."""
+    kept: list[str] = []
+    for k, w in enumerate(text.split()):
+        if k and w[:1].islower() and w.lower() not in _NAME_LINKS:
+            break
+        kept.append(w)
+    while len(kept) > 1 and kept[-1].lower() in _NAME_LINKS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def _mentioned(e: Entity, other: Document, other_words: set[str], other_text: str) -> bool:
-    words = _key_words(e.text)
+    words = _key_words(e.text if e.label == "PERSON" else _name_words(e.text))
     if not words:
         return True
     if e.label == "PERSON":

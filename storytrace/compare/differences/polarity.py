@@ -248,6 +248,13 @@ def _same_condition(x: str, n: Negation, y: str, hit: _W) -> bool:
     return cx is not None and cy is not None and {cx, cy} == {"if", "unless"}
 
 
+def _negated_by_meaning(text: str, hit: _W) -> bool:
+    """The word is the object of a word that carries a negation ("free of charge" = "at no charge",
+    "lacked funding" = "had no funding"): one or two words before it, `_NEGATIVE_MEANING`."""
+    before = [w for w in _words(text) if w.end <= hit.start][-2:]
+    return any(_NEGATIVE_MEANING.fullmatch(w.low) for w in before)
+
+
 def _negation_flip(a: str, b: str) -> PolarityChange | None:
     na, nb = negations(a), negations(b)
     # a negation in one sentence whose negated word stands un-negated in the other;
@@ -258,7 +265,7 @@ def _negation_flip(a: str, b: str) -> PolarityChange | None:
             if not n.scope or n.scope in y_scopes:
                 continue
             hit = _unnegated_hit(y, n.scope, ny)
-            if hit is None or _same_condition(x, n, y, hit):
+            if hit is None or _same_condition(x, n, y, hit) or _negated_by_meaning(y, hit):
                 continue
             neg_text = x[n.start:n.end]
             if dropped:
@@ -310,6 +317,8 @@ def _negation_reworded(a: str, b: str) -> PolarityChange | None:
         if scope_op is None or cue_op is None or scope_op[0] != "replace" or cue_op[0] == "equal":
             continue
         new = wy[scope_op[3]:scope_op[4]]
+        if new and {_condition_before(x, n.start), _condition_before(y, new[0].start)} == {"if", "unless"}:
+            continue  # "if the board did not annul" = "unless the board annulled"
         first, last = min(cue_op[1], scope_op[1]), max(cue_op[2], scope_op[2])
         if not 1 <= len(new) <= 2 or last - first > 4 or any(_NEGATIVE_MEANING.fullmatch(w.low) for w in new):
             continue

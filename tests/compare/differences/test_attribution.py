@@ -72,6 +72,8 @@ def test_conduits(sentence, kind, frame, key, span_text):
     "She told Lindqvist the plan was off.",  # a person is an addressee
     "According to police, the driver was 64.",  # the source itself, not a conduit
     "The harbour master said the pier would close.",
+    "Pellacott told a press conference that the packs would be replaced.",  # an event, not an outlet
+    "She told a news briefing in Hollins Ford that stock had arrived.",
 ])
 def test_not_conduits(sentence):
     assert conduits(sentence) == []

@@ -119,3 +119,10 @@ def test_a_name_that_may_stand_for_one_of_its_own_sort_is_never_an_addition():
         "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known.",
         wire_text=wire_text)
     assert [ch for ch, _, _ in novelty.deferred(story) if "Kessel" in copy.article.text[ch.span[0]:ch.span[1]]] == []
+
+
+def test_a_name_whose_entity_span_overruns_is_read_up_to_its_name():
+    # NER read "the Heart Rhythm Patients' Alliance take Oltavine" (dev3) as one organisation
+    assert novelty._name_words("the Harlow Growers' Union take Oltavine") == "the Harlow Growers' Union"
+    assert novelty._name_words("Bank of England") == "Bank of England"
+    assert novelty._name_words("University of") == "University"

@@ -184,6 +184,9 @@ def test_attribution_is_not_a_hedge():
     ("The lake would flood the road if the rain did not ease by Sunday.",
      "The lake would flood the road unless the rain eased by Sunday."),
     ("The strike goes ahead unless the offer is not improved.", "The strike goes ahead if the offer is improved."),
+    # the negated verb reworded too ("did not annul" -> "annulled": the rewording path)
+    ("Renk said the campaign would go to court if the board did not annul the Eastgate ballots.",
+     "Renk said the campaign would go to court unless the board annulled the Eastgate ballots."),
 ])
 def test_a_negated_condition_rewritten_with_unless_is_the_same(a, b):
     assert compare_polarity(a, b) is None
@@ -267,3 +270,18 @@ def test_a_hedged_claim_restated_by_another_speaker_without_the_hedge_is_intensi
     # the same speaker: a loose paraphrase dropping a hedge is not reported
     assert found("Flight director Emil Sorensen said the failure was possibly caused by a faulty valve.",
                  "Emil Sorensen said a faulty fuel valve had brought the rocket down.") == []
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Pharmacists would exchange affected packs free of charge, she said.",
+     "Pharmacists would replace affected packs at no charge, she said."),
+    ("The clinic lacked funding for a second nurse.", "The clinic had no funding for a second nurse."),
+])
+def test_a_negation_and_a_word_that_carries_one_say_the_same(a, b):
+    assert compare_polarity(a, b) is None
+    assert compare_polarity(b, a) is None
+
+
+def test_a_negation_against_the_same_word_unnegated_is_still_a_contradiction():
+    contradiction("Pharmacists would exchange affected packs for a charge, she said.",
+                  "Pharmacists would exchange affected packs at no charge, she said.")
