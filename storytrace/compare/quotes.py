@@ -25,7 +25,9 @@ Method (regex and spaCy entities only; no second parse):
    "according to X" and "X: “…”".  The subject is read leftwards from the verb past
    adverbials ("on Friday", "jokingly", "also") and appositions ("Mark
    Milley, chair of ..., said"); it is a spaCy PERSON/ORG/GPE entity, a pronoun,
-   or a title phrase ("the Kremlin President").  After a closing quote mark the
+   or a title phrase ("the Kremlin President"), or, right after a closing quote
+   mark, a surname NER missed that one PERSON of the document ends with
+   ('…,” Hollis told').  After a closing quote mark the
    inverted order ("…,” said Putin) is tried too, and a verb after "and"/"but"
    takes the subject of its sentence ("Lukashenko spoke to Putin and said").
    *He/she* resolves to a PERSON earlier in the same sentence, else the speaker
@@ -566,6 +568,12 @@ def _subject_before(ctx: _Ctx, k: int, si: int, events: list[_Event], allow_pron
             name, ok = _resolve_pronoun(ctx, ps, si, events)
             return (name, (ps, k), True, True) if ok else None
         return None
+    # a surname NER missed or mislabelled, that names a person of the document: '," Hollis told'
+    mn = _SURNAME_TAIL.search(text, max(s0, k - 40), k)
+    if mn and not ctx.in_quote(mn.start(1)):
+        person = _known_person(ctx, mn.group(1))
+        if person is not None:
+            return person, (mn.start(1), k), True, False
     # apposition: "X, the Kremlin spokesman, said" / "the chair, General Mark Milley, stated"
     if m[k - 1] == ",":
         kk = k - 1
@@ -603,6 +611,15 @@ def _subject_before(ctx: _Ctx, k: int, si: int, events: list[_Event], allow_pron
                 return name, (rs, k), True, False
         return _canonical(phrase), (rs, k), False, False
     return None
+
+
+_SURNAME_TAIL = re.compile(r"(?:[\"”’'],?\s+|^)([A-Z][\w'’-]+)$")
+
+
+def _known_person(ctx: _Ctx, word: str) -> str | None:
+    """The PERSON of the document whose last name is ``word`` (one only), by its canonical name."""
+    names = {_canonical(e.text) for e in ctx.persons if e.text.split()[-1] == word}
+    return names.pop() if len(names) == 1 else None
 
 
 def _sentence_subject(ctx: _Ctx, k: int, si: int, events: list[_Event]):

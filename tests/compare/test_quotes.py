@@ -348,3 +348,23 @@ def test_quoted_by_an_outlet_as_saying_is_the_subjects_statement():
     [a] = doc.attributions
     assert a.speaker == "Oskar Brandvold" and a.verb == "quoted"
     assert _span(doc, a.speaker_span) == "Oskar Brandvold"
+
+
+def test_a_surname_ner_misses_after_a_quote_is_its_person_not_the_last_pronoun():
+    # NER tags "Hollis" in "Hollis told" as an organisation (dev3); the quote is still the mayor's,
+    # not given to the "he" of the sentence before
+    text = ("Mayor Pieter Hollis lost by 28 votes, and his campaign manager Tobias Renk filed a complaint. "
+            "He said the campaign had sworn statements from 17 voters. "
+            "\u201cEvery lawful vote must be counted,\u201d Hollis told the Orvanne Herald.")
+    doc = segment(Article("a", text))
+    [q] = [q for q in doc.quotes if q.text.startswith("Every")]
+    assert q.speaker == "Pieter Hollis"
+    assert text[q.speaker_span[0]:q.speaker_span[1]] == "Hollis"
+
+
+def test_a_surname_two_people_share_is_not_guessed():
+    text = ("Anna Hollis and her brother Mark Hollis both stood for the council. "
+            "\u201cEvery lawful vote must be counted,\u201d Hollis told the Orvanne Herald.")
+    doc = segment(Article("a", text))
+    [q] = [q for q in doc.quotes if q.text.startswith("Every")]
+    assert q.speaker not in ("Anna Hollis", "Mark Hollis")
