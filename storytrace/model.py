@@ -28,6 +28,7 @@ FINDING_KINDS = (
     "quotation_changed",
     "entity_changed",
     "contradiction",
+    "predicate_changed",
     "intensified",
     "softened",
     "detail_dropped",

@@ -31,6 +31,8 @@ KIND_MEANING: dict[str, tuple[str, str]] = {
     "entity_changed": ("high / medium", "one name is put in another's place (high for a person)."),
     "contradiction": ("high / medium", "a negation dropped or added, an antonym, or an open question stated as "
                       "settled (medium: the negation went with its verb, reworded)."),
+    "predicate_changed": ("high", "the same claim with another act (\u201cordered\u201d \u2192 \u201crecommended\u201d, "
+                          "\u201ccharged\u201d \u2192 \u201cquestioned\u201d)."),
     "attribution_changed": ("medium", "how the claim is sourced changed: another outlet, a conduit dropped "
                             "or added, an allegation stated as fact."),
     "intensified": ("medium / low", "the claim is stated more strongly (\u201cmay\u201d \u2192 \u201cwill\u201d)."),

@@ -2,7 +2,7 @@
 
 Method: every aligned sentence pair of two versions is shown to the detectors
 of `DETECTORS`, one module each (figures: `numbers`; dates: `dates`; polarity
-and strength: `polarity`; quotes, quotation marks added or removed, and
+and strength: `polarity`; a verb of another act: `predicates`; quotes, quotation marks added or removed, and
 speakers: `quotes`; named entities: `entities`; a dropped date and a figure
 made vague: `detail`; sourcing: `attribution`), and then the story as a whole
 (broken quotation marks: `quotes`; sentences aligned to nothing in any other
@@ -37,6 +37,7 @@ from storytrace.compare.differences import (
     novelty,
     numbers,
     polarity,
+    predicates,
     quotes,
 )
 from storytrace.compare.differences.change import AlignedPair, Change, Detector, StoryView
@@ -56,6 +57,7 @@ DETECTORS: tuple[Detector, ...] = (
     numbers.detect,
     dates.detect,
     polarity.detect,
+    predicates.detect,
     quotes.detect,
     entities.detect,
     coverage.detect,
