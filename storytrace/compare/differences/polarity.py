@@ -44,7 +44,11 @@ difference found (or ``None``):
    a sentence with a hedging modal compared against one with no modal counts
    the other as a plain statement (3). "will"/"would" and "may"/"might" are
    equal because reported speech shifts them. Only modals not shared by both
-   sentences count; the change needs a strength difference >= 1.
+   sentences count; the change needs a strength difference >= 1. The modal
+   must govern a verb both sentences have, or, when both have a modal, stand
+   with its verb in one replaced stretch of at most three words, the words
+   around it kept ("a move that could reverse the result" -> "a move that
+   would overturn the result").
 4. **Hedges vs boosters** (intensified/softened, low): in the words that are
    *not* shared by both sentences, score = boosters - hedges (``HEDGES``,
    ``BOOSTERS``, plus multi-word hedges like "is believed to"). A score
@@ -518,6 +522,23 @@ def _next_word(ws: list[_W], w: _W) -> _W | None:
     return None
 
 
+def _same_slot(wa: list[_W], wb: list[_W], x: _W, y: _W) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The spans of modal ``x`` of ``wa`` and modal ``y`` of ``wb`` with their verbs when the two stand in one
+    replaced stretch of at most three words on each side, between ``_CONTEXT_WORDS`` unchanged words before
+    and one after: another modal with a synonym of the verb, the rest of the clause kept."""
+    ops = difflib.SequenceMatcher(a=[w.low for w in wa], b=[w.low for w in wb], autojunk=False).get_opcodes()
+    i, j = wa.index(x), wb.index(y)
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "replace" or not (i1 <= i < i2 and j1 <= j < j2) or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        before, after = ops[k - 1] if k else None, ops[k + 1] if k + 1 < len(ops) else None
+        if before is None or before[0] != "equal" or before[2] - before[1] < _CONTEXT_WORDS \
+                or after is None or after[0] != "equal":
+            return None
+        return (x.start, wa[i2 - 1].end), (y.start, wb[j2 - 1].end)
+    return None
+
+
 def _modal_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str]) -> PolarityChange | None:
     ma, mb = _modals(wa, shared), _modals(wb, shared)
     if not ma and not mb:
@@ -543,10 +564,13 @@ def _modal_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str]) 
         return None
     va = _find_stem(a, verb_stem, set())
     vb = _find_stem(b, verb_stem, set())
-    if va is None or vb is None:
+    if va is not None and vb is not None:
+        a_span = (ma[0][0].start, va.end) if ma else (va.start, va.end)
+        b_span = (mb[0][0].start, vb.end) if mb else (vb.start, vb.end)
+    elif ma and mb and (slot := _same_slot(wa, wb, ma[0][0], mb[0][0])) is not None:
+        a_span, b_span = slot  # "a move that could reverse the result" -> "a move that would overturn the result"
+    else:
         return None
-    a_span = (ma[0][0].start, va.end) if ma else (va.start, va.end)
-    b_span = (mb[0][0].start, vb.end) if mb else (vb.start, vb.end)
     a_text, b_text = a[a_span[0]:a_span[1]], b[b_span[0]:b_span[1]]
     if strength_b > strength_a:
         what = ("a possibility is now stated as certain" if strength_a < 2 and strength_b >= 3

@@ -111,6 +111,17 @@ def test_modal_intensified():
                              "a possibility is now stated as certain.")
 
 
+def test_a_modal_strengthened_with_a_synonym_of_its_verb():
+    a = "They asked the board to annul the ballots, a move that could reverse the result, Renk said."
+    b = "They asked the board to throw out the ballots, a move that would overturn the result, Renk said."
+    c = compare_polarity(a, b)
+    assert c is not None and c.kind == "intensified" and c.severity == "medium"
+    assert (a[c.a_span[0]:c.a_span[1]], b[c.b_span[0]:c.b_span[1]]) == ("could reverse", "would overturn")
+    # the modal's clause rewritten around it too: not lined up
+    c = compare_polarity("A move that could reverse the result.", "Officials would then overturn the count.")
+    assert c is None or "could" not in c.explanation
+
+
 def test_modal_softened():
     c = compare_polarity("The strike will delay the launch.", "The strike might delay the launch.")
     assert c is not None and c.kind == "softened" and c.severity == "medium"
