@@ -10,9 +10,9 @@ decision threshold (fitted on MRPC train, see `pairscore`). Alignment is then
 made many-to-many as in monolingual alignment for text reuse (Barzilay &
 Elhadad 2003, "Sentence alignment for monolingual comparable corpora",
 EMNLP): a sentence left unlinked joins a counterpart already taken when most
-of its content words are contained in it and the probability reaches half the
-decision threshold, so a condensed sentence that carries two source sentences
-links to both. The containment cut-off ``merge_containment`` is fitted in
+of its content words are contained in it, its figures (in digits) are all
+there too, and the probability reaches half the decision threshold, so a
+condensed sentence that carries two source sentences links to both. The containment cut-off ``merge_containment`` is fitted in
 ``training/fit_thresholds.py``.
 """
 
@@ -62,7 +62,7 @@ def align_sentences(
     links: list[Alignment] = []
     if prob.size == 0:
         return PairAlignment(a.id, b.id, links, matrix)
-    # containment of b_j's words in a_i from the same shared-word counts: |a_i & b_j| / |b_j|
+    # containment of a_i's words in b_j (the matrix's), and of b_j's in a_i from the same shared-word counts
     contain_ab = matrix.containment
     a_size = np.array([max(len(analyse(t).content), 1) for t in a_texts], dtype=np.float64)
     b_size = np.array([max(len(analyse(t).content), 1) for t in b_texts], dtype=np.float64)
@@ -107,12 +107,24 @@ def align_sentences(
             short_in_long = contain_ab[i, j]
         else:  # both free: either one carried inside the other
             short_in_long = max(contain_ab[i, j], contain_ba[i, j])
-        if short_in_long >= merge_c:
+        carried, carrier = (b_texts[j], a_texts[i]) if i in used_a else (a_texts[i], b_texts[j])
+        if i not in used_a and j not in used_b and contain_ba[i, j] > contain_ab[i, j]:
+            carried, carrier = b_texts[j], a_texts[i]
+        # a sentence whose figure the other lacks is not carried in it ("within 14 days" is its point)
+        if short_in_long >= merge_c and _figures(carried) <= _figures(carrier):
             used_a.add(i)
             used_b.add(j)
             links.append(make(i, j))
     links.sort(key=lambda l: (l.a_index, l.b_index))
     return PairAlignment(a.id, b.id, links, matrix)
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figures(text: str) -> set[str]:
+    """The figures written in digits, separators dropped ("1,340" = "1340")."""
+    return {re.sub(r"[.,]", "", m.group(0)) for m in _FIGURE.finditer(text)}
 
 
 def _normalised(text: str) -> list[str]:
