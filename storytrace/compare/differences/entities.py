@@ -9,8 +9,9 @@ another (medium). Sentences that mention several different people (a loose
 paraphrase, a merged sentence) are not entity changes, nor are headings.
 
 Names (`names_in`) are spaCy's entities from `segment` (``en_core_web_sm``)
-plus capitalised phrases it missed (small-model NER misses rare place names),
-which match a name of any kind. A name is "mentioned" in the other sentence
+plus capitalised phrases it missed (small-model NER misses rare place names,
+or reads part of one as something else: "Harbour" of "Esk Harbour" as a
+nationality), which match a name of any kind. A name is "mentioned" in the other sentence
 when its key occurs there: lower case, possessive and "the" removed, people by
 surname ("Putin" = "Vladimir Putin"); two people are the same when
 `same_speaker` says so ("Aleksandr Lukashenko" = "Alexander Lukashenko"). "The same
@@ -33,10 +34,14 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |de |the )?[A-Z][a-z]+)+\b
 def names_in(doc: Document, s: Sentence) -> list[Entity]:
     """People, places and organisations in sentence ``s``, plus capitalised phrases NER missed (label NAME)."""
     ents = [e for e in doc.entities_in(s.start, s.end) if e.label == "PERSON" or e.label in PLACE_ORG]
-    covered = [(e.start, e.end) for e in doc.entities_in(s.start, s.end)]
+    others = [e for e in doc.entities_in(s.start, s.end) if e not in ents]
     for m in _CAPITALISED.finditer(s.text):
         start, end = s.start + m.start(), s.start + m.end()
-        if any(cs < end and start < ce for cs, ce in covered):
+        if any(e.start < end and start < e.end for e in ents):
+            continue
+        # a phrase NER read in part as something else ("Esk Harbour" with "Harbour" a NORP) is still a name;
+        # one wholly inside another entity ("Sunday", a date) is not
+        if any(e.start <= start and end <= e.end for e in others):
             continue
         ents.append(Entity(doc.id, start, end, m.group(), "NAME"))
     return ents
