@@ -41,6 +41,13 @@ may stand for (a person for a person, a place or organisation for one:
 keeping the source's figure and the other adding one ("She said 38 nurses
 had left since January"), is the case this catches.
 
+Quotes likewise: a direct quote (``MIN_QUOTE_WORDS`` content words or more,
+`quotes`) in an aligned sentence of a derived version that no other version
+quotes (`quotes.quoted_anywhere`) or carries as reported speech in any sentence
+(`quotes.carries`) is an ``unsupported_addition`` on the quote, high: words
+put in someone's mouth ("'We will have the North Quay working again,' said
+Lydia Marsh" against a sentence about the same ship).
+
 No parameters. Limits: a name in another form than its surname or its
 letters ("the Kremlin" for "Moscow", "Beijing" for "China") is reported as
 new; a demonym ("Russian") is not an entity here.
@@ -54,8 +61,10 @@ from storytrace.compare.differences.attribution import conduits
 from storytrace.compare.differences.change import Change, StoryView, in_sentence
 from storytrace.compare.differences.entities import PLACE_ORG, names_in
 from storytrace.compare.differences.numbers import Quantity, extract_quantities, same_figure
+from storytrace.compare.differences.quotes import MIN_QUOTE_WORDS, carries, quoted_anywhere
 from storytrace.compare.quotes import same_speaker
 from storytrace.model import COMMON_SOURCE, Document, Entity
+from storytrace.text import content_words
 
 NAME_LABELS = frozenset({"PERSON"}) | PLACE_ORG
 _WORD = re.compile(r"[a-z0-9]+")
@@ -147,6 +156,19 @@ def _candidates(view: StoryView) -> list[tuple[Change, str | None, tuple[int, in
                     f"mentions.",
                     other, in_sentence(docs[other].sentences[j], None),
                 ), to, (s.start, s.end)))
+            for q in d.quotes_in(s.index):
+                if q.broken or len(content_words(q.text)) < MIN_QUOTE_WORDS:
+                    continue
+                if any(quoted_anywhere(docs[k], q.text) or any(carries(x.text, q.text) for x in docs[k].sentences)
+                       for k in docs if k != did):
+                    continue
+                other, j = aligned[s.index][0]
+                out.append((Change(
+                    "unsupported_addition", "high", did, (q.start, q.end),
+                    "This version quotes words that no other version has, quoted or reported, in a claim "
+                    "aligned with theirs.",
+                    other, in_sentence(docs[other].sentences[j], None),
+                ), None, (s.start, s.end)))
             for q in _digit_figures(s.text):
                 if any(same_figure(q, x) for k in docs if k != did for x in figures[k]):
                     continue

@@ -107,7 +107,7 @@ def _differ(only_a: list[str], only_b: list[str], other: str = "the other versio
     return f'The quote leaves out "{removed}", which {other} has.'
 
 
-def _quoted_anywhere(doc: Document, text: str) -> bool:
+def quoted_anywhere(doc: Document, text: str) -> bool:
     """Whether ``doc`` quotes these words somewhere (then a sentence that does not is no paraphrase of it).
 
     Similar characters are not enough between short quotes ("has failed" and "far from a failure"
@@ -137,7 +137,7 @@ def _outside_quotes(doc: Document, si: int) -> str:
     return "".join(chars)
 
 
-def _carries(text: str, quote: str, *, attributed: bool = False) -> bool:
+def carries(text: str, quote: str, *, attributed: bool = False) -> bool:
     """``text`` carries the quote's words as reported speech: a stretch of it close to the quote, most
     content words kept. A quote given to a named speaker needs ``MIN_ATTRIBUTED_QUOTE_WORDS``, others
     ``MIN_QUOTE_WORDS`` (two unattributed words in marks are often scare quotes, not someone's words)."""
@@ -174,11 +174,11 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
         if qb.broken:
             continue  # reported once per article by _broken_quotes
         if not a_quotes:
-            if any(q.broken for q in src.quotes_in(si)) or _quoted_anywhere(src, qb.text):
+            if any(q.broken for q in src.quotes_in(si)) or quoted_anywhere(src, qb.text):
                 continue
             if qb.end > b.end:
                 continue  # a quote running on past its sentence: its marks are not to be trusted
-            if _carries(a.text, qb.text, attributed=bool(qb.speaker)):
+            if carries(a.text, qb.text, attributed=bool(qb.speaker)):
                 out.append(pair.change(
                     "quotation_changed",
                     "high",
@@ -209,7 +209,7 @@ def _quote_changes(pair: AlignedPair) -> list[Change]:
         for qa in a_quotes:
             if any(quote_similarity(qa.text, q.text) >= SAME_QUOTE for q in b_quotes):
                 continue  # still quoted (perhaps altered: above)
-            if _quoted_anywhere(dst, qa.text) or not _carries(plain, qa.text, attributed=bool(qa.speaker)):
+            if quoted_anywhere(dst, qa.text) or not carries(plain, qa.text, attributed=bool(qa.speaker)):
                 continue
             span = _words_span(plain, qa.text)
             out.append(pair.change(
@@ -353,4 +353,4 @@ def _broken_quotes(view: StoryView) -> list[Change]:
     return out
 
 
-__all__ = ["REPLY_REACH", "SAME_QUOTE", "detect"]
+__all__ = ["REPLY_REACH", "SAME_QUOTE", "carries", "detect", "quoted_anywhere"]

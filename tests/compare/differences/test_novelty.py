@@ -126,3 +126,22 @@ def test_a_name_whose_entity_span_overruns_is_read_up_to_its_name():
     assert novelty._name_words("the Harlow Growers' Union take Oltavine") == "the Harlow Growers' Union"
     assert novelty._name_words("Bank of England") == "Bank of England"
     assert novelty._name_words("University of") == "University"
+
+
+def test_a_quote_no_version_has_in_an_aligned_sentence_is_high():
+    wire, copy, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known, "
+        "\u201cand we will rebuild the depot before the harvest\u201d.")
+    [ch] = [c for c in novelty.detect(story) if c.severity == "high"]
+    assert (ch.kind, ch.article, ch.counterpart) == ("unsupported_addition", "copy", "wire")
+    assert copy.article.text[ch.span[0]:ch.span[1]] == "and we will rebuild the depot before the harvest"
+
+
+def test_a_quote_another_version_has_quoted_or_reported_is_nothing():
+    wire_text = WIRE + " Rusk said the crews would rebuild the depot before the harvest."
+    _, _, story = _story(
+        "A fire destroyed the Harlow grain depot on Tuesday night, the county fire service said. "
+        "About 4,200 tonnes of wheat were lost. Fire chief Ana Rusk said the cause was not yet known, "
+        "\u201cand we will rebuild the depot before the harvest\u201d.", wire_text=wire_text)
+    assert [c for c in novelty.detect(story) if c.severity == "high"] == []
