@@ -33,6 +33,7 @@ SETS = {
     "dev": REPO / "bench" / "stories" / "dev",
     "dev2": REPO / "bench" / "stories" / "dev2",
     "dev3": REPO / "bench" / "stories" / "dev3",
+    "dev4": REPO / "bench" / "stories" / "dev4",
     "sealed": REPO / "bench" / "stories" / "sealed",
 }
 ALARM_SEVERITIES = ("high", "medium")
@@ -158,7 +159,7 @@ def render(name: str, r: dict[str, Any], show: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.compare_stories", description=__doc__.splitlines()[0])
     ap.add_argument("--set", choices=[*SETS, "all"], default="all",
-                    help="which set (all: examples, dev, dev2, dev3 and sealed)")
+                    help="which set (all: examples, dev, dev2, dev3, dev4 and sealed)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list missed changes and false alarms")
     args = ap.parse_args(argv)

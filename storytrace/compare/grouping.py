@@ -34,7 +34,10 @@ of the short text's content words, names and numbers the long one contains
 (containment, Broder 1997, "On the resemblance and containment of documents").
 It is fitted on Multi-News (Fabbri et al. 2019): each human summary against the
 articles it summarises and against the articles of the nearest other cluster.
-For those pairs the probability is the larger of the two models'.
+For those pairs the probability is the larger of the two models', when the two
+were published within ``MAX_GAP_DAYS`` of each other (or a time is missing:
+`published_close`, the corpus path's bound); further apart, the versions model
+alone judges them.
 
 Articles are merged by agglomerative clustering while the linkage between two
 groups (each member's best probability across, averaged) reaches the model's
@@ -55,7 +58,9 @@ import numpy as np
 
 from storytrace.text import content_words, words
 from storytrace.model import Document, Story
+from storytrace.events.lexicalgrouping import MAX_GAP_DAYS
 from storytrace.fitted import table, threshold
+from storytrace.published import published_timestamp
 
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 # Entity words removed for event_word_jaccard: names, and nationalities/groups.
@@ -225,6 +230,15 @@ def is_excerpt_pair(a: Document, b: Document) -> bool:
     """One of the two is short enough, next to the other, to be judged as its excerpt or summary."""
     na, nb = len(words(a.article.text)), len(words(b.article.text))
     return min(na, nb) <= EXCERPT_RATIO * max(na, nb)
+
+
+def published_close(a: Document, b: Document) -> bool:
+    """The two were published at most ``MAX_GAP_DAYS`` apart, or one has no time: the bound of the corpus
+    path's event grouping (`storytrace.events.lexicalgrouping`). A summary or excerpt appears within days
+    of its source; a report on the same port or council months later that shares its names and
+    background is another story, and lexical containment alone cannot tell the two apart."""
+    ta, tb = published_timestamp(a.article.published_at), published_timestamp(b.article.published_at)
+    return ta is None or tb is None or abs(ta - tb) <= MAX_GAP_DAYS * 86400.0
 
 
 def excerpt_probability(a: Document, b: Document) -> float:

@@ -26,6 +26,7 @@ from storytrace.compare.grouping import (
     excerpt_probability,
     group_stories,
     is_excerpt_pair,
+    published_close,
     joined_by_event,
     with_members,
     same_story_probability,
@@ -94,7 +95,7 @@ def compare_articles(
             pa.matrix.probability,
         )
         same[(x, y)] = same_story_probability(features)
-        if excerpt:  # a summary or excerpt shares too little text to look like a version
+        if excerpt and published_close(docs[x], docs[y]):  # a summary or excerpt shares too little text to look like a version
             same[(x, y)] = max(same[(x, y)], excerpt_probability(docs[x], docs[y]))
         progress(f"aligning pairs {done}/{len(pairs)}")
     for c in copies:

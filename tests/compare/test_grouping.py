@@ -8,6 +8,7 @@ from storytrace.compare.grouping import (
     excerpt_probability,
     group_stories,
     is_excerpt_pair,
+    published_close,
 )
 from storytrace.fitted import table
 from tests.helpers import FIRE_WIRE as WIRE
@@ -65,3 +66,11 @@ def test_texts_of_similar_length_are_left_to_the_versions_model() -> None:
     a = doc("a", WIRE)
     b = doc("b", WIRE[: int(len(WIRE) * EXCERPT_RATIO) + 4])
     assert not is_excerpt_pair(a, b)
+
+
+def test_an_excerpt_is_judged_only_within_days_of_its_source() -> None:
+    wire = doc("wire", WIRE, "2026-05-17T08:20:00Z")
+    assert published_close(wire, doc("summary", WIRE[:1], "2026-05-18T10:00:00Z"))
+    assert published_close(wire, doc("untimed", WIRE[:1]))  # no time: no bound
+    # a report six months earlier, sharing the wire's names and background, is not its summary
+    assert not published_close(wire, doc("study", WIRE[:1], "2025-11-04T09:15:00Z"))
