@@ -1,4 +1,4 @@
-"""Checks that bench/stories/{dev,dev2,dev3,sealed}/gold.json agree with the story files they describe.
+"""Checks that bench/stories/{dev,dev2,dev3,dev4,sealed}/gold.json agree with the story files they describe.
 
 Nothing here runs storytrace: the files are read directly and the front matter is split off
 by hand, so the check does not depend on storytrace's readers.
@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import gold_article_ids, split_front_matter
 
 STORIES = Path(__file__).resolve().parents[2] / "bench" / "stories"
-SETS = ("dev", "dev2", "dev3", "sealed")
+SETS = ("dev", "dev2", "dev3", "dev4", "sealed")
 
 KINDS = {
     "number_changed",
@@ -39,7 +39,7 @@ NOT_PLANTED_SHAPES = {"13"}  # merged sentences: only ever a not-finding
 FRONT_MATTER_KEYS = {"title", "source", "published_at"}
 
 # set -> (number of stories, minimum distractors)
-EXPECTED = {"dev": (3, 1), "dev2": (3, 1), "dev3": (3, 1), "sealed": (2, 1)}
+EXPECTED = {"dev": (3, 1), "dev2": (3, 1), "dev3": (3, 1), "dev4": (3, 1), "sealed": (2, 1)}
 
 
 def _gold(name: str) -> dict:
