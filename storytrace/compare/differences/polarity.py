@@ -254,9 +254,14 @@ def _same_condition(x: str, n: Negation, y: str, hit: _W) -> bool:
 
 def _negated_by_meaning(text: str, hit: _W) -> bool:
     """The word is the object of a word that carries a negation ("free of charge" = "at no charge",
-    "lacked funding" = "had no funding"): one or two words before it, `_NEGATIVE_MEANING`."""
+    "lacked funding" = "had no funding"): one or two words before it, `_NEGATING_HEADS`."""
     before = [w for w in _words(text) if w.end <= hit.start][-2:]
-    return any(_NEGATIVE_MEANING.fullmatch(w.low) for w in before)
+    return any(w.low in _NEGATING_HEADS for w in before)
+
+
+# Words whose object they negate, "free of charge" = "at no charge" (set by hand; `_NEGATIVE_MEANING` is far
+# looser: it matches "bank" through "ban")
+_NEGATING_HEADS = frozenset({"free", "lack", "lacks", "lacked", "lacking", "without", "devoid", "absent"})
 
 
 def _negation_flip(a: str, b: str) -> PolarityChange | None:

@@ -296,3 +296,9 @@ def test_a_negation_and_a_word_that_carries_one_say_the_same(a, b):
 def test_a_negation_against_the_same_word_unnegated_is_still_a_contradiction():
     contradiction("Pharmacists would exchange affected packs for a charge, she said.",
                   "Pharmacists would exchange affected packs at no charge, she said.")
+
+
+def test_a_negation_added_after_a_word_that_only_looks_negative_is_a_contradiction():
+    # "bank" is no "ban": the negation is added
+    contradiction("Vries said the bank had notified his office within 48 hours of detecting the attack.",
+                  "Vries said the bank had not notified his office within the 48 hours the law requires.")
