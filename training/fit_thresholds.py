@@ -11,6 +11,8 @@ read in place from ``--data`` (see each ``SOURCE.md`` there).
 
 Fits, in order (later fits run the pipeline with the values fitted before them):
 
+* ``link_cosine_floor`` (align): the 1st percentile of the MiniLM cosine of
+  STS-B news train pairs scored >= 2; no sentence pair below it is linked.
 * ``merge_containment`` (align): synthetic merged sentences built from MRPC
   *train* pairs (Dolan & Brockett 2005). For a pair (s1, s2) the merged
   sentence is s2 joined (", and " / "; ") with a random other MRPC train
@@ -560,6 +562,37 @@ def fit_merge_containment(data: Path, pipe: Pipeline, log: Log) -> dict:
     }
 
 
+def fit_link_cosine_floor(data: Path, pipe: Pipeline, log: Log) -> dict:
+    """The MiniLM cosine below which alignment links no sentence pair: the 1st percentile of STS-B news train
+    pairs scored >= 2 ("not equivalent, but share some details")."""
+    from training.pairsets import load_stsb
+
+    stsb = load_stsb(data, "train")
+    ea, eb = pipe.encoder.encode(list(stsb.a)), pipe.encoder.encode(list(stsb.b))
+    cos = (ea * eb).sum(1) / np.maximum(np.linalg.norm(ea, axis=1) * np.linalg.norm(eb, axis=1), 1e-12)
+    y = stsb.y
+    value = round(float(np.percentile(cos[y >= 2], 1)), 3)
+    p3, p4 = (float(np.percentile(cos[y >= k], 1)) for k in (3, 4))
+    low = cos[y <= 1]
+    mrpc = load_mrpc(data, "train")
+    pos = [(a, b) for a, b, label in mrpc if label == 1]
+    ma, mb = pipe.encoder.encode([a for a, _ in pos]), pipe.encoder.encode([b for _, b in pos])
+    mcos = (ma * mb).sum(1) / np.maximum(np.linalg.norm(ma, axis=1) * np.linalg.norm(mb, axis=1), 1e-12)
+    fit = (f"pairs scored >= 3: 1st percentile {p3:.3f}; >= 4: {p4:.3f}; scored <= 1 ({len(low)}): median "
+           f"{float(np.median(low)):.3f}; MRPC train paraphrases: 1st percentile {float(np.percentile(mcos, 1)):.3f}")
+    log(f"link_cosine_floor: {value} from {int((y >= 2).sum())} STS-B news train pairs scored >= 2; {fit}")
+    return {
+        "link_cosine_floor": {
+            "value": value,
+            "data": f"STS-B news train (stsb_news.tsv, Cer et al. 2017): {int((y >= 2).sum())} pairs scored >= 2 "
+                    "('not equivalent, but share some details'); MiniLM (all-MiniLM-L6-v2, the run-time encoder) cosine",
+            "objective": "1st percentile of the cosine of pairs that share some details: a sentence pair below it "
+                         "shares none, so alignment never links it (compare/align.py)",
+            "fit": fit,
+        }
+    }
+
+
 def fit_coverage(data: Path, pipe: Pipeline, log: Log) -> dict:
     records = load_clough(data)
     by_id = {r["id"]: r for r in records}
@@ -1009,6 +1042,7 @@ def fit_story_model(data: Path, pipe: Pipeline, log: Log, n_clusters: int = 250,
 
 FITS = {
     "merge_containment": (("merge_containment",), fit_merge_containment),
+    "link_cosine_floor": (("link_cosine_floor",), fit_link_cosine_floor),
     "coverage": (("derived_coverage", "wholly_coverage"), fit_coverage),
     "shared_source_agreement": (("shared_source_agreement",), fit_shared_source),
     "version_model": (("version_model",), fit_version_model),

@@ -35,3 +35,18 @@ def test_a_sentence_whose_figure_the_other_lacks_is_not_merged_into_it():
     # the same sentence without its figure is carried
     assert (1, 0) in _links(wire.replace("within 14 days of the vote", "soon after the vote"),
                             copy.replace("the board said", "a result must be certified soon after the vote, the board said"))
+
+
+def test_no_pair_below_the_cosine_floor_is_linked(monkeypatch):
+    wire = "The council approved the new bridge on Monday. The mayor said work would start in May."
+    copy = "The council approved the new bridge on Monday. The mayor said building would begin in May."
+    assert _links(wire, copy) == {(0, 0), (1, 1)}
+    real = align.threshold
+    monkeypatch.setattr(align, "threshold", lambda name: 1.01 if name == "link_cosine_floor" else real(name))
+    assert _links(wire, copy) == set()
+
+
+def test_the_floor_is_the_fitted_one():
+    from storytrace.fitted import table
+    entry = table()["link_cosine_floor"]
+    assert 0.0 < entry["value"] < 0.6 and "STS-B" in entry["data"]
