@@ -495,12 +495,14 @@ _HEDGE_PHRASES = re.compile(
 
 def _modals(ws: list[_W], shared: set[str]) -> list[tuple[_W, float]]:
     out = []
-    for w in ws:
+    for k, w in enumerate(ws):
         key = w.low
         if key.endswith("'ll"):
             key = "'ll"
         if key in MODAL_STRENGTH and key not in shared:
-            out.append((w, MODAL_STRENGTH[key]))
+            # "will be able to apply" is the ability of "can apply", not a certainty
+            able = [x.low for x in ws[k + 1:k + 4]] == ["be", "able", "to"]
+            out.append((w, MODAL_STRENGTH["can"] if able else MODAL_STRENGTH[key]))
     return out
 
 
@@ -518,11 +520,16 @@ def _hedge_score(ws: list[_W], shared: set[str], text: str = "") -> tuple[int, l
     return len(boosters) - len(hedges), boosters, hedges
 
 
+# verbs that end like adverbs (set by hand)
+_LY_VERBS = frozenset({"apply", "applies", "reply", "replies", "supply", "supplies", "rely", "relies", "comply",
+                       "complies", "multiply", "ally", "rally", "rallies", "tally", "sully", "bully"})
+
+
 def _next_word(ws: list[_W], w: _W) -> _W | None:
     k = ws.index(w)
     for x in ws[k + 1:]:
         if x.low not in ("not", "be", "have", "also", "still", "soon", "eventually", "now") \
-                and not (x.low.endswith("ly") and len(x.low) > 4):
+                and not (x.low.endswith("ly") and len(x.low) > 4 and x.low not in _LY_VERBS):
             return x
     return None
 
@@ -550,6 +557,10 @@ def _modal_change(a: str, b: str, wa: list[_W], wb: list[_W], shared: set[str]) 
         return None
     if len(ma) > 1 or len(mb) > 1:
         return None  # several modals: too ambiguous to line up
+    for mods, ws, other in ((ma, wa, b), (mb, wb, a)):
+        nxt = _next_word(ws, mods[0][0]) if mods and mods[0][0].low in ("can", "could") else None
+        if nxt is not None and re.search(rf"\bable to {re.escape(nxt.low)}\b", other, re.I):
+            return None  # "can apply" = "will be able to apply": ability, said two ways
     strength_a = ma[0][1] if ma else _PLAIN
     strength_b = mb[0][1] if mb else _PLAIN
     if (not ma or not mb) and min(strength_a, strength_b) >= 2:

@@ -302,3 +302,14 @@ def test_a_negation_added_after_a_word_that_only_looks_negative_is_a_contradicti
     # "bank" is no "ban": the negation is added
     contradiction("Vries said the bank had notified his office within 48 hours of detecting the attack.",
                   "Vries said the bank had not notified his office within the 48 hours the law requires.")
+
+
+def test_will_be_able_to_is_the_ability_of_can():
+    assert compare_polarity("Customers will be able to apply for a free replacement, the bank said.",
+                            "Customers can apply for a free replacement, the bank said.") is None
+    # "will" kept in another clause, so only "can" is left unshared
+    assert compare_polarity("It will write to them, and customers will be able to apply for a free replacement.",
+                            "It will write to them, and customers can apply for a free replacement.") is None
+    c = compare_polarity("Customers will apply for a free replacement, the bank said.",
+                         "Customers might apply for a free replacement, the bank said.")
+    assert c is not None and c.kind == "softened"
