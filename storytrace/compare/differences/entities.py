@@ -6,7 +6,10 @@ as telling the same thing, exactly one name of a kind in
 each that the other does not mention, standing between the same words. People
 are one kind (high), places and organisations (spaCy ORG, GPE, LOC, FAC)
 another (medium). Sentences that mention several different people (a loose
-paraphrase, a merged sentence) are not entity changes, nor are headings.
+paraphrase, a merged sentence) are not entity changes, nor are headings, nor
+names in a ``related`` counterpart (`counterparts`) that says other things: at
+least ``merge_containment`` of the derived sentence's content words, names
+left out, must be the counterpart's.
 
 Names (`names_in`) are spaCy's entities from `segment` (``en_core_web_sm``)
 plus capitalised phrases it missed (small-model NER misses rare place names,
@@ -25,7 +28,9 @@ import re
 
 from storytrace.compare.differences.change import Change, StoryView
 from storytrace.compare.quotes import same_speaker
+from storytrace.fitted import threshold
 from storytrace.model import Document, Entity, Sentence
+from storytrace.text import content_words
 
 PLACE_ORG = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |de |the )?[A-Z][a-z]+)+\b")
@@ -77,6 +82,14 @@ def _same_slot(a_text: str, ea: Entity, b_text: str, eb: Entity) -> bool:
     return (len(a_before) == 2 and a_before == b_before) or (len(a_after) == 2 and a_after == b_after)
 
 
+def _same_claim_around_names(a: Sentence, b: Sentence) -> bool:
+    """Most of ``b``'s content words, names left out, are ``a``'s (at the ``merge_containment`` cut-off, fitted
+    in training/fit_thresholds.py): the two say one thing, whoever they name."""
+    caps = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", a.text + " " + b.text)}
+    mine = content_words(b.text) - caps
+    return bool(mine) and len(mine & content_words(a.text)) / len(mine) >= threshold("merge_containment")
+
+
 def detect(view: StoryView) -> list[Change]:
     """One name swapped for another of the same kind between the two sentences in view."""
     pair = view.pair
@@ -87,6 +100,8 @@ def detect(view: StoryView) -> list[Change]:
     out: list[Change] = []
     if a.is_heading or b.is_heading:
         return out
+    if pair.kind == "related" and not _same_claim_around_names(a, b):
+        return out  # a loose counterpart that says other things: a name there stands in nobody's place
     a_names = [e for e in names_in(src, a) if not _mentions(e.text, b.text, e.label)]
     b_names = [e for e in names_in(dst, b) if not _mentions(e.text, a.text, e.label)]
     for group in ("PERSON", "PLACE_ORG"):

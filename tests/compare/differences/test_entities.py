@@ -33,3 +33,19 @@ def test_a_place_swapped_in_a_copied_sentence():
     [ch] = [c for c in entities.detect(view) if c.kind == "entity_changed"]
     assert dst.article.text[ch.span[0]:ch.span[1]] == "Wrayford"
     assert src.article.text[ch.counter_span[0]:ch.counter_span[1]] == "Esk Harbour"
+
+
+def test_a_loose_counterpart_that_says_other_things_gives_no_name_change():
+    src = segment(Article("src", "Corrick's mayor, Otto Lindqvist, said about 2,800 people had spent Saturday night "
+                                 "in the town's sports hall."))
+    dst = segment(Article("dst", "In Hensley, the parish priest, Declan Moye, said about 60 volunteers with hoses "
+                                 "had kept the flames away from the church."))
+    view = StoryView({"src": src, "dst": dst}, {}, [])
+    related = view.looking_at(AlignedPair(src, 0, dst, 0, close_wording=False, kind="related"))
+    assert [c for c in entities.detect(related) if c.kind == "entity_changed"] == []
+    # the same claim with another name stays a name change, however loosely it was paired
+    same = segment(Article("same", "Corrick's mayor, Ada Brenner, said about 2,800 people had spent Saturday night "
+                                   "in the town's sports hall."))
+    view = StoryView({"src": src, "same": same}, {}, [])
+    related = view.looking_at(AlignedPair(src, 0, same, 0, close_wording=False, kind="related"))
+    assert [c.kind for c in entities.detect(related)] == ["entity_changed"]
