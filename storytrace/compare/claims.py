@@ -10,7 +10,8 @@ Computation 4(1)). A sentence is cut
 * at a semicolon or a spaced dash;
 * at a comma followed by a clause connective (``but``, ``while``, ``after``,
   ``which``, ``as`` ...), by ``and``/``or`` opening a new clause (a determiner,
-  pronoun or capitalised word after it), or by a present participle that opens
+  pronoun or capitalised word after it, or a plural noun whose auxiliary
+  follows within ten words: ``, and customers whose ... will``), or by a present participle that opens
   a clause of its own (``, stretching its forces``);
 * after the opening subordinate clause of a sentence that begins with a
   subordinator (``Despite ..., the risk ...``);
@@ -45,8 +46,13 @@ _SUBORDINATORS = frozenset({
     "when", "unless", "once", "with", "following", "amid",
 })
 _NEW_CLAUSE_AFTER_AND = re.compile(r"(?:the|a|an|it|he|she|they|we|its|his|her|their|this|that|there|[A-Z]\w*)\b")
+# "..., and customers whose details were stolen will be able to apply": a plural noun opening a clause whose
+# auxiliary follows within ten words (not "..., and farm buildings")
+_PLURAL_SUBJECT = (r"[a-z]+s\b(?=(?:\s+[\w'’-]+){0,10}?\s+(?:will|would|had|has|have|were|was|are|is|can|could|"
+                   r"may|might|must|should)\b)")
 _COMMA_CUT = re.compile(
     r",\s+(?=(?:" + "|".join(_CONNECTIVES) + r")\b|(?:and|or)\s+" + _NEW_CLAUSE_AFTER_AND.pattern
+    + r"|(?:and|or)\s+" + _PLURAL_SUBJECT
     + r"|[a-z]+ing\b)"
 )
 _HARD_CUT = re.compile(r"\s*;\s+|\s+[—–-]{1,2}\s+")

@@ -53,3 +53,13 @@ def test_short_pieces_stay_with_their_clause_and_headings_are_whole() -> None:
     heading = "The council vote is delayed, but the budget talks go on"
     assert _texts(heading) != [heading]  # a sentence is cut ...
     assert [c.text for c in split_claims(_sentence(heading, heading=True))] == [heading]  # ... a heading never
+
+
+def test_and_with_a_plural_subject_opens_a_clause_only_when_its_verb_follows() -> None:
+    assert _texts("It will write to every affected customer by the end of September, and customers whose "
+                  "passport details were stolen will be able to apply for a free replacement.") == [
+        "It will write to every affected customer by the end of September",
+        "and customers whose passport details were stolen will be able to apply for a free replacement",
+    ]
+    # a list of noun phrases: no verb of its own
+    assert len(_texts("At least 37 homes were destroyed in Tallow Cross, and farm buildings in Hensley.")) == 1
