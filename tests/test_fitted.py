@@ -22,6 +22,7 @@ VALUE_ENTRIES = [
     "wholly_coverage",
     "shared_source_agreement",
     "story_same",
+    "link_cosine_floor",
 ]
 
 
