@@ -62,7 +62,7 @@ def align_sentences(
     # a pair whose sentence embeddings are further apart than pairs that share any detail is never aligned,
     # whatever the trees say: they were fitted on MRPC and STS-B pairs, which are all on one topic, and give
     # 0.6 to two sentences of one story about different things (cosine 0.13)
-    prob = np.where(_cosines(a_emb, b_emb) < threshold("link_cosine_floor"), 0.0, matrix.probability)
+    prob = np.where(matrix.cosine < threshold("link_cosine_floor"), 0.0, matrix.probability)
     tau = scorer.decision_threshold
     merge_c = threshold("merge_containment")
     links: list[Alignment] = []
@@ -107,15 +107,11 @@ def align_sentences(
         i, j = int(i), int(j)
         if (i in used_a and j in used_b) or a.sentences[i].is_heading != b.sentences[j].is_heading:
             continue
-        if i in used_a:
-            short_in_long = contain_ba[i, j]
-        elif j in used_b:
-            short_in_long = contain_ab[i, j]
-        else:  # both free: either one carried inside the other
-            short_in_long = max(contain_ab[i, j], contain_ba[i, j])
-        carried, carrier = (b_texts[j], a_texts[i]) if i in used_a else (a_texts[i], b_texts[j])
-        if i not in used_a and j not in used_b and contain_ba[i, j] > contain_ab[i, j]:
-            carried, carrier = b_texts[j], a_texts[i]
+        # the free one is carried in the taken one; both free: whichever is contained more
+        if i in used_a or (j not in used_b and contain_ba[i, j] > contain_ab[i, j]):
+            short_in_long, carried, carrier = contain_ba[i, j], b_texts[j], a_texts[i]
+        else:
+            short_in_long, carried, carrier = contain_ab[i, j], a_texts[i], b_texts[j]
         # a sentence whose figure the other lacks is not carried in it ("within 14 days" is its point)
         if short_in_long >= merge_c and _figures(carried) <= _figures(carrier):
             used_a.add(i)
@@ -123,12 +119,6 @@ def align_sentences(
             links.append(make(i, j))
     links.sort(key=lambda l: (l.a_index, l.b_index))
     return PairAlignment(a.id, b.id, links, matrix)
-
-
-def _cosines(a_emb: np.ndarray, b_emb: np.ndarray) -> np.ndarray:
-    a = a_emb / np.maximum(np.linalg.norm(a_emb, axis=1, keepdims=True), 1e-12)
-    b = b_emb / np.maximum(np.linalg.norm(b_emb, axis=1, keepdims=True), 1e-12)
-    return a @ b.T
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")

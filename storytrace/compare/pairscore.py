@@ -7,6 +7,7 @@ Interface (used by `align`)::
     m.probability[i, j]   # calibrated P(a_i and b_j state the same content)
     m.kind[i, j]          # "verbatim" | "edited" | "paraphrase" | "related" | "unrelated"
     m.containment[i, j]   # share of a_i's content words found in b_j (asymmetric)
+    m.cosine[i, j]        # MiniLM cosine of the two embeddings
     scorer.decision_threshold   # probability from which a pair counts as "same content"
 
 Method
@@ -118,6 +119,7 @@ class PairMatrix:
     probability: np.ndarray
     kind: np.ndarray
     containment: np.ndarray
+    cosine: np.ndarray  # MiniLM cosine of each pair (the trees' "cos" feature)
 
 
 class _Trees:
@@ -216,15 +218,15 @@ class PairScorer:
     ) -> PairMatrix:
         n, m = len(a_texts), len(b_texts)
         if n == 0 or m == 0:
-            return PairMatrix(np.zeros((n, m)), np.empty((n, m), dtype=object), np.zeros((n, m)))
+            return PairMatrix(np.zeros((n, m)), np.empty((n, m), dtype=object), np.zeros((n, m)), np.zeros((n, m)))
         X, cont = pair_features(a_texts, b_texts, a_emb, b_emb)
+        cos = X[..., FEATURE_NAMES.index("cos")]
         na = np.array([_norm(t) for t in a_texts], dtype=object)
         nb = np.array([_norm(t) for t in b_texts], dtype=object)
         same = na[:, None] == nb[None, :]
         if n * m <= FULL_GRID_UP_TO:
             prob = self.probability_from_features(X)
         else:  # blocked: the trees only for each sentence's nearest candidates (module docstring)
-            cos = X[..., FEATURE_NAMES.index("cos")]
             k = min(CANDIDATES, m, n)
             keep = same.copy()
             rows = np.argpartition(-cos, k - 1, axis=1)[:, :k]
@@ -234,7 +236,7 @@ class PairScorer:
             prob = np.zeros((n, m))
             prob[keep] = self.probability_from_features(X[keep])
         kind = self.kind_from_features(X, prob, same)
-        return PairMatrix(prob, kind, cont.astype(np.float64))
+        return PairMatrix(prob, kind, cont.astype(np.float64), np.asarray(cos, dtype=np.float64))
 
     def score_pairs(
         self,

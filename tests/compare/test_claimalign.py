@@ -25,7 +25,8 @@ class FixedScorer:
 
     def score_matrix(self, a_texts, b_texts, a_emb, b_emb) -> PairMatrix:
         assert self.prob.shape == (len(a_texts), len(b_texts))
-        return PairMatrix(self.prob, np.full(self.prob.shape, "related", dtype=object), np.zeros(self.prob.shape))
+        return PairMatrix(self.prob, np.full(self.prob.shape, "related", dtype=object), np.zeros(self.prob.shape),
+                          np.zeros(self.prob.shape))
 
 
 def _run(prob: np.ndarray, excerpt: bool = False, judge=None):

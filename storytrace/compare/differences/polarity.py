@@ -331,7 +331,7 @@ def _negation_reworded(a: str, b: str) -> PolarityChange | None:
         first, last = min(cue_op[1], scope_op[1]), max(cue_op[2], scope_op[2])
         if not 1 <= len(new) <= 2 or last - first > 4 or any(_NEGATIVE_MEANING.fullmatch(w.low) for w in new):
             continue
-        if any(_opposite(wx[scope_i].low, w.low) for w in new):
+        if any(opposite(wx[scope_i].low, w.low) for w in new):
             continue  # "did not survive" -> "died": a negation and an antonym say the same
         before = [op for op in ops if op[2] == first and op[0] == "equal"]
         after = [op for op in ops if op[1] == last and op[0] == "equal"]
@@ -401,7 +401,7 @@ ANTONYMS: list[tuple[str, str]] = [
 ]
 
 
-def _opposite(u: str, v: str) -> bool:
+def opposite(u: str, v: str) -> bool:
     """The two words are the two sides of one pair of `ANTONYMS` (in any of the pair's forms: "survive",
     the base the table does not list, is matched through "survived")."""
     def side(word: str, pattern: str) -> bool:
@@ -678,5 +678,5 @@ def _other_speaker(pair: AlignedPair) -> tuple[str, str] | None:
 
 __all__ = [
     "ANTONYMS", "BOOSTERS", "HEDGES", "MODAL_STRENGTH", "Negation", "PolarityChange",
-    "compare_polarity", "detect", "negated", "negations", "stem",
+    "compare_polarity", "detect", "negated", "negations", "opposite", "stem",
 ]

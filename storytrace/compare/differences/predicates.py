@@ -15,7 +15,7 @@ before it (its subject or its auxiliary), whose two sides fall in different
 classes of `ACTS` is a ``predicate_changed`` (high: a different act is a
 different fact, docs/findings.md). Words of one class are near-synonyms for
 this purpose ("fired" = "dismissed", "charged" = "indicted") and say nothing;
-two sides that are opposites (`polarity.ANTONYMS`: "approved" / "rejected") are
+two sides that are opposites (`polarity.opposite`: "approved" / "rejected") are
 `polarity`'s contradiction.
 
 `ACTS` is a lexicon set by hand, not fitted: the acts that news claims turn on
@@ -31,7 +31,7 @@ import difflib
 import re
 
 from storytrace.compare.differences.change import Change, StoryView
-from storytrace.compare.differences.polarity import ANTONYMS
+from storytrace.compare.differences.polarity import opposite
 
 # Set by hand: unchanged words after the replaced verb (its object, kept) for the two to be one claim.
 CONTEXT_WORDS = 2
@@ -55,17 +55,12 @@ ACTS: dict[str, str] = {
     "completed": r"complet(?:ed|es)|finish(?:ed|es)",
 }
 _CLASS_RES = {name: re.compile(rf"(?:{pattern})", re.I) for name, pattern in ACTS.items()}
-_ANTONYM_RES = [(re.compile(rf"(?:{x})", re.I), re.compile(rf"(?:{y})", re.I)) for x, y in ANTONYMS]
 _WORD = re.compile(r"[\w'’-]+")
 
 
 def act_of(word: str) -> str | None:
     """The class of `ACTS` the word belongs to, if any."""
     return next((name for name, rx in _CLASS_RES.items() if rx.fullmatch(word)), None)
-
-
-def _opposite(u: str, v: str) -> bool:
-    return any(x.fullmatch(u) and y.fullmatch(v) or y.fullmatch(u) and x.fullmatch(v) for x, y in _ANTONYM_RES)
 
 
 def changed_act(a: str, b: str) -> tuple[tuple[int, int], tuple[int, int], str, str] | None:
@@ -84,7 +79,7 @@ def changed_act(a: str, b: str) -> tuple[tuple[int, int], tuple[int, int], str, 
         for i in range(i1, i2):
             for j in range(j1, j2):
                 x, y = act_of(la[i]), act_of(lb[j])
-                if x and y and x != y and not _opposite(la[i], lb[j]):
+                if x and y and x != y and not opposite(la[i], lb[j]):
                     return wa[i].span(), wb[j].span(), wa[i].group(0), wb[j].group(0)
     return None
 
