@@ -145,8 +145,9 @@ def _candidates(view: StoryView) -> list[tuple[Change, str | None, tuple[int, in
                     continue
                 # a name in another's place: entity_changed; left for good when a name of its own sort (a person
                 # for a person, a place or organisation for one) is the one it may replace
-                to = "entity_changed" if any(_has_other_name(docs[k], j, s.text) for k, j in aligned[s.index]) else None
-                if to and any(_has_rival(docs[k], j, s.text, e.label == "PERSON") for k, j in aligned[s.index]):
+                theirs = [x for k, j in aligned[s.index] for x in _other_names(docs[k], j, s.text)]
+                to = "entity_changed" if theirs else None
+                if any(x.label in NAME_LABELS and (x.label == "PERSON") == (e.label == "PERSON") for x in theirs):
                     continue
                 kind_of = "whom" if e.label == "PERSON" else "which"
                 other, j = aligned[s.index][0]
@@ -194,20 +195,11 @@ def _digit_figures(text: str) -> list[Quantity]:
             and not (q.unit is None and q.value == int(q.value) and 1900 <= q.value <= 2100)]
 
 
-def _has_rival(other: Document, j: int, mine: str, person: bool) -> bool:
-    """The counterpart sentence has an entity of the same sort (a person, or a place or organisation) that
-    ``mine`` does not mention."""
+def _other_names(other: Document, j: int, mine: str) -> list[Entity]:
+    """The names of the counterpart sentence (any kind, `entities.names_in`) that ``mine``, the derived
+    sentence, does not mention: the new name may stand in the place of one of them."""
     here = " ".join(_key_words(mine))
-    t = other.sentences[j]
-    return any((x.label == "PERSON") == person and x.label in NAME_LABELS and " ".join(_key_words(x.text)) not in here
-               for x in other.entities_in(t.start, t.end))
-
-
-def _has_other_name(other: Document, j: int, mine: str) -> bool:
-    """The counterpart sentence has a name (any kind, `entities.names_in`) that ``mine``, the derived
-    sentence, does not mention: the new name may stand in its place."""
-    here = " ".join(_key_words(mine))
-    return any(" ".join(_key_words(x.text)) not in here for x in names_in(other, other.sentences[j]))
+    return [x for x in names_in(other, other.sentences[j]) if " ".join(_key_words(x.text)) not in here]
 
 
 __all__ = ["NAME_LABELS", "deferred", "detect"]
